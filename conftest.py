@@ -1,0 +1,28 @@
+"""pytest fixtures shared by the integrator (RPC) tests.
+
+Kept at the repository root: a conftest inside the addon would be imported as a
+top-level ``prod_planning`` package, beside Odoo's ``odoo.addons.prod_planning``.
+"""
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def odoo_server():
+    """A real Odoo HTTP server on a copy of the test database."""
+    # Imported here: Odoo's addons path is set up once pytest-odoo parsed its options.
+    from odoo.tools import config
+
+    from odoo.addons.prod_planning.tests.xmlrpc_harness import OdooServer
+
+    server = OdooServer(config["db_name"]).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def odoo_rpc(odoo_server):
+    """An odoorpc client logged in as admin."""
+    client = odoo_server.odoorpc()
+    yield client
+    client.logout()

@@ -1,0 +1,31 @@
+{
+    "name": "Production Planning",
+    "summary": "MRP planning run, planned orders, scheduling, vendor expediting "
+    "and raw-material price monitoring for production planners",
+    "version": "18.0.1.0.0",
+    "category": "Manufacturing/Manufacturing",
+    "website": "https://github.com/prod-planning/prod_planning",
+    "author": "prod_planning developers",
+    "maintainers": [],
+    "license": "LGPL-3",
+    "development_status": "Alpha",
+    "application": True,
+    "installable": True,
+    "depends": ["mrp", "purchase_stock"],
+    "external_dependencies": {"python": []},
+    "data": [
+        "security/prod_planning_security.xml",
+    ],
+    "demo": [
+        "demo/res_partner_demo.xml",
+        "demo/resource_calendar_demo.xml",
+        "demo/product_demo.xml",
+        "demo/mrp_workcenter_demo.xml",
+        "demo/mrp_bom_demo.xml",
+        "demo/product_supplierinfo_demo.xml",
+        "demo/stock_quant_demo.xml",
+        "demo/purchase_order_demo.xml",
+        "demo/mrp_production_demo.xml",
+        "demo/stock_picking_demo.xml",
+    ],
+}

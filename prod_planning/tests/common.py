@@ -1,0 +1,109 @@
+"""Shared test setup: a small plant built from scratch, independent of demo data."""
+
+from contextlib import contextmanager
+
+from odoo import Command
+from odoo.tests import TransactionCase, new_test_user
+
+
+class ProdPlanningCase(TransactionCase):
+    """Base class: a warehouse, two vendors, a planner and a manager.
+
+    Helpers build products, vendor prices and BoMs so that every test states
+    the data it relies on.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.company = cls.env.company
+        cls.warehouse = cls.env["stock.warehouse"].search(
+            [("company_id", "=", cls.company.id)], limit=1
+        )
+        cls.stock_location = cls.warehouse.lot_stock_id
+        cls.uom_unit = cls.env.ref("uom.product_uom_unit")
+        cls.uom_dozen = cls.env.ref("uom.product_uom_dozen")
+        cls.uom_kg = cls.env.ref("uom.product_uom_kgm")
+        cls.route_buy = cls.env.ref("purchase_stock.route_warehouse0_buy")
+        cls.route_manufacture = cls.env.ref("mrp.route_warehouse0_manufacture")
+        cls.vendor_a, cls.vendor_b = cls.env["res.partner"].create(
+            [
+                {"name": "Test Vendor A", "is_company": True},
+                {"name": "Test Vendor B", "is_company": True},
+            ]
+        )
+        cls.planner = new_test_user(
+            cls.env,
+            login="test_planner",
+            groups="base.group_user,prod_planning.group_prod_planning_user",
+        )
+        cls.planning_manager = new_test_user(
+            cls.env,
+            login="test_planning_manager",
+            groups="base.group_user,prod_planning.group_prod_planning_manager",
+        )
+
+    @contextmanager
+    def assertRaisesRollback(self, exception, pattern):
+        """Like assertRaisesRegex, and undoes what the failed call wrote."""
+        with self.assertRaisesRegex(exception, pattern), self.env.cr.savepoint():
+            yield
+        self.env.invalidate_all()
+
+    @classmethod
+    def _create_product(cls, name, route="buy", uom=None, **values):
+        routes = {"buy": cls.route_buy, "manufacture": cls.route_manufacture}
+        uom = uom or cls.uom_unit
+        vals = {
+            "name": name,
+            "is_storable": True,
+            "uom_id": uom.id,
+            "uom_po_id": uom.id,
+            "route_ids": [Command.set(routes[route].ids)] if route else [],
+        }
+        vals.update(values)
+        return cls.env["product.product"].create(vals)
+
+    @classmethod
+    def _add_vendor(cls, product, vendor, price, delay=5, min_qty=0.0):
+        return cls.env["product.supplierinfo"].create(
+            {
+                "partner_id": vendor.id,
+                "product_tmpl_id": product.product_tmpl_id.id,
+                "price": price,
+                "delay": delay,
+                "min_qty": min_qty,
+            }
+        )
+
+    @classmethod
+    def _create_bom(cls, product, components, qty=1.0, bom_type="normal"):
+        """components: list of (product, qty) or (product, qty, uom)."""
+        lines = []
+        for component in components:
+            comp, comp_qty, *uom = component
+            lines.append(
+                Command.create(
+                    {
+                        "product_id": comp.id,
+                        "product_qty": comp_qty,
+                        "product_uom_id": (uom[0] if uom else comp.uom_id).id,
+                    }
+                )
+            )
+        return cls.env["mrp.bom"].create(
+            {
+                "product_tmpl_id": product.product_tmpl_id.id,
+                "product_qty": qty,
+                "type": bom_type,
+                "bom_line_ids": lines,
+            }
+        )
+
+    @classmethod
+    def _set_on_hand(cls, product, qty, location=None):
+        cls.env["stock.quant"]._update_available_quantity(
+            product, location or cls.stock_location, qty
+        )
+

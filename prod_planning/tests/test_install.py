@@ -1,0 +1,54 @@
+from odoo.tests import tagged
+
+from .common import ProdPlanningCase
+
+
+@tagged("post_install", "-at_install")
+class TestInstall(ProdPlanningCase):
+    def test_module_and_dependencies_installed(self):
+        modules = self.env["ir.module.module"].search(
+            [("name", "in", ["prod_planning", "mrp", "purchase_stock"])]
+        )
+        self.assertEqual(set(modules.mapped("state")), {"installed"})
+        self.assertEqual(len(modules), 3)
+
+    def test_groups(self):
+        user_group = self.env.ref("prod_planning.group_prod_planning_user")
+        manager_group = self.env.ref("prod_planning.group_prod_planning_manager")
+        self.assertIn(user_group, manager_group.implied_ids)
+        self.assertEqual(user_group.category_id.name, "Production Planning")
+        self.assertTrue(
+            self.env.ref("base.user_admin").has_group(
+                "prod_planning.group_prod_planning_manager"
+            )
+        )
+        # A planner works in manufacturing, purchase and inventory.
+        for xmlid in (
+            "mrp.group_mrp_user",
+            "purchase.group_purchase_user",
+            "stock.group_stock_user",
+        ):
+            self.assertTrue(self.planner.has_group(xmlid), xmlid)
+        self.assertFalse(
+            self.planner.has_group("prod_planning.group_prod_planning_manager")
+        )
+
+    def test_demo_factory(self):
+        module = self.env["ir.module.module"].search([("name", "=", "prod_planning")])
+        if not module.demo:
+            self.skipTest("database installed without demo data")
+        demo = self.env["ir.model.data"].search(
+            [("module", "=", "prod_planning"), ("name", "=like", "%_demo")]
+        )
+        by_model = {}
+        for data in demo:
+            by_model.setdefault(data.model, 0)
+            by_model[data.model] += 1
+        self.assertGreaterEqual(by_model.get("mrp.bom", 0), 10)
+        self.assertGreaterEqual(by_model.get("mrp.workcenter", 0), 4)
+        self.assertGreaterEqual(by_model.get("product.supplierinfo", 0), 20)
+        products = self.env["product.product"].browse(
+            demo.filtered(lambda d: d.model == "product.product").mapped("res_id")
+        )
+        self.assertGreaterEqual(len(products), 40)
+        self.assertTrue(all(products.mapped("is_storable")))

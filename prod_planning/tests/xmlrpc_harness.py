@@ -1,0 +1,131 @@
+"""End-to-end harness for integrator tests: a real Odoo HTTP server + odoorpc.
+
+The server is a separate ``python3 -m odoo`` process on a free 127.0.0.1 port,
+serving a copy of the test database, so that what integrators write over RPC
+is committed for real without touching the database the other tests use.
+"""
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import xmlrpc.client
+
+import odoorpc
+
+import odoo
+from odoo.service import db as db_service
+from odoo.tools import config
+
+from .databases import drop_database
+
+ADMIN_LOGIN = "admin"
+ADMIN_PASSWORD = "admin"
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class OdooServer:
+    """A running Odoo HTTP server on a copy of the test database."""
+
+    def __init__(self, source_db, startup_timeout=180):
+        self.source_db = source_db
+        self.db = f"{source_db}_rpc"
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.startup_timeout = startup_timeout
+        # Kept open while the server runs; closed and removed in stop().
+        self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115
+            prefix="prod_planning_rpc_", suffix=".log", delete=False
+        )
+        self.process = None
+
+    def start(self):
+        self._copy_database()
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "odoo",
+                f"--addons-path={config['addons_path']}",
+                f"--database={self.db}",
+                f"--db-filter=^{self.db}$",
+                "--http-interface=127.0.0.1",
+                f"--http-port={self.port}",
+                "--workers=0",
+                "--max-cron-threads=0",
+                "--log-level=warn",
+                "--no-database-list",
+            ],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            cwd=tempfile.gettempdir(),
+        )
+        deadline = time.monotonic() + self.startup_timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    f"Odoo HTTP server exited with {self.process.returncode}:\n"
+                    + self.log_tail()
+                )
+            with contextlib.suppress(OSError, xmlrpc.client.Error):
+                version = self.xmlrpc("common").version()
+                if version.get("server_version", "").startswith("18.0"):
+                    return self
+            time.sleep(0.5)
+        self.stop()
+        raise RuntimeError(
+            f"Odoo HTTP server did not answer within {self.startup_timeout} s:\n"
+            + self.log_tail()
+        )
+
+    def _copy_database(self):
+        # The copy needs no other session on the source database: close ours.
+        odoo.sql_db.close_db(self.source_db)
+        drop_database(self.db)
+        db_service.exp_duplicate_database(self.source_db, self.db)
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        drop_database(self.db)
+        self.log.close()
+        os.unlink(self.log.name)
+
+    def log_tail(self, lines=40):
+        self.log.flush()
+        with open(self.log.name, encoding="utf-8", errors="replace") as log:
+            return "".join(log.readlines()[-lines:])
+
+    def xmlrpc(self, endpoint):
+        """A plain xmlrpc.client proxy on /xmlrpc/2/<endpoint>."""
+        return xmlrpc.client.ServerProxy(
+            f"{self.url}/xmlrpc/2/{endpoint}", allow_none=True
+        )
+
+    def xmlrpc_execute(self, model, method, *args, **kwargs):
+        """Call ``model.method`` as admin over XML-RPC (execute_kw)."""
+        uid = self.xmlrpc("common").authenticate(
+            self.db, ADMIN_LOGIN, ADMIN_PASSWORD, {}
+        )
+        return self.xmlrpc("object").execute_kw(
+            self.db, uid, ADMIN_PASSWORD, model, method, list(args), kwargs
+        )
+
+    def odoorpc(self, login=ADMIN_LOGIN, password=ADMIN_PASSWORD):
+        """An odoorpc client logged in to the copy (odoorpc speaks JSON-RPC)."""
+        client = odoorpc.ODOO("127.0.0.1", port=self.port, timeout=300)
+        client.login(self.db, login, password)
+        return client

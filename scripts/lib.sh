@@ -1,0 +1,55 @@
+# Shared by scripts/demo and scripts/test: prerequisites, addons path, database helpers.
+# shellcheck shell=bash
+set -euo pipefail
+
+REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PYTHON=${PYTHON:-python3}
+
+die() {
+    echo "error: $*" >&2
+    exit 2
+}
+
+require_odoo() {
+    local found
+    found=$("$PYTHON" -c 'import odoo.release as r; print(r.version)' 2>/dev/null) \
+        || die "Odoo 18.0 is not importable by $PYTHON: install Odoo 18.0 Community so that '$PYTHON -c \"import odoo\"' works (README, Requirements)."
+    case "$found" in
+        18.0*) ;;
+        *) die "$PYTHON imports Odoo $found, but prod_planning needs Odoo 18.0 Community." ;;
+    esac
+}
+
+require_postgres() {
+    "$PYTHON" "$REPO_ROOT/scripts/dbtool.py" ping \
+        || die "PostgreSQL is not reachable as ${PGUSER:-$(id -un)}@${PGHOST:-local socket}:${PGPORT:-5432}: start it, or set PGHOST/PGPORT/PGUSER/PGPASSWORD."
+}
+
+# Odoo's own addons (odoo/addons and the source tree's addons/) plus this repository.
+addons_path() {
+    "$PYTHON" - "$REPO_ROOT" <<'PY'
+import os
+import sys
+
+import odoo
+
+base = os.path.dirname(odoo.__file__)
+paths = [os.path.join(base, "addons"), os.path.join(os.path.dirname(base), "addons")]
+paths = [p for p in paths if os.path.isdir(os.path.join(p, "mrp"))] + [sys.argv[1]]
+print(",".join(paths))
+PY
+}
+
+# Odoo options for the database connection, taken from the usual PG* variables.
+db_options() {
+    local opts=()
+    [ -n "${PGHOST:-}" ] && opts+=("--db_host=$PGHOST")
+    [ -n "${PGPORT:-}" ] && opts+=("--db_port=$PGPORT")
+    [ -n "${PGUSER:-}" ] && opts+=("--db_user=$PGUSER")
+    [ -n "${PGPASSWORD:-}" ] && opts+=("--db_password=$PGPASSWORD")
+    echo "${opts[@]}"
+}
+
+free_port() {
+    "$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
