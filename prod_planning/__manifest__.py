@@ -15,7 +15,23 @@
     "external_dependencies": {"python": []},
     "data": [
         "security/prod_planning_security.xml",
+        "security/ir.model.access.csv",
+        "security/prod_planning_rules.xml",
+        "data/ir_sequence_data.xml",
+        "data/ir_cron_data.xml",
+        "views/prod_planning_order_views.xml",
+        "views/prod_planning_projection_views.xml",
+        "views/prod_planning_exception_views.xml",
+        "views/prod_planning_run_views.xml",
+        "views/prod_planning_forecast_views.xml",
+        "views/prod_planning_parameter_views.xml",
+        "views/product_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/prod_planning_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["prod_planning/static/tests/tours/*.js"],
+    },
     "demo": [
         "demo/res_partner_demo.xml",
         "demo/resource_calendar_demo.xml",

@@ -107,3 +107,88 @@ class ProdPlanningCase(TransactionCase):
             product, location or cls.stock_location, qty
         )
 
+
+class PlanningRunCase(ProdPlanningCase):
+    """Helpers to create demand and supply and to run the plan."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer = cls.env["res.partner"].create({"name": "Test Customer"})
+        # A warehouse of its own: runs scoped to it see only the test's data.
+        cls.warehouse = cls.env["stock.warehouse"].create(
+            {"name": "Planning Test Warehouse", "code": "PTW"}
+        )
+        cls.stock_location = cls.warehouse.lot_stock_id
+        cls.picking_type_out = cls.warehouse.out_type_id
+
+    @classmethod
+    def _deliver(cls, product, qty, date):
+        """A confirmed delivery of ``qty`` of ``product`` to a customer on ``date``."""
+        picking = cls.env["stock.picking"].create(
+            {
+                "picking_type_id": cls.picking_type_out.id,
+                "partner_id": cls.customer.id,
+                "location_id": cls.stock_location.id,
+                "location_dest_id": cls.env.ref("stock.stock_location_customers").id,
+                "scheduled_date": date,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "name": product.name,
+                            "product_id": product.id,
+                            "product_uom_qty": qty,
+                            "product_uom": product.uom_id.id,
+                            "location_id": cls.stock_location.id,
+                            "location_dest_id": cls.env.ref(
+                                "stock.stock_location_customers"
+                            ).id,
+                            "date": date,
+                        }
+                    )
+                ],
+            }
+        )
+        picking.action_confirm()
+        picking.move_ids.date = date
+        return picking
+
+    @classmethod
+    def _purchase(cls, product, vendor, qty, date, confirm=True):
+        purchase = cls.env["purchase.order"].create(
+            {
+                "partner_id": vendor.id,
+                "picking_type_id": cls.warehouse.in_type_id.id,
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "product_qty": qty,
+                            "price_unit": 1.0,
+                            "date_planned": date,
+                        }
+                    )
+                ],
+            }
+        )
+        if confirm:
+            purchase.button_confirm()
+        return purchase
+
+    def _run(self, **values):
+        values.setdefault("warehouse_ids", [Command.set(self.warehouse.ids)])
+        run = self.env["prod.planning.run"].create(values)
+        run.action_run()
+        return run
+
+    def _planned(self, product, state=None):
+        domain = [("product_id", "=", product.id)]
+        if state:
+            domain.append(("state", "=", state))
+        return self.env["prod.planning.order"].search(domain, order="due_date, id")
+
+    def _exceptions(self, product, kind=None):
+        domain = [("product_id", "=", product.id), ("state", "=", "open")]
+        if kind:
+            domain.append(("kind", "=", kind))
+        return self.env["prod.planning.exception"].search(domain)

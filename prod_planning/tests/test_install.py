@@ -3,8 +3,10 @@ from odoo.tests import tagged
 from .common import ProdPlanningCase
 
 
-@tagged("post_install", "-at_install")
+@tagged("at_install")
 class TestInstall(ProdPlanningCase):
+    """Runs while the module installs (Odoo's loader) and again under pytest."""
+
     def test_module_and_dependencies_installed(self):
         modules = self.env["ir.module.module"].search(
             [("name", "in", ["prod_planning", "mrp", "purchase_stock"])]

@@ -36,3 +36,37 @@ class TestSecurity(ProdPlanningCase):
             env["ir.cron"].search([], limit=1).write({"active": False})
         with self.assertRaises(AccessError):
             env["mrp.bom"].browse(self.bom.id).write({"product_qty": 3})
+
+    def test_planner_plans_but_manager_configures(self):
+        planner_env = self.env(user=self.planner)
+        manager_env = self.env(user=self.planning_manager)
+        values = {"product_id": self.component.id, "safety_stock": 5}
+        with self.assertRaises(AccessError):
+            planner_env["prod.planning.parameter"].create(values)
+        parameter = manager_env["prod.planning.parameter"].create(values)
+        self.assertEqual(
+            planner_env["prod.planning.parameter"].browse(parameter.id).safety_stock, 5
+        )
+        with self.assertRaises(AccessError):
+            planner_env["prod.planning.parameter"].browse(parameter.id).write(
+                {"safety_stock": 1}
+            )
+        forecast = planner_env["prod.planning.forecast"].create(
+            {"product_id": self.component.id, "quantity": 3}
+        )
+        self.assertEqual(forecast.quantity, 3)
+        run = planner_env["prod.planning.run"].create({})
+        with self.assertRaises(AccessError):
+            run.unlink()
+        with self.assertRaises(AccessError):
+            planner_env["prod.planning.order"].create(
+                {
+                    "product_id": self.component.id,
+                    "warehouse_id": forecast.warehouse_id.id,
+                    "company_id": self.env.company.id,
+                    "quantity": 1,
+                    "supply_type": "buy",
+                    "release_date": "2026-01-01",
+                    "due_date": "2026-01-02",
+                }
+            )

@@ -1,0 +1,2 @@
+from . import mrp
+from . import workcalendar

@@ -1,0 +1,262 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+PERIOD_LENGTH = {
+    "day": relativedelta(days=1),
+    "week": relativedelta(weeks=1),
+    "month": relativedelta(months=1),
+}
+# Forecasts further than this from today are refused as a typing error.
+MAX_YEARS_AWAY = 5
+
+
+class ProdPlanningForecast(models.Model):
+    """Expected demand of a product in a warehouse over a period.
+
+    Actual demand dated inside the period consumes the forecast (see the
+    product's planning parameters) so that demand is not counted twice.
+    """
+
+    _name = "prod.planning.forecast"
+    _description = "Demand Forecast"
+    _order = "date_start, product_id"
+    _check_company_auto = True
+
+    product_id = fields.Many2one(
+        comodel_name="product.product",
+        required=True,
+        index=True,
+        check_company=True,
+        domain=[("is_storable", "=", True)],
+    )
+    warehouse_id = fields.Many2one(
+        comodel_name="stock.warehouse",
+        required=True,
+        index=True,
+        check_company=True,
+        default=lambda self: self.env["stock.warehouse"].search(
+            [("company_id", "=", self.env.company.id)], limit=1
+        ),
+    )
+    company_id = fields.Many2one(
+        related="warehouse_id.company_id", store=True, index=True, precompute=True
+    )
+    date_start = fields.Date(
+        string="Period Start", required=True, default=fields.Date.context_today
+    )
+    period = fields.Selection(
+        selection=[("day", "Day"), ("week", "Week"), ("month", "Month")],
+        default="month",
+        required=True,
+    )
+    date_end = fields.Date(
+        string="Period End",
+        compute="_compute_date_end",
+        store=True,
+        help="First day after the period.",
+    )
+    quantity = fields.Float(required=True, digits="Product Unit")
+    uom_id = fields.Many2one(related="product_id.uom_id")
+    note = fields.Char()
+
+    @api.depends("date_start", "period")
+    def _compute_date_end(self):
+        for forecast in self:
+            forecast.date_end = forecast.date_start and (
+                forecast.date_start + PERIOD_LENGTH[forecast.period]
+            )
+
+    @api.depends("product_id", "date_start", "period")
+    def _compute_display_name(self):
+        for forecast in self:
+            forecast.display_name = _(
+                "%(product)s, %(period)s of %(date)s",
+                product=forecast.product_id.display_name,
+                period=dict(self._fields["period"].selection).get(forecast.period),
+                date=forecast.date_start,
+            )
+
+    @api.constrains("quantity", "date_start", "product_id")
+    def _check_forecast(self):
+        today = fields.Date.context_today(self)
+        earliest = today - relativedelta(years=1)
+        latest = today + relativedelta(years=MAX_YEARS_AWAY)
+        for forecast in self:
+            if forecast.quantity < 0:
+                raise ValidationError(
+                    _(
+                        "Forecast of %(product)s on %(date)s: the quantity "
+                        "%(qty)s is negative; enter 0 or more.",
+                        product=forecast.product_id.display_name,
+                        date=forecast.date_start,
+                        qty=forecast.quantity,
+                    )
+                )
+            if not earliest <= forecast.date_start <= latest:
+                raise ValidationError(
+                    _(
+                        "Forecast of %(product)s: the date %(date)s is out of range; "
+                        "use a date between %(earliest)s and %(latest)s.",
+                        product=forecast.product_id.display_name,
+                        date=forecast.date_start,
+                        earliest=earliest,
+                        latest=latest,
+                    )
+                )
+            if not forecast.product_id.is_storable:
+                raise ValidationError(
+                    _(
+                        "Forecast of %(product)s: only products tracked in inventory "
+                        "can be planned; set the product's 'Track Inventory'.",
+                        product=forecast.product_id.display_name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_references(vals_list)
+        return super().create(vals_list)
+
+    def _check_references(self, vals_list):
+        """Name the row and the unknown id instead of a foreign-key error."""
+        for model, field in (
+            ("product.product", "product_id"),
+            ("stock.warehouse", "warehouse_id"),
+        ):
+            wanted = {vals[field] for vals in vals_list if vals.get(field)}
+            existing = set(self.env[model].browse(wanted).exists().ids)
+            for index, vals in enumerate(vals_list, start=1):
+                if vals.get(field) and vals[field] not in existing:
+                    raise UserError(
+                        _(
+                            "Forecast row %(row)s: %(field)s %(value)s does not "
+                            "exist; use the id of an existing record.",
+                            row=index,
+                            field=field,
+                            value=vals[field],
+                        )
+                    )
+
+    @api.model
+    def import_forecasts(self, rows):
+        """Create or update forecasts from plain rows; all or nothing.
+
+        Each row is a dict with ``product`` (id or internal reference),
+        ``warehouse`` (id or short code, optional: the company's first
+        warehouse), ``date`` (period start, ``YYYY-MM-DD``), ``quantity`` and
+        optionally ``period`` (day/week/month, default month). A row for an
+        existing (product, warehouse, date, period) replaces its quantity.
+        Returns ``{"created": n, "updated": n, "ids": [...]}``; a bad row
+        raises a UserError naming it and nothing is written.
+        """
+        if not isinstance(rows, list):
+            raise UserError(_("import_forecasts expects a list of rows."))
+        codes = {r.get("product") for r in rows if isinstance(r.get("product"), str)}
+        products_by_code = {
+            p["default_code"]: p["id"]
+            for p in self.env["product.product"].search_read(
+                [("default_code", "in", list(codes))], ["default_code"]
+            )
+        }
+        warehouses = self.env["stock.warehouse"].search_read(
+            [("company_id", "in", self.env.companies.ids)], ["code", "company_id"]
+        )
+        warehouse_by_code = {w["code"]: w["id"] for w in warehouses}
+        default_warehouse = self._fields["warehouse_id"].default(self)
+        vals_list = []
+        for index, row in enumerate(rows, start=1):
+            product = row.get("product")
+            product_id = products_by_code.get(product, product)
+            if not isinstance(product_id, int):
+                raise UserError(
+                    _(
+                        "Forecast row %(row)s: unknown product %(product)r; give a "
+                        "product id or an internal reference.",
+                        row=index,
+                        product=product,
+                    )
+                )
+            warehouse = row.get("warehouse") or default_warehouse.id
+            warehouse_id = warehouse_by_code.get(warehouse, warehouse)
+            if not isinstance(warehouse_id, int):
+                raise UserError(
+                    _(
+                        "Forecast row %(row)s: unknown warehouse %(warehouse)r; give "
+                        "a warehouse id or its short name.",
+                        row=index,
+                        warehouse=warehouse,
+                    )
+                )
+            try:
+                date_start = fields.Date.to_date(row.get("date"))
+            except ValueError:
+                date_start = None
+            if not date_start:
+                raise UserError(
+                    _(
+                        "Forecast row %(row)s: the date %(date)r is not a date; "
+                        "use YYYY-MM-DD.",
+                        row=index,
+                        date=row.get("date"),
+                    )
+                )
+            quantity = row.get("quantity")
+            if not isinstance(quantity, int | float):
+                raise UserError(
+                    _(
+                        "Forecast row %(row)s: the quantity %(qty)r is not a number.",
+                        row=index,
+                        qty=quantity,
+                    )
+                )
+            period = row.get("period") or "month"
+            if period not in PERIOD_LENGTH:
+                raise UserError(
+                    _(
+                        "Forecast row %(row)s: the period %(period)r is unknown; use "
+                        "day, week or month.",
+                        row=index,
+                        period=period,
+                    )
+                )
+            vals_list.append(
+                {
+                    "product_id": product_id,
+                    "warehouse_id": warehouse_id,
+                    "date_start": date_start,
+                    "period": period,
+                    "quantity": quantity,
+                }
+            )
+        self._check_references(vals_list)
+        existing = self.search(
+            [
+                ("product_id", "in", list({v["product_id"] for v in vals_list})),
+                ("date_start", "in", list({v["date_start"] for v in vals_list})),
+            ]
+        )
+        by_key = {
+            (f.product_id.id, f.warehouse_id.id, f.date_start, f.period): f
+            for f in existing
+        }
+        to_create, updated = [], self.browse()
+        for vals in vals_list:
+            key = (
+                vals["product_id"],
+                vals["warehouse_id"],
+                vals["date_start"],
+                vals["period"],
+            )
+            if key in by_key:
+                by_key[key].quantity = vals["quantity"]
+                updated |= by_key[key]
+            else:
+                to_create.append(vals)
+        created = self.create(to_create)
+        return {
+            "created": len(created),
+            "updated": len(updated),
+            "ids": (created | updated).ids,
+        }

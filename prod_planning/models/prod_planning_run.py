@@ -1,0 +1,332 @@
+import logging
+import resource
+import time
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..engine import mrp
+
+_logger = logging.getLogger(__name__)
+
+# Key of the PostgreSQL advisory lock that keeps two planning runs apart.
+RUN_LOCK_KEY = 7_310_418_802
+
+
+class ProdPlanningRun(models.Model):
+    """One regenerative MRP run: reads demand and supply, writes the plan."""
+
+    _name = "prod.planning.run"
+    _description = "Planning Run"
+    _inherit = ["mail.thread"]
+    _order = "id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        required=True, readonly=True, default=lambda self: _("New"), copy=False
+    )
+    company_id = fields.Many2one(
+        comodel_name="res.company",
+        required=True,
+        default=lambda self: self.env.company,
+        index=True,
+    )
+    warehouse_ids = fields.Many2many(
+        comodel_name="stock.warehouse",
+        string="Warehouses",
+        check_company=True,
+        help="Warehouses to plan; empty plans every warehouse of the company.",
+    )
+    horizon_days = fields.Integer(
+        default=lambda self: self.env.company.prod_planning_horizon_days,
+        required=True,
+    )
+    trigger = fields.Selection(
+        selection=[
+            ("manual", "Manual"),
+            ("cron", "Scheduled action"),
+            ("rpc", "Integration"),
+        ],
+        default="manual",
+        required=True,
+        readonly=True,
+    )
+    state = fields.Selection(
+        selection=[
+            ("draft", "Draft"),
+            ("done", "Done"),
+            ("failed", "Failed"),
+        ],
+        default="draft",
+        required=True,
+        readonly=True,
+        tracking=True,
+    )
+    user_id = fields.Many2one(
+        comodel_name="res.users", default=lambda self: self.env.user, readonly=True
+    )
+    date_start = fields.Datetime(string="Started", readonly=True)
+    date_end = fields.Datetime(string="Ended", readonly=True)
+    duration = fields.Float(string="Duration (s)", readonly=True, digits=(16, 2))
+    engine_duration = fields.Float(string="Engine (s)", readonly=True, digits=(16, 3))
+    product_count = fields.Integer(string="Items Planned", readonly=True)
+    demand_count = fields.Integer(string="Demands", readonly=True)
+    supply_count = fields.Integer(string="Existing Supplies", readonly=True)
+    planned_order_count = fields.Integer(string="Planned Orders", readonly=True)
+    exception_count = fields.Integer(string="Exceptions", readonly=True)
+    released_count = fields.Integer(string="Auto-released", readonly=True)
+    error_message = fields.Text(readonly=True)
+    planned_order_ids = fields.One2many(
+        comodel_name="prod.planning.order", inverse_name="run_id"
+    )
+    exception_ids = fields.One2many(
+        comodel_name="prod.planning.exception", inverse_name="run_id"
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", _("New")) == _("New"):
+                vals["name"] = self.env["ir.sequence"].next_by_code(
+                    "prod.planning.run"
+                ) or _("New")
+        return super().create(vals_list)
+
+    @api.constrains("horizon_days")
+    def _check_horizon_days(self):
+        for run in self:
+            if not 1 <= run.horizon_days <= 3650:
+                raise ValidationError(
+                    _(
+                        "Planning run %(name)s: the horizon of %(days)s days is out "
+                        "of range; use 1 to 3650 days.",
+                        name=run.name,
+                        days=run.horizon_days,
+                    )
+                )
+
+    def action_run(self):
+        """Run the plan. A failure is recorded on the run; the old plan stays."""
+        for run in self:
+            run._execute()
+        return True
+
+    def action_view_planned_orders(self):
+        return self._open_lines("prod_planning.prod_planning_order_action")
+
+    def action_view_exceptions(self):
+        return self._open_lines("prod_planning.prod_planning_exception_action")
+
+    def _open_lines(self, xmlid):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        action["domain"] = [("run_id", "=", self.id)]
+        action["context"] = {}
+        return action
+
+    @api.model
+    def run_planning(self, options=None):
+        """XML-RPC entry point: run the plan now and return its summary.
+
+        ``options`` may hold ``warehouse_ids`` (list of ids) and
+        ``horizon_days``. Raises a UserError when the run fails (nothing is
+        written then).
+        """
+        options = options or {}
+        unknown = set(options) - {"warehouse_ids", "horizon_days"}
+        if unknown:
+            raise UserError(
+                _(
+                    "run_planning: unknown options %(keys)s; use warehouse_ids "
+                    "and horizon_days.",
+                    keys=", ".join(sorted(unknown)),
+                )
+            )
+        vals = {"trigger": "rpc"}
+        if options.get("warehouse_ids"):
+            vals["warehouse_ids"] = [fields.Command.set(options["warehouse_ids"])]
+        if options.get("horizon_days") is not None:
+            vals["horizon_days"] = options["horizon_days"]
+        run = self.create(vals)
+        run._execute()
+        if run.state == "failed":
+            raise UserError(run.error_message)
+        return run._summary()
+
+    def _summary(self):
+        self.ensure_one()
+        return {
+            "id": self.id,
+            "name": self.name,
+            "state": self.state,
+            "duration": self.duration,
+            "items": self.product_count,
+            "planned_orders": self.planned_order_count,
+            "exceptions": self.exception_count,
+            "released": self.released_count,
+            "error": self.error_message or False,
+        }
+
+    def _lock(self):
+        self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s)", [RUN_LOCK_KEY])
+        if not self.env.cr.fetchone()[0]:
+            raise UserError(
+                _(
+                    "Another planning run is in progress; wait for it to finish "
+                    "and start %(name)s again.",
+                    name=self.name,
+                )
+            )
+
+    def _execute(self):
+        self.ensure_one()
+        self._lock()
+        started = time.perf_counter()
+        self.write({"date_start": fields.Datetime.now(), "error_message": False})
+        try:
+            with self.env.cr.savepoint():
+                stats = self._plan()
+        except (UserError, ValidationError) as error:
+            message = error.args[0]
+            self.write(
+                {
+                    "state": "failed",
+                    "error_message": message,
+                    "date_end": fields.Datetime.now(),
+                    "duration": time.perf_counter() - started,
+                }
+            )
+            self.message_post(body=_("Planning run failed: %(msg)s", msg=message))
+            return False
+        stats.update(
+            state="done",
+            date_end=fields.Datetime.now(),
+            duration=time.perf_counter() - started,
+        )
+        self.write(stats)
+        self.message_post(body=self._summary_message())
+        return True
+
+    def _summary_message(self):
+        return _(
+            "Planned %(items)s items in %(duration).1f s: %(orders)s planned orders, "
+            "%(exceptions)s exceptions (%(demands)s demands, %(supplies)s existing "
+            "supplies).",
+            items=self.product_count,
+            duration=self.duration,
+            orders=self.planned_order_count,
+            exceptions=self.exception_count,
+            demands=self.demand_count,
+            supplies=self.supply_count,
+        )
+
+    def _plan(self):
+        warehouses = self.warehouse_ids or self.env["stock.warehouse"].search(
+            [("company_id", "=", self.company_id.id)]
+        )
+        if not warehouses:
+            raise UserError(
+                _(
+                    "Planning run %(name)s: company %(company)s has no warehouse "
+                    "to plan.",
+                    name=self.name,
+                    company=self.company_id.name,
+                )
+            )
+        today = fields.Date.context_today(self)
+        horizon_end = today + timedelta(days=self.horizon_days)
+        data = self.env["prod.planning.data"]._collect(
+            self.company_id, warehouses, today, horizon_end
+        )
+        engine_started = time.perf_counter()
+        try:
+            result = mrp.plan(
+                data["items"],
+                data["bom_lines"],
+                data["demands"],
+                data["forecasts"],
+                data["supplies"],
+                today,
+                horizon_end=horizon_end,
+            )
+        except mrp.BomCycleError as error:
+            names = [data["item_info"][key]["product"]["name"] for key in error.cycle]
+            raise UserError(
+                _(
+                    "The bills of materials form a cycle: %(cycle)s. Remove one of "
+                    "these components from its parent's BoM and run again.",
+                    cycle=" → ".join(names),
+                )
+            ) from error
+        engine_duration = time.perf_counter() - engine_started
+        counts = self.env["prod.planning.writer"]._write(self, warehouses, data, result)
+        _logger.info(
+            "Planning run %s: %s items, engine %.2f s, peak RSS %s MB",
+            self.name,
+            len(data["items"]),
+            engine_duration,
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+        )
+        return {
+            "engine_duration": engine_duration,
+            "product_count": len(data["items"]),
+            "demand_count": len(data["demands"]) + len(data["forecasts"]),
+            "supply_count": len(data["supplies"]),
+            **counts,
+        }
+
+    @api.model
+    def _cron_plan_and_release(self):
+        """Nightly: plan every company, then release what falls in the fence."""
+        for company in self.env["res.company"].search([]):
+            run = self.with_company(company).create(
+                {"trigger": "cron", "company_id": company.id}
+            )
+            try:
+                run._execute()
+            except UserError as error:  # another run holds the lock
+                run.write({"state": "failed", "error_message": error.args[0]})
+                continue
+            if run.state == "done":
+                run._auto_release()
+
+    def _auto_release(self):
+        """Release auto-release purchase planned orders within the release fence."""
+        self.ensure_one()
+        fence = fields.Date.context_today(self) + timedelta(
+            days=self.company_id.prod_planning_release_fence_days
+        )
+        auto_products = self.env["prod.planning.parameter"].search(
+            [("auto_release", "=", True), ("company_id", "=", self.company_id.id)]
+        )
+        keys = {(p.product_id.id, p.warehouse_id.id) for p in auto_products}
+        orders = self.env["prod.planning.order"].search(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("state", "in", ("draft", "firm")),
+                ("supply_type", "=", "buy"),
+                ("release_date", "<=", fence),
+                ("product_id", "in", list({k[0] for k in keys})),
+            ]
+        )
+        orders = orders.filtered(lambda o: (o.product_id.id, o.warehouse_id.id) in keys)
+        if not orders:
+            return 0
+        result = self.env["prod.planning.release"]._release(
+            orders,
+            confirm=self.company_id.prod_planning_auto_confirm_rfq,
+            per_group_savepoint=True,
+            notify=True,
+        )
+        self.released_count = result["released"]
+        self.message_post(
+            body=_(
+                "Automatic release: %(released)s planned orders into %(rfqs)s "
+                "RFQs.%(errors)s",
+                released=result["released"],
+                rfqs=len(result["purchase_order_ids"]),
+                errors=("\n" + "\n".join(result["errors"])) if result["errors"] else "",
+            )
+        )
+        return result["released"]

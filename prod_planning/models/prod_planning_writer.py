@@ -1,0 +1,285 @@
+"""Writes the engine's plan into Odoo tables in a few set-based statements."""
+
+import json
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from .prod_planning_exception import EXCEPTION_KINDS
+
+# Exceptions on these kinds are urgent for the planner.
+URGENT_KINDS = {"late", "reschedule_in", "no_source"}
+
+
+class ProdPlanningWriter(models.AbstractModel):
+    _name = "prod.planning.writer"
+    _description = "Planning Result Writer"
+
+    @api.model
+    def _write(self, run, warehouses, data, result):
+        """Replace the previous plan of ``warehouses`` with ``result``.
+
+        Draft planned orders, open exceptions and the projection are replaced;
+        firm and released planned orders and handled exceptions stay.
+        """
+        cr = self.env.cr
+        self.env.flush_all()
+        wh_ids = tuple(warehouses.ids)
+        cr.execute(
+            "DELETE FROM prod_planning_order "
+            "WHERE state = 'draft' AND warehouse_id IN %s",
+            [wh_ids],
+        )
+        cr.execute(
+            "DELETE FROM prod_planning_exception "
+            "WHERE state = 'open' AND (warehouse_id IN %s OR warehouse_id IS NULL) "
+            "AND company_id = %s",
+            [wh_ids, run.company_id.id],
+        )
+        cr.execute(
+            "DELETE FROM prod_planning_projection WHERE warehouse_id IN %s", [wh_ids]
+        )
+        info = data["item_info"]
+        order_ids = self._insert_orders(run, info, result.planned_orders)
+        self._insert_pegs(order_ids, result.planned_orders)
+        exception_count = self._insert_exceptions(run, info, result, order_ids)
+        self._insert_projection(run, result)
+        for model in (
+            "prod.planning.order",
+            "prod.planning.peg",
+            "prod.planning.exception",
+            "prod.planning.projection",
+        ):
+            self.env[model].invalidate_model()
+        return {
+            "planned_order_count": len(order_ids),
+            "exception_count": exception_count,
+        }
+
+    def _insert(self, table, columns, rows, returning=False):
+        """INSERT many rows at once from one JSON array (one round trip)."""
+        if not rows:
+            return []
+        uid = self.env.uid
+        now = fields.Datetime.now()
+        columns = (*columns, "create_uid", "write_uid", "create_date", "write_date")
+        payload = json.dumps(
+            [
+                dict(zip(columns, (*row, uid, uid, str(now), str(now)), strict=True))
+                for row in rows
+            ]
+        )
+        column_list = SQL(", ").join(SQL.identifier(column) for column in columns)
+        query = SQL(
+            "INSERT INTO %s (%s) SELECT %s FROM jsonb_populate_recordset(NULL::%s, %s)"
+            "%s",
+            SQL.identifier(table),
+            column_list,
+            column_list,
+            SQL.identifier(table),
+            payload,
+            SQL(" RETURNING id") if returning else SQL(""),
+        )
+        self.env.cr.execute(query)
+        return [row[0] for row in self.env.cr.fetchall()] if returning else []
+
+    def _insert_orders(self, run, info, planned_orders):
+        rows = []
+        for order in planned_orders:
+            item = info[order.item]
+            rows.append(
+                (
+                    run.id,
+                    order.item[0],
+                    order.item[1],
+                    run.company_id.id,
+                    order.qty,
+                    order.supply_type,
+                    item["vendor_id"] or None,
+                    item["bom_id"] or None,
+                    item["workcenter_id"] or None,
+                    str(order.release_date),
+                    str(order.due_date),
+                    "draft",
+                    bool(order.late),
+                )
+            )
+        ids = self._insert(
+            "prod_planning_order",
+            (
+                "run_id",
+                "product_id",
+                "warehouse_id",
+                "company_id",
+                "quantity",
+                "supply_type",
+                "vendor_id",
+                "bom_id",
+                "workcenter_id",
+                "release_date",
+                "due_date",
+                "state",
+                "late",
+            ),
+            rows,
+            returning=True,
+        )
+        return {
+            order.id: db_id for order, db_id in zip(planned_orders, ids, strict=True)
+        }
+
+    def _demand_columns(self, ref, order_ids):
+        """(demand_type, demand_ref, parent_order_id) of an engine demand ref."""
+        if not ref:
+            return "safety", None, None
+        model, res_id = ref
+        if model == "planned":
+            parent = order_ids.get(res_id)
+            return "dependent", f"prod.planning.order,{parent}", parent
+        if model == "prod.planning.order":
+            return "dependent", f"{model},{res_id}", res_id
+        if model == "prod.planning.forecast":
+            return "forecast", f"{model},{res_id}", None
+        if model in ("safety", "on_hand"):
+            return "safety", None, None
+        return "actual", f"{model},{res_id}", None
+
+    def _insert_pegs(self, order_ids, planned_orders):
+        rows = []
+        for order in planned_orders:
+            for peg in order.pegs:
+                demand_type, demand_ref, parent = self._demand_columns(
+                    peg.ref, order_ids
+                )
+                rows.append(
+                    (
+                        order_ids[order.id],
+                        peg.qty,
+                        str(peg.date) if peg.date else None,
+                        demand_type,
+                        demand_ref,
+                        parent,
+                    )
+                )
+        self._insert(
+            "prod_planning_peg",
+            (
+                "order_id",
+                "quantity",
+                "need_date",
+                "demand_type",
+                "demand_ref",
+                "parent_order_id",
+            ),
+            rows,
+        )
+
+    def _insert_exceptions(self, run, info, result, order_ids):
+        kinds = dict(EXCEPTION_KINDS)
+        rows = []
+        for exception in result.exceptions:
+            item = info.get(exception.item)
+            if item is None:
+                continue  # a component outside the planned products (not storable)
+            if exception.kind == "no_source":
+                if not item["no_source_reason"]:
+                    continue  # left to a reordering rule or planned elsewhere
+                message = f"{item['product']['name']}: {item['no_source_reason']}"
+            else:
+                message = exception.message or kinds[exception.kind]
+            origin = None
+            if exception.ref:
+                model, res_id = exception.ref
+                if model == "planned":
+                    model, res_id = "prod.planning.order", order_ids.get(res_id)
+                if res_id:
+                    origin = f"{model},{res_id}"
+            rows.append(
+                (
+                    run.id,
+                    exception.kind,
+                    "1" if exception.kind in URGENT_KINDS else "0",
+                    exception.item[0],
+                    exception.item[1],
+                    run.company_id.id,
+                    message,
+                    str(exception.date) if exception.date else None,
+                    str(exception.suggested_date) if exception.suggested_date else None,
+                    exception.qty,
+                    origin,
+                    "open",
+                )
+            )
+        self._insert(
+            "prod_planning_exception",
+            (
+                "run_id",
+                "kind",
+                "priority",
+                "product_id",
+                "warehouse_id",
+                "company_id",
+                "message",
+                "date",
+                "suggested_date",
+                "quantity",
+                "origin_ref",
+                "state",
+            ),
+            rows,
+        )
+        return len(rows)
+
+    def _insert_projection(self, run, result):
+        rows = []
+        for item, buckets in result.projection.items():
+            for bucket in buckets:
+                shortage = bucket.shortage
+                if shortage > 0:
+                    status = "shortage"
+                elif (
+                    bucket.planned_receipts == 0
+                    and bucket.projected_on_hand > max(2 * bucket.safety_stock, 0)
+                    and bucket.projected_on_hand > bucket.demand_total * 4
+                ):
+                    status = "excess"
+                else:
+                    status = "ok"
+                rows.append(
+                    (
+                        run.id,
+                        item[0],
+                        item[1],
+                        run.company_id.id,
+                        str(bucket.week_start),
+                        bucket.forecast,
+                        bucket.actual,
+                        bucket.dependent,
+                        bucket.scheduled_receipts,
+                        bucket.planned_receipts,
+                        bucket.projected_on_hand,
+                        bucket.safety_stock,
+                        shortage,
+                        status,
+                    )
+                )
+        self._insert(
+            "prod_planning_projection",
+            (
+                "run_id",
+                "product_id",
+                "warehouse_id",
+                "company_id",
+                "week_start",
+                "forecast_qty",
+                "actual_qty",
+                "dependent_qty",
+                "receipt_qty",
+                "planned_qty",
+                "on_hand_qty",
+                "safety_stock",
+                "shortage_qty",
+                "status",
+            ),
+            rows,
+        )

@@ -1,0 +1,19 @@
+from odoo.tests import HttpCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestPlannerTour(HttpCase):
+    def test_planner_main_flow(self):
+        self.start_tour(
+            "/odoo/action-prod_planning.prod_planning_run_action",
+            "prod_planning_tour",
+            login="admin",
+            timeout=240,
+        )
+        run = self.env["prod.planning.run"].search([], limit=1)
+        self.assertEqual(run.state, "done")
+        released = self.env["prod.planning.order"].search(
+            [("run_id", "=", run.id), ("state", "=", "released")]
+        )
+        self.assertEqual(len(released), 1)
+        self.assertTrue(released.purchase_line_id or released.production_id)
