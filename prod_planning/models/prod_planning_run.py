@@ -3,6 +3,8 @@ import resource
 import time
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
@@ -209,7 +211,7 @@ class ProdPlanningRun(models.Model):
         return True
 
     def _summary_message(self):
-        return _(
+        message = _(
             "Planned %(items)s items in %(duration).1f s: %(orders)s planned orders, "
             "%(exceptions)s exceptions (%(demands)s demands, %(supplies)s existing "
             "supplies).",
@@ -220,6 +222,36 @@ class ProdPlanningRun(models.Model):
             demands=self.demand_count,
             supplies=self.supply_count,
         )
+        counts = dict(
+            self.env["prod.planning.exception"]._read_group(
+                [("run_id", "=", self.id)], ["kind"], ["__count"]
+            )
+        )
+        warnings = []
+        if counts.get("late"):
+            warnings.append(
+                _("%(count)s planned orders are already late.", count=counts["late"])
+            )
+        if counts.get("no_source"):
+            warnings.append(
+                _(
+                    "%(count)s products have demand but no vendor or BoM.",
+                    count=counts["no_source"],
+                )
+            )
+        if counts.get("below_safety"):
+            warnings.append(
+                _(
+                    "%(count)s products stay below their safety stock.",
+                    count=counts["below_safety"],
+                )
+            )
+        if warnings:
+            message = Markup("%s<br/>%s") % (
+                message,
+                Markup("<br/>").join(_("Warning: %s", w) for w in warnings),
+            )
+        return message
 
     def _plan(self):
         warehouses = self.warehouse_ids or self.env["stock.warehouse"].search(
@@ -278,18 +310,27 @@ class ProdPlanningRun(models.Model):
 
     @api.model
     def _cron_plan_and_release(self):
-        """Nightly: plan every company, then release what falls in the fence."""
+        """Nightly: plan every company, then release what falls in the fence.
+
+        A company whose run fails is recorded on its run and the others go on.
+        """
         for company in self.env["res.company"].search([]):
             run = self.with_company(company).create(
                 {"trigger": "cron", "company_id": company.id}
             )
             try:
-                run._execute()
-            except UserError as error:  # another run holds the lock
-                run.write({"state": "failed", "error_message": error.args[0]})
-                continue
-            if run.state == "done":
-                run._auto_release()
+                with self.env.cr.savepoint():
+                    run._execute()
+                    if run.state == "done":
+                        run._auto_release()
+            except Exception as error:  # noqa: BLE001 - recorded, next company
+                _logger.exception("Planning run %s failed", run.name)
+                run.write(
+                    {
+                        "state": "failed",
+                        "error_message": str(error.args[0] if error.args else error),
+                    }
+                )
 
     def _auto_release(self):
         """Release auto-release purchase planned orders within the release fence."""
