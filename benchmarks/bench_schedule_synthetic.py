@@ -14,29 +14,20 @@ for the backward strategy.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import random
 import sys
 import time
 from pathlib import Path
 
-ENGINE_DIR = Path(__file__).resolve().parents[1] / "prod_planning" / "engine"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "prod_planning" / "tests"))
+from engine_loader import load_engine_module  # noqa: E402  (no Odoo needed)
+
 DAY = 24 * 60
 
 
 def load_engine():
-    """Import the engine package without importing the Odoo addon."""
-    name = "prod_planning_engine"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            name,
-            ENGINE_DIR / "__init__.py",
-            submodule_search_locations=[str(ENGINE_DIR)],
-        )
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return importlib.import_module(f"{name}.scheduling")
+    """The engine without importing the Odoo addon."""
+    return load_engine_module("scheduling")
 
 
 def week_calendar(weeks: int = 4, start: int = 8 * 60, end: int = 16 * 60):

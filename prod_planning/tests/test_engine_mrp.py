@@ -18,37 +18,21 @@ would import the addon as a top-level ``prod_planning`` package, whose models
 Odoo refuses outside ``odoo.addons``.
 """
 
-import importlib
-import importlib.machinery
-import importlib.util
 import sys
-import types
 from collections import defaultdict
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-ENGINE_DIR = Path(__file__).resolve().parent.parent / "engine"
+if __package__:
+    from .engine_loader import load_engine_module, run_test_file_without_odoo
+else:  # run as a script, without Odoo (see the __main__ block)
+    from engine_loader import load_engine_module, run_test_file_without_odoo
 
-
-def _load_engine():
-    """Import engine/mrp.py and workcalendar.py without the addon's __init__."""
-    name = "_prod_planning_engine"
-    if name not in sys.modules:
-        spec = importlib.machinery.ModuleSpec(name, None, is_package=True)
-        package = importlib.util.module_from_spec(spec)
-        package.__path__ = [str(ENGINE_DIR)]
-        sys.modules[name] = package
-    return (
-        importlib.import_module(name + ".mrp"),
-        importlib.import_module(name + ".workcalendar"),
-    )
-
-
-mrp, workcalendar = _load_engine()
+mrp = load_engine_module("mrp")
+workcalendar = load_engine_module("workcalendar")
 WorkCalendar = workcalendar.WorkCalendar
 Item, BomLine, Demand, Forecast, Supply = (
     mrp.Item,
@@ -971,15 +955,4 @@ def test_time_fence_is_respected(plant, fence):
 
 
 if __name__ == "__main__":
-    # Without Odoo: stand-in packages so that pytest imports this file as
-    # prod_planning.tests.test_engine_mrp without running the addon's __init__.
-    addon = Path(__file__).resolve().parent.parent
-    for module_name, path in (
-        ("prod_planning", addon),
-        ("prod_planning.tests", addon / "tests"),
-    ):
-        stand_in = types.ModuleType(module_name)
-        stand_in.__path__ = [str(path)]
-        sys.modules[module_name] = stand_in
-    quiet = ["-W", "ignore::pytest.PytestAssertRewriteWarning"]
-    sys.exit(pytest.main([__file__, "-p", "no:odoo", *quiet, *sys.argv[1:]]))
+    sys.exit(run_test_file_without_odoo(__file__, sys.argv[1:]))

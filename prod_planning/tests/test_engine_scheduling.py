@@ -20,32 +20,20 @@ import itertools
 import json
 import random
 import sys
-import types
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-ENGINE_DIR = Path(__file__).resolve().parent.parent / "engine"
+if __package__:
+    from .engine_loader import load_engine_module, run_test_file_without_odoo
+else:  # run as a script, without Odoo (see the __main__ block)
+    from engine_loader import load_engine_module, run_test_file_without_odoo
 
-
-def _load_engine():
-    """Import engine/scheduling*.py without the addon's __init__."""
-    name = "_prod_planning_engine"
-    if name not in sys.modules:
-        spec = importlib.machinery.ModuleSpec(name, None, is_package=True)
-        package = importlib.util.module_from_spec(spec)
-        package.__path__ = [str(ENGINE_DIR)]
-        sys.modules[name] = package
-    return (
-        importlib.import_module(name + ".scheduling"),
-        importlib.import_module(name + ".scheduling_calendar"),
-        importlib.import_module(name + ".scheduling_cpsat"),
-    )
-
-
-sched, calmod, cpsat = _load_engine()
+sched = load_engine_module("scheduling")
+calmod = load_engine_module("scheduling_calendar")
+cpsat = load_engine_module("scheduling_cpsat")
 Resource, Operation, Job, Problem = (
     sched.Resource,
     sched.Operation,
@@ -748,15 +736,4 @@ class TestJsplib:
 
 
 if __name__ == "__main__":
-    # Without Odoo: stand-in packages so that pytest imports this file as
-    # prod_planning.tests.test_engine_scheduling without the addon's __init__.
-    addon = Path(__file__).resolve().parent.parent
-    for module_name, path in (
-        ("prod_planning", addon),
-        ("prod_planning.tests", addon / "tests"),
-    ):
-        stand_in = types.ModuleType(module_name)
-        stand_in.__path__ = [str(path)]
-        sys.modules[module_name] = stand_in
-    quiet = ["-W", "ignore::pytest.PytestAssertRewriteWarning"]
-    sys.exit(pytest.main([__file__, "-p", "no:odoo", *quiet, *sys.argv[1:]]))
+    sys.exit(run_test_file_without_odoo(__file__, sys.argv[1:]))
