@@ -2,6 +2,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
@@ -256,6 +257,43 @@ class TestPlanningRun(PlanningRunCase):
         self._run()
         self.assertFalse(self._planned(self.steel))
         self.assertFalse(self._exceptions(self.steel, "no_source"))
+
+    def test_each_warehouse_is_planned_on_its_own(self):
+        second = self.env["stock.warehouse"].create(
+            {"name": "Planning Test Warehouse 2", "code": "PT2"}
+        )
+        self._set_on_hand(self.steel, 10)  # in the first warehouse only
+        self._set_on_hand(self.steel, 1, second.lot_stock_id)
+        self._deliver(self.steel, 4, "2026-03-16 10:00:00")
+        picking = self.env["stock.picking"].create(
+            {
+                "picking_type_id": second.out_type_id.id,
+                "location_id": second.lot_stock_id.id,
+                "location_dest_id": self.env.ref("stock.stock_location_customers").id,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "name": "steel",
+                            "product_id": self.steel.id,
+                            "product_uom_qty": 6,
+                            "location_id": second.lot_stock_id.id,
+                            "location_dest_id": self.env.ref(
+                                "stock.stock_location_customers"
+                            ).id,
+                            "date": "2026-03-16 10:00:00",
+                        }
+                    )
+                ],
+            }
+        )
+        picking.action_confirm()
+        self._run(warehouse_ids=[Command.set((self.warehouse | second).ids)])
+        orders = self._planned(self.steel)
+        self.assertEqual(orders.warehouse_id, second)
+        self.assertEqual(orders.quantity, 5)
+        result = orders.release_orders()
+        purchase = self.env["purchase.order"].browse(result["purchase_order_ids"])
+        self.assertEqual(purchase.picking_type_id, second.in_type_id)
 
     def test_two_runs_at_once_are_refused(self):
         with self.registry.cursor() as other_cr:
