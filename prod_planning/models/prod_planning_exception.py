@@ -84,11 +84,10 @@ class ProdPlanningException(models.Model):
                             mo=origin.name,
                         )
                     )
+                # Keep the order's length: it finishes on the suggested day.
+                finish = date.replace(hour=12)
                 duration = origin.date_finished - origin.date_start
-                origin.write(
-                    {"date_finished": date.replace(hour=12)}
-                    | {"date_start": date.replace(hour=12) - duration}
-                )
+                origin.write({"date_start": finish - duration, "date_finished": finish})
             elif origin._name == "stock.move":
                 origin.date = date.replace(hour=12)
             exception.state = "done"

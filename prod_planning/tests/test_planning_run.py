@@ -192,6 +192,29 @@ class TestPlanningRun(PlanningRunCase):
         self.assertEqual(late_po.order_line.date_planned.date(), date(2026, 3, 13))
         self.assertEqual(reschedule.state, "done")
 
+    def test_reschedule_manufacturing_order(self):
+        table = self._create_product("PRT Table", route="manufacture")
+        self._create_bom(table, [(self.steel, 1)])
+        self._set_on_hand(self.steel, 10)
+        production = self.env["mrp.production"].create(
+            {
+                "product_id": table.id,
+                "product_qty": 3,
+                "picking_type_id": self.warehouse.manu_type_id.id,
+                "date_start": "2026-03-23 08:00:00",
+            }
+        )
+        production.action_confirm()
+        self._deliver(table, 3, "2026-03-16 10:00:00")
+        self._run()
+        reschedule = self._exceptions(table, "reschedule_in")
+        self.assertEqual(reschedule.origin_ref, production)
+        self.assertEqual(reschedule.suggested_date, date(2026, 3, 16))
+        length = production.date_finished - production.date_start
+        reschedule.action_apply()
+        self.assertEqual(production.date_finished.date(), date(2026, 3, 16))
+        self.assertEqual(production.date_finished - production.date_start, length)
+
     def test_forecast_consumed_by_actual_demand(self):
         self.env["prod.planning.forecast"].create(
             {
