@@ -12,9 +12,14 @@
     "application": True,
     "installable": True,
     "depends": ["mrp", "purchase_stock"],
-    "external_dependencies": {"python": []},
+    "external_dependencies": {"python": ["requests"]},
     "data": [
         "security/prod_planning_security.xml",
+        "security/ir.model.access.csv",
+        "security/prod_planning_price_rules.xml",
+        "data/prod_planning_price_data.xml",
+        "data/prod_planning_price_cron.xml",
+        "data/prod_planning_price_mail_template.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",
