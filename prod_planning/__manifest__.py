@@ -40,5 +40,6 @@
         "demo/purchase_order_demo.xml",
         "demo/mrp_production_demo.xml",
         "demo/stock_picking_demo.xml",
+        "demo/prod_planning_price_demo.xml",
     ],
 }
