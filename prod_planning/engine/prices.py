@@ -45,19 +45,21 @@ def change_percent(old, new):
 def exceeds(change, threshold, direction="both"):
     """Whether a change in percent is beyond ``threshold`` in ``direction``.
 
-    Strictly greater: a 10 % rule does not fire on a change of exactly 10 %.
-    Compared after rounding to PERCENT_DIGITS decimals, like the SQL does.
+    Strictly greater at PERCENT_DIGITS decimals: a 10 % rule does not fire on
+    a change of exactly 10 % (nor on 10.0000000000002 %, float noise of
+    (110 - 100) / 100). Written as ``change >= threshold + half a unit of
+    the last decimal``, the comparison the SQL makes.
     """
     if change is None:
         return False
     if direction not in ALERT_DIRECTIONS:
         raise ValueError(f"direction must be one of {ALERT_DIRECTIONS}")
-    change = round(change, PERCENT_DIGITS)
+    limit = threshold + 0.5 * 10**-PERCENT_DIGITS
     if direction == "up":
-        return change > threshold
+        return change >= limit
     if direction == "down":
-        return change < -threshold
-    return abs(change) > threshold
+        return change <= -limit
+    return abs(change) >= limit
 
 
 def moving_average(points, at_date, window_days):

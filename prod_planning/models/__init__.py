@@ -5,6 +5,7 @@ from . import prod_planning_price_feed
 from . import prod_planning_price_feed_line
 from . import prod_planning_price_alert_rule
 from . import prod_planning_price_alert
+from . import product_product
 from . import product_supplierinfo
 from . import product_template
 from . import purchase_order

@@ -4,6 +4,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
+from ..engine import prices as price_engine
+
 RULE_TYPES = [
     ("previous", "Change vs previous price"),
     ("moving_average", "Change vs moving average"),
@@ -228,9 +230,12 @@ class ProdPlanningPriceAlertRule(models.Model):
         Alert = self.env["prod.planning.price.alert"].sudo()
         # The SQL reads observations, partners (buyers), products and users.
         self.env.flush_all()
+        # Window functions sort whole price histories: let them sort in memory.
+        self.env.cr.execute(SQL("SET LOCAL work_mem = '64MB'"))
         alert_ids = []
         for rule in self.sudo():
             alert_ids += rule._evaluate_sql(date_from)
+        self.env.cr.execute(SQL("RESET work_mem"))
         self.sudo().write({"last_evaluation": fields.Datetime.now()})
         Alert.invalidate_model()
         alerts = Alert.browse(alert_ids)
@@ -256,10 +261,78 @@ class ProdPlanningPriceAlertRule(models.Model):
             )
         return SQL("o.index_id = %s AND o.product_id IS NULL", self.index_id.id)
 
-    def _reference_sql(self):
-        """The reference price of each candidate row ``w``."""
+    def _scoped_sql(self, date_from):
+        """The observations the rule reads: those that may raise alerts and
+        the history their reference price needs."""
+        # (narrow rows: the window functions sort them)
+        columns = SQL(
+            "o.id, o.product_id, o.index_id, o.partner_id, o.supplierinfo_id, "
+            "o.date, %s o.normalized_price AS price",
+            SQL("o.source,") if self.rule_type == "pricelist" else SQL(""),
+        )
+        where = SQL("o.company_id = %s AND %s", self.company_id.id, self._scope_sql())
+        if not date_from:
+            return SQL(
+                "SELECT %s FROM prod_planning_price_observation o WHERE %s",
+                columns,
+                where,
+            )
+        if self.rule_type in ("moving_average", "pricelist"):
+            history_from = date_from
+            if self.rule_type == "moving_average":
+                history_from -= datetime.timedelta(days=self.window_days)
+            return SQL(
+                "SELECT %s FROM prod_planning_price_observation o "
+                "WHERE %s AND o.date >= %s",
+                columns,
+                where,
+                history_from,
+            )
+        # previous / threshold: the recent observations and, for each of
+        # their series, the last one before (an index lookup per series).
+        # (prod_planning_price_observation_series_key_idx serves the lookup)
+        return SQL(
+            """
+            WITH recent AS (
+                SELECT %(columns)s FROM prod_planning_price_observation o
+                 WHERE %(where)s AND o.date >= %(date_from)s
+            ), series AS (
+                SELECT DISTINCT COALESCE(product_id, 0) AS product_key,
+                       COALESCE(index_id, 0) AS index_key,
+                       COALESCE(partner_id, 0) AS partner_key,
+                       COALESCE(supplierinfo_id, 0) AS supplierinfo_key
+                  FROM recent
+            )
+            SELECT * FROM recent
+            UNION ALL
+            SELECT b.* FROM series s CROSS JOIN LATERAL (
+                SELECT %(columns)s FROM prod_planning_price_observation o
+                 WHERE COALESCE(o.product_id, 0) = s.product_key
+                   AND COALESCE(o.index_id, 0) = s.index_key
+                   AND COALESCE(o.partner_id, 0) = s.partner_key
+                   AND COALESCE(o.supplierinfo_id, 0) = s.supplierinfo_key
+                   AND o.date < %(date_from)s AND o.company_id = %(company)s
+                 ORDER BY o.date DESC, o.id DESC LIMIT 1) b
+            """,
+            columns=columns,
+            where=where,
+            date_from=date_from,
+            company=self.company_id.id,
+        )
+
+    def _window_sql(self):
+        """The reference of each observation computed over its series."""
+        series = SQL(
+            "PARTITION BY s.product_id, s.index_id, s.partner_id, s.supplierinfo_id"
+        )
         if self.rule_type == "moving_average":
-            return SQL("w.average_price")
+            # avg over numeric has an inverse transition: the frame slides.
+            return SQL(
+                "avg(s.price) OVER (%s ORDER BY s.date RANGE BETWEEN %s::interval "
+                "PRECEDING AND '1 day'::interval PRECEDING)",
+                series,
+                f"{self.window_days} days",
+            )
         if self.rule_type == "pricelist":
             # The vendor's current base price (lowest quantity break) on that
             # date; for market prices without vendor, the cheapest vendor's.
@@ -269,23 +342,24 @@ class ProdPlanningPriceAlertRule(models.Model):
                     SELECT DISTINCT ON (line.partner_id) line.price
                       FROM (
                         SELECT DISTINCT ON (p.supplierinfo_id)
-                               p.partner_id, p.quantity,
-                               p.normalized_price::float8 AS price
+                               p.partner_id, p.quantity, p.normalized_price AS price
                           FROM prod_planning_price_observation p
                          WHERE p.source = 'pricelist'
                            AND p.company_id = %(company)s
-                           AND p.product_id = w.product_id
-                           AND p.date <= w.date
-                           AND (w.partner_id IS NULL OR p.partner_id = w.partner_id)
+                           AND p.product_id = s.product_id
+                           AND p.date <= s.date
+                           AND (s.partner_id IS NULL OR p.partner_id = s.partner_id)
                          ORDER BY p.supplierinfo_id, p.date DESC, p.id DESC
                       ) line
                      ORDER BY line.partner_id, COALESCE(line.quantity, 0)
                 ) base)""",
                 company=self.company_id.id,
             )
-        return SQL("w.previous_price")
+        return SQL("lag(s.price) OVER (%s ORDER BY s.date, s.id)", series)
 
     def _condition_sql(self):
+        """Whether candidate ``c`` raises an alert. Percentages compare like
+        the engine: strictly beyond the threshold at 6 decimals."""
         if self.rule_type == "threshold":
             return SQL(
                 "((%(min)s > 0 AND c.new_price < %(min)s) "
@@ -293,37 +367,18 @@ class ProdPlanningPriceAlertRule(models.Model):
                 min=self.min_price,
                 max=self.max_price,
             )
-        change = SQL(
-            "ROUND(((c.new_price - c.old_price) * 100.0 / c.old_price)::numeric, 6)"
-        )
+        limit = self.threshold_percent + 0.5 * 10**-price_engine.PERCENT_DIGITS
         comparison = {
-            "up": SQL("%s > %s", change, self.threshold_percent),
-            "down": SQL("%s < %s", change, -self.threshold_percent),
-            "both": SQL("abs(%s) > %s", change, self.threshold_percent),
+            "up": SQL("c.change >= %s", limit),
+            "down": SQL("c.change <= %s", -limit),
+            "both": SQL("abs(c.change) >= %s", limit),
         }[self.direction]
-        return SQL("(c.old_price IS NOT NULL AND c.old_price <> 0 AND %s)", comparison)
+        return SQL("(c.change IS NOT NULL AND %s)", comparison)
 
     def _evaluate_sql(self, date_from=None):
         self.ensure_one()
         date_from = self._evaluate_date_from(date_from)
-        history = SQL("TRUE")
-        if date_from and self.rule_type == "moving_average":
-            history = SQL(
-                "o.date >= %s", date_from - datetime.timedelta(days=self.window_days)
-            )
-        elif date_from and self.rule_type == "pricelist":
-            history = SQL("o.date >= %s", date_from)
-        average = SQL("NULL::float8")
-        if self.rule_type == "moving_average":
-            average = SQL(
-                "avg(s.price) OVER (PARTITION BY s.product_id, s.index_id, "
-                "s.partner_id, s.supplierinfo_id ORDER BY s.date "
-                "RANGE BETWEEN %s::interval PRECEDING AND '1 day'::interval PRECEDING)",
-                f"{self.window_days} days",
-            )
-        candidates = SQL("TRUE")
-        if date_from:
-            candidates = SQL("w.date >= %s", date_from)
+        candidates = SQL("w.date >= %s", date_from) if date_from else SQL("TRUE")
         if self.rule_type == "pricelist":
             candidates = SQL("%s AND w.source <> 'pricelist'", candidates)
         fallback_user = self.create_uid.id or self.env.uid
@@ -332,22 +387,15 @@ class ProdPlanningPriceAlertRule(models.Model):
             SQL(
                 """
                 WITH scoped AS (
-                    SELECT o.id, o.product_id, o.index_id, o.partner_id, o.date,
-                           o.source, o.supplierinfo_id,
-                           o.normalized_price::float8 AS price
-                      FROM prod_planning_price_observation o
-                     WHERE o.company_id = %(company)s AND %(scope)s AND %(history)s
-                ), win AS (
-                    SELECT s.*,
-                           lag(s.price) OVER series AS previous_price,
-                           %(average)s AS average_price
+                    %(scoped)s
+                ), win AS %(materialized)s (
+                    SELECT s.*, (%(reference)s)::float8 AS old_price
                       FROM scoped s
-                    WINDOW series AS (PARTITION BY s.product_id, s.index_id,
-                                      s.partner_id, s.supplierinfo_id
-                                      ORDER BY s.date, s.id)
                 ), candidates AS (
                     SELECT w.id, w.product_id, w.index_id, w.partner_id, w.date,
-                           w.price AS new_price, %(reference)s AS old_price
+                           w.price::float8 AS new_price, w.old_price,
+                           (w.price::float8 - w.old_price) * 100.0
+                               / NULLIF(w.old_price, 0) AS change
                       FROM win w
                      WHERE %(candidates)s
                 )
@@ -358,8 +406,7 @@ class ProdPlanningPriceAlertRule(models.Model):
                      create_uid, create_date, write_uid, write_date)
                 SELECT %(rule)s, c.id, c.product_id, c.index_id, c.partner_id,
                        %(company)s, c.date, %(rule_type)s, c.old_price, c.new_price,
-                       CASE WHEN c.old_price <> 0 THEN
-                           (c.new_price - c.old_price) * 100.0 / c.old_price END,
+                       c.change,
                        (SELECT u.id FROM res_users u
                          WHERE u.active AND NOT u.share AND u.id = ANY(buyers.ids)
                          ORDER BY array_position(buyers.ids, u.id) LIMIT 1),
@@ -376,14 +423,16 @@ class ProdPlanningPriceAlertRule(models.Model):
                 ON CONFLICT (rule_id, observation_id) DO NOTHING
                 RETURNING id
                 """,
-                company=self.company_id.id,
-                company_key=str(self.company_id.id),
-                scope=self._scope_sql(),
-                history=history,
-                average=average,
-                reference=self._reference_sql(),
+                scoped=self._scoped_sql(date_from),
+                reference=self._window_sql(),
+                # the pricelist reference is a subquery: computed once per row
+                materialized=SQL(
+                    "MATERIALIZED" if self.rule_type == "pricelist" else ""
+                ),
                 candidates=candidates,
                 rule=self.id,
+                company=self.company_id.id,
+                company_key=str(self.company_id.id),
                 rule_type=self.rule_type,
                 rule_user=self.user_id.id or None,
                 fallback_user=fallback_user,

@@ -94,9 +94,9 @@ class ProdPlanningPriceObservation(models.Model):
     _order = "date desc, id desc"
     _check_company_auto = True
 
+    # Indexed by prod_planning_price_observation_series_idx (see init).
     product_id = fields.Many2one(
         comodel_name="product.product",
-        index=True,
         check_company=True,
         ondelete="cascade",
     )
@@ -109,7 +109,7 @@ class ProdPlanningPriceObservation(models.Model):
     index_id = fields.Many2one(
         comodel_name="prod.planning.price.index",
         string="Commodity Index",
-        index=True,
+        index="btree_not_null",
         ondelete="cascade",
         help="Set without a product: a value of the index. Set with a product: "
         "the product's price derived from the index value.",
@@ -124,13 +124,10 @@ class ProdPlanningPriceObservation(models.Model):
     company_id = fields.Many2one(
         comodel_name="res.company",
         required=True,
-        index=True,
         default=lambda self: self.env.company,
     )
     date = fields.Date(required=True, index=True, default=fields.Date.context_today)
-    source = fields.Selection(
-        selection=SOURCES, required=True, default="manual", index=True
-    )
+    source = fields.Selection(selection=SOURCES, required=True, default="manual")
     feed_id = fields.Many2one(
         comodel_name="prod.planning.price.feed",
         index="btree_not_null",
@@ -209,6 +206,14 @@ class ProdPlanningPriceObservation(models.Model):
                 WHERE source = 'pricelist';
             CREATE INDEX IF NOT EXISTS prod_planning_price_observation_series_idx
                 ON prod_planning_price_observation (product_id, date DESC, id DESC);
+            CREATE INDEX IF NOT EXISTS prod_planning_price_observation_series_key_idx
+                ON prod_planning_price_observation (
+                    COALESCE(product_id, 0), COALESCE(index_id, 0),
+                    COALESCE(partner_id, 0), COALESCE(supplierinfo_id, 0),
+                    date DESC, id DESC);
+            CREATE INDEX IF NOT EXISTS prod_planning_price_observation_pricelist_idx
+                ON prod_planning_price_observation (product_id, date)
+                WHERE source = 'pricelist';
             """
             )
         )
@@ -506,30 +511,50 @@ class ProdPlanningPriceObservation(models.Model):
                     found.add(row[name].strip() if kind is str else row[name])
             return found
 
-        products = self.env["product.product"].with_context(active_test=False)
-        product_ids = values("product_id", int)
-        product_codes = values("product_code", str)
-        product_domain = [
-            "|",
-            ("id", "in", list(product_ids)),
-            ("default_code", "in", list(product_codes)),
-            ("company_id", "in", [False, company.id]),
-        ]
-        product_rows = products.search_read(
-            product_domain,
-            ["default_code", "uom_id", "product_tmpl_id", "categ_id", "active"],
+        # Products and indexes are searched with the user's rights, then read
+        # with one query each (search_read would build 15,000 display names
+        # for a batch of 5,000 rows).
+        product_query = (
+            self.env["product.product"]
+            .with_context(active_test=False)
+            ._search(
+                [
+                    "|",
+                    ("id", "in", list(values("product_id", int))),
+                    ("default_code", "in", list(values("product_code", str))),
+                    ("company_id", "in", [False, company.id]),
+                ]
+            )
+        )
+        product_rows = self.env.execute_query_dict(
+            SQL(
+                """
+                SELECT pp.id, pp.default_code, pp.product_tmpl_id, pt.uom_id,
+                       pt.categ_id
+                  FROM product_product pp
+                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                 WHERE pp.id IN %s
+                """,
+                product_query.subselect(),
+            )
         )
         by_code = {}
         for product in product_rows:
             by_code.setdefault(product["default_code"], []).append(product)
-        indexes = self.env["prod.planning.price.index"].search_read(
+        index_query = self.env["prod.planning.price.index"]._search(
             [
                 "|",
                 ("id", "in", list(values("index_id", int))),
                 ("code", "in", list(values("index_code", str))),
                 ("company_id", "in", [False, company.id]),
-            ],
-            ["code", "uom_id", "currency_id"],
+            ]
+        )
+        indexes = self.env.execute_query_dict(
+            SQL(
+                "SELECT id, code, uom_id, currency_id "
+                "FROM prod_planning_price_index WHERE id IN %s",
+                index_query.subselect(),
+            )
         )
         vendor_keys = values("vendor_ref", str) | values("vendor", str)
         partners = self.env["res.partner"].search_read(
@@ -564,8 +589,9 @@ class ProdPlanningPriceObservation(models.Model):
         currencies |= company.currency_id
         uoms = self.env["uom.uom"].search_read([], ["name", "factor", "category_id"])
         indexes_by_id = {index["id"]: index for index in indexes}
-        for index in indexes:
-            currencies |= self.env["res.currency"].browse(index["currency_id"][0])
+        currencies |= self.env["res.currency"].browse(
+            [index["currency_id"] for index in indexes]
+        )
         return {
             "products": {product["id"]: product for product in product_rows},
             "products_by_code": by_code,
@@ -600,7 +626,7 @@ class ProdPlanningPriceObservation(models.Model):
                 )
             )
         product, index = self._resolve_import_target(row, lookup)
-        target_uom = (product or index)["uom_id"][0]
+        target_uom = (product or index)["uom_id"]
         try:
             price = price_engine.parse_number(row.get("price"))
             quantity = price_engine.parse_number(row.get("quantity"))
@@ -626,7 +652,7 @@ class ProdPlanningPriceObservation(models.Model):
         elif row.get("currency"):
             currency = lookup["currencies"].get(str(row["currency"]).strip().upper())
         elif index and not product:
-            currency = lookup["currency_records"].get(index["currency_id"][0])
+            currency = lookup["currency_records"].get(index["currency_id"])
         else:
             currency = company.currency_id
         if not currency:
@@ -648,8 +674,8 @@ class ProdPlanningPriceObservation(models.Model):
         partner_id = self._resolve_import_vendor(row, lookup)
         return {
             "product_id": product and product["id"],
-            "product_tmpl_id": product and product["product_tmpl_id"][0],
-            "categ_id": product and product["categ_id"][0],
+            "product_tmpl_id": product and product["product_tmpl_id"],
+            "categ_id": product and product["categ_id"],
             "index_id": index and index["id"],
             "partner_id": partner_id,
             "company_id": company.id,
@@ -840,11 +866,13 @@ class ProdPlanningPriceObservation(models.Model):
             for name, sql_type in UPSERT_COLUMNS
         ]
         columns = SQL(", ").join(SQL.identifier(name) for name in names)
+        key_names = CONFLICT_KEYS[conflict]
+        # The key columns are equal by definition of the conflict.
         updates = SQL(", ").join(
             SQL("%s = EXCLUDED.%s", SQL.identifier(name), SQL.identifier(name))
             for name in names
+            if name not in key_names
         )
-        key_names = CONFLICT_KEYS[conflict]
         now = self.env.cr.now()
         self.env.cr.execute(
             SQL(
@@ -866,10 +894,13 @@ class ProdPlanningPriceObservation(models.Model):
                 keys=SQL(", ").join(SQL.identifier(name) for name in key_names),
             )
         )
-        stored = {tuple(row[2:]): (row[0], row[1]) for row in self.env.cr.fetchall()}
+        rows = self.env.cr.fetchall()
         self.invalidate_model()
-        self._derive_index_prices_sql([record_id for record_id, _c in stored.values()])
-        return stored
+        # Index values (an index, no product) give the linked products a price;
+        # the derivation keeps the index values among the ids it is given.
+        if any(vals["index_id"] and not vals["product_id"] for vals in vals_list):
+            self._derive_index_prices_sql([row[0] for row in rows])
+        return {tuple(row[2:]): (row[0], row[1]) for row in rows}
 
     def _derive_index_prices(self):
         """Products following an index get a price from each index value."""

@@ -198,12 +198,16 @@ class ProdPlanningPriceCostImpact(models.Model):
             ), cycles AS (
                 SELECT DISTINCT root_id FROM explode WHERE cycle
             ), latest AS (
-                SELECT DISTINCT ON (o.product_id)
-                       o.product_id, o.normalized_price AS price, o.date
-                  FROM prod_planning_price_observation o
-                 WHERE o.company_id = %(company)s
-                   AND o.product_id IN (SELECT DISTINCT component_id FROM leaf)
-                 ORDER BY o.product_id, o.date DESC, o.id DESC
+                -- one index lookup per component (series index)
+                SELECT c.component_id AS product_id, l.price, l.date
+                  FROM (SELECT DISTINCT component_id FROM leaf) c
+                 CROSS JOIN LATERAL (
+                     SELECT o.normalized_price AS price, o.date
+                       FROM prod_planning_price_observation o
+                      WHERE o.product_id = c.component_id
+                        AND o.company_id = %(company)s
+                      ORDER BY o.date DESC, o.id DESC
+                      LIMIT 1) l
             )
             SELECT leaf.root_id, leaf.component_id, leaf.qty,
                    latest.price AS latest_price, latest.date AS latest_date,
@@ -239,17 +243,20 @@ class ProdPlanningPriceCostImpact(models.Model):
                  WHERE b.active AND pp.active AND b.type IN ('normal', 'phantom')
                    AND (b.company_id IS NULL OR b.company_id = %(company)s)
                  ORDER BY pp.id, b.product_id IS NULL, b.sequence, b.id
+            ), components AS (
+                SELECT DISTINCT l.product_id
+                  FROM mrp_bom_line l
+                  JOIN mrp_bom b ON b.id = l.bom_id AND b.active
             ), costs AS (
                 SELECT t.*, pp.product_tmpl_id, pt.categ_id, chosen.bom_id,
                        COALESCE((pp.standard_price ->> %(company_key)s)::numeric, 0)
                            AS current_cost,
-                       EXISTS (SELECT 1 FROM mrp_bom_line l
-                                 JOIN mrp_bom b ON b.id = l.bom_id AND b.active
-                                WHERE l.product_id = t.root_id) AS is_subassembly
+                       components.product_id IS NOT NULL AS is_subassembly
                   FROM totals t
                   JOIN product_product pp ON pp.id = t.root_id
                   JOIN product_template pt ON pt.id = pp.product_tmpl_id
                   JOIN chosen ON chosen.product_id = t.root_id
+                  LEFT JOIN components ON components.product_id = t.root_id
             ), inserted AS (
                 INSERT INTO prod_planning_price_cost_impact
                     (product_id, product_tmpl_id, categ_id, bom_id, company_id,
@@ -273,22 +280,18 @@ class ProdPlanningPriceCostImpact(models.Model):
                 RETURNING id, product_id
             )
             INSERT INTO prod_planning_price_cost_impact_line
-                (impact_id, product_id, company_id, quantity, uom_id,
-                 latest_price, latest_price_date, standard_price, cost_latest,
-                 cost_standard, difference, price_observed,
-                 create_uid, create_date, write_uid, write_date)
-            SELECT inserted.id, r.component_id, %(company)s, r.qty, pt.uom_id,
-                   r.latest_price, r.latest_date, r.standard_price,
+                (impact_id, product_id, quantity, latest_price, latest_price_date,
+                 standard_price, cost_latest, cost_standard, difference,
+                 price_observed)
+            SELECT inserted.id, r.component_id, r.qty, r.latest_price,
+                   r.latest_date, r.standard_price,
                    r.qty * COALESCE(r.latest_price, r.standard_price),
                    r.qty * r.standard_price,
                    r.qty * (COALESCE(r.latest_price, r.standard_price)
                             - r.standard_price),
-                   r.latest_price IS NOT NULL,
-                   %(uid)s, %(now)s, %(uid)s, %(now)s
+                   r.latest_price IS NOT NULL
               FROM prod_planning_cost_rollup r
               JOIN inserted ON inserted.product_id = r.root_id
-              JOIN product_product pp ON pp.id = r.component_id
-              JOIN product_template pt ON pt.id = pp.product_tmpl_id
             """,
                 company=company.id,
                 company_key=str(company.id),

@@ -6,6 +6,9 @@ class ProdPlanningPriceCostImpactLine(models.Model):
     _description = "Cost Impact of Raw-Material Prices: Component"
     _order = "impact_id, difference desc, id"
     _rec_name = "product_id"
+    # A generated table (thousands of rows per refresh): no audit columns,
+    # and only the foreign keys it needs.
+    _log_access = False
 
     impact_id = fields.Many2one(
         comodel_name="prod.planning.price.cost.impact",
@@ -21,14 +24,14 @@ class ProdPlanningPriceCostImpactLine(models.Model):
     product_id = fields.Many2one(
         comodel_name="product.product", string="Component", readonly=True
     )
-    company_id = fields.Many2one(comodel_name="res.company", readonly=True)
+    company_id = fields.Many2one(related="impact_id.company_id")
     currency_id = fields.Many2one(related="company_id.currency_id")
     quantity = fields.Float(
         digits="Product Unit of Measure",
         readonly=True,
         help="Quantity per unit of the manufactured product, through all levels.",
     )
-    uom_id = fields.Many2one(comodel_name="uom.uom", string="Unit", readonly=True)
+    uom_id = fields.Many2one(related="product_id.uom_id", string="Unit")
     latest_price = fields.Float(
         digits="Raw-Material Price", readonly=True, aggregator="avg"
     )
