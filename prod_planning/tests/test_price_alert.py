@@ -176,29 +176,35 @@ class TestPriceAlert(PriceCase):
             },
             {"type": "threshold", "min_price": 8.0, "max_price": 12.0},
         ]
-        for spec in rules:
-            rule = self._create_rule(
-                rule_type=spec["type"],
-                threshold_percent=spec.get("threshold", 0),
-                direction=spec.get("direction", "up"),
-                window_days=spec.get("window_days", 30),
-                min_price=spec.get("min_price", 0),
-                max_price=spec.get("max_price", 0),
-                lookback_days=0,
-            )
-            alerts = rule._evaluate()
-            expected = {}
-            for points in series.values():
-                for alert in self.engine.evaluate_series(points, spec):
-                    expected[alert["id"]] = alert
-            self.assertTrue(expected, spec)
-            self.assertEqual(set(alerts.observation_id.ids), set(expected), spec)
-            for alert in alerts:
-                reference = expected[alert.observation_id.id]["old"]
-                if reference is None:
-                    self.assertFalse(alert.old_price)
-                else:
-                    self.assertAlmostEqual(alert.old_price, reference, places=4)
+        # The whole history, then the last 60 days (history before serves as
+        # reference only: the previous price is looked up per series).
+        for lookback in (0, 60):
+            date_from = self._days_ago(lookback - 1) if lookback else None
+            for spec in rules:
+                rule = self._create_rule(
+                    rule_type=spec["type"],
+                    threshold_percent=spec.get("threshold", 0),
+                    direction=spec.get("direction", "up"),
+                    window_days=spec.get("window_days", 30),
+                    min_price=spec.get("min_price", 0),
+                    max_price=spec.get("max_price", 0),
+                    lookback_days=lookback,
+                )
+                alerts = rule._evaluate()
+                expected = {}
+                for points in series.values():
+                    for alert in self.engine.evaluate_series(points, spec, date_from):
+                        expected[alert["id"]] = alert
+                self.assertTrue(expected, spec)
+                self.assertEqual(
+                    set(alerts.observation_id.ids), set(expected), (lookback, spec)
+                )
+                for alert in alerts:
+                    reference = expected[alert.observation_id.id]["old"]
+                    if reference is None:
+                        self.assertFalse(alert.old_price)
+                    else:
+                        self.assertAlmostEqual(alert.old_price, reference, places=4)
 
     def test_buyer_falls_back_to_vendor_buyer_then_product_responsible(self):
         buyer = self.planning_manager

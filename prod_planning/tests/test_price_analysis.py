@@ -149,3 +149,7 @@ class TestPriceAnalysis(PriceCase):
         self.assertEqual(action["domain"], [("product_tmpl_id", "=", template.id)])
         self.assertEqual(action["views"][0][1], "graph")
         self.assertEqual(self.paint.product_tmpl_id.price_observation_count, 0)
+        # The variant form shows the same button, on the variant's prices.
+        self.assertAlmostEqual(self.tube.price_latest, latest)
+        action = self.tube.action_view_price_observations()
+        self.assertEqual(action["domain"], [("product_id", "=", self.tube.id)])
