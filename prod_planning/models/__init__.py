@@ -12,3 +12,12 @@ from . import prod_planning_writer
 from . import prod_planning_release
 from . import product_product
 from . import product_template
+from . import prod_planning_price_index
+from . import prod_planning_price_index_product
+from . import prod_planning_price_observation
+from . import prod_planning_price_feed
+from . import prod_planning_price_feed_line
+from . import prod_planning_price_alert_rule
+from . import prod_planning_price_alert
+from . import product_supplierinfo
+from . import purchase_order

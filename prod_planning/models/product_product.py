@@ -39,3 +39,11 @@ class ProductProduct(models.Model):
         action["domain"] = [("product_id", "=", self.id)]
         action["context"] = {}
         return action
+
+    def action_view_price_observations(self):
+        """The smart button of the variant form: this variant's prices."""
+        self.ensure_one()
+        action = self.product_tmpl_id.action_view_price_observations()
+        action["domain"] = [("product_id", "=", self.id)]
+        action["context"] = dict(action["context"], default_product_id=self.id)
+        return action

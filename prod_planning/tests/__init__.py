@@ -2,3 +2,7 @@ from . import test_install
 from . import test_security
 from . import test_planning_run
 from . import test_planner_tour
+from . import test_price_observation
+from . import test_price_feed
+from . import test_price_alert
+from . import test_price_analysis

@@ -1,0 +1,498 @@
+"""Benchmark of raw-material price monitoring on a fresh database.
+
+    python3 benchmarks/bench_prices.py [--db NAME] [--keep]
+
+1. Creates the database (prod_planning without demo data) and, through the
+   ORM, 5,000 raw materials, 100 sub-assemblies and 500 finished products
+   with two-level bills of materials.
+2. (a) Starts an Odoo HTTP server on a free port and imports 100,000 price
+   observations over XML-RPC (import_observations) in batches of 5,000, then
+   imports the last batch again (updates): rows per second (goal >= 2,000).
+3. (b) Adds observations with one INSERT ... SELECT generate_series up to
+   1,000,000 stored observations for the 5,000 raw materials (200 days each),
+   then times the evaluation of four alert rules over them (whole history
+   for the previous-price rule) and the cost roll-up of every BoM (goal:
+   under 10 s together).
+4. Prints the figures and drops the database (unless --keep).
+
+Connection parameters come from the usual PG* variables.
+"""
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import xmlrpc.client
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RAW_COUNT = 5000
+SUB_COUNT = 100
+FINISHED_COUNT = 500
+IMPORT_ROWS = 100_000
+BATCH = 5000
+IMPORT_DAYS = IMPORT_ROWS // RAW_COUNT  # the last 20 days, through XML-RPC
+TOTAL_DAYS = 200  # 5,000 products x 200 days = 1,000,000 observations
+
+
+def addons_path():
+    import odoo
+
+    base = os.path.dirname(odoo.__file__)
+    paths = [
+        os.path.join(base, "addons"),
+        os.path.join(os.path.dirname(base), "addons"),
+    ]
+    return ",".join(
+        [p for p in paths if os.path.isdir(os.path.join(p, "mrp"))] + [REPO]
+    )
+
+
+def load_engine():
+    """The pure price engine, loaded by path."""
+    import importlib.util
+
+    path = os.path.join(REPO, "prod_planning", "engine", "prices.py")
+    spec = importlib.util.spec_from_file_location("bench_price_engine", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def dbtool(command, db):
+    subprocess.run(
+        [sys.executable, os.path.join(REPO, "scripts", "dbtool.py"), command, db],
+        check=True,
+    )
+
+
+def say(message):
+    print(message, flush=True)
+
+
+def install(db, paths):
+    dbtool("drop", db)
+    say(f"Installing prod_planning without demo data into {db}...")
+    start = time.perf_counter()
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "odoo",
+            "-d",
+            db,
+            "-i",
+            "prod_planning",
+            "--without-demo=all",
+            "--stop-after-init",
+            f"--addons-path={paths}",
+            "--log-level=warn",
+            "--no-http",
+        ],
+        check=True,
+        cwd=tempfile.gettempdir(),
+    )
+    say(f"  installed in {time.perf_counter() - start:.0f} s")
+
+
+def registry(db, paths):
+    import odoo
+    from odoo.tools import config
+
+    config.parse_config([f"--addons-path={paths}", "-d", db, "--log-level=warn"])
+    return odoo.modules.registry.Registry(db)
+
+
+def create_products(reg):
+    """5,000 raw materials, 100 sub-assemblies, 500 finished products, BoMs."""
+    from odoo import SUPERUSER_ID, Command, api
+
+    start = time.perf_counter()
+    with reg.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+        category = env["product.category"].create({"name": "Bench Raw Materials"})
+        unit = env.ref("uom.product_uom_unit")
+        kg = env.ref("uom.product_uom_kgm")
+        raw = env["product.product"].create(
+            [
+                {
+                    "name": f"Bench raw material {n:05d}",
+                    "default_code": f"BR{n:05d}",
+                    "is_storable": True,
+                    "categ_id": category.id,
+                    "uom_id": (kg if n % 4 == 0 else unit).id,
+                    "uom_po_id": (kg if n % 4 == 0 else unit).id,
+                    "standard_price": 1 + n % 100,
+                }
+                for n in range(RAW_COUNT)
+            ]
+        )
+        subs = env["product.product"].create(
+            [
+                {"name": f"Bench sub-assembly {n:03d}", "is_storable": True}
+                for n in range(SUB_COUNT)
+            ]
+        )
+        finished = env["product.product"].create(
+            [
+                {
+                    "name": f"Bench finished product {n:03d}",
+                    "is_storable": True,
+                    "standard_price": 500,
+                }
+                for n in range(FINISHED_COUNT)
+            ]
+        )
+        boms = []
+        for n, sub in enumerate(subs):
+            boms.append(
+                {
+                    "product_tmpl_id": sub.product_tmpl_id.id,
+                    "product_qty": 2,
+                    "bom_line_ids": [
+                        Command.create(
+                            {
+                                "product_id": raw[(n * 37 + k * 101) % RAW_COUNT].id,
+                                "product_qty": 1 + k,
+                            }
+                        )
+                        for k in range(8)
+                    ],
+                }
+            )
+        for n, product in enumerate(finished):
+            lines = [
+                Command.create(
+                    {"product_id": subs[(n + k) % SUB_COUNT].id, "product_qty": 1}
+                )
+                for k in range(2)
+            ] + [
+                Command.create(
+                    {
+                        "product_id": raw[(n * 53 + k * 211) % RAW_COUNT].id,
+                        "product_qty": 0.5 + k,
+                    }
+                )
+                for k in range(6)
+            ]
+            boms.append(
+                {"product_tmpl_id": product.product_tmpl_id.id, "bom_line_ids": lines}
+            )
+        env["mrp.bom"].create(boms)
+        # Current costs = material cost at the raw materials' current costs
+        # (rolled up by the engine on plain data): the cost impact then shows
+        # what the observed prices alone change.
+        made = subs | finished
+        costs = load_engine().rollup_bom_costs(
+            {
+                product.id: {
+                    "qty": bom.get("product_qty", 1),
+                    "lines": [
+                        (line[2]["product_id"], line[2]["product_qty"])
+                        for line in bom["bom_line_ids"]
+                    ],
+                }
+                for product, bom in zip(made, boms, strict=True)
+            },
+            {},
+            {product.id: 1 + n % 100 for n, product in enumerate(raw)},
+        )
+        for product in made:
+            product.standard_price = round(costs[product.id]["cost"], 2)
+    elapsed = time.perf_counter() - start
+    say(
+        f"  {RAW_COUNT} raw materials, {SUB_COUNT} sub-assemblies, {FINISHED_COUNT} "
+        f"finished products and their BoMs created in {elapsed:.0f} s"
+    )
+
+
+def start_server(db, paths):
+    port = free_port()
+    # Kept open while the server runs; closed and removed by the caller.
+    log = tempfile.NamedTemporaryFile(  # noqa: SIM115
+        prefix="bench_prices_", suffix=".log", delete=False
+    )
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "odoo",
+            "-d",
+            db,
+            f"--db-filter=^{db}$",
+            f"--addons-path={paths}",
+            "--http-interface=127.0.0.1",
+            f"--http-port={port}",
+            "--workers=0",
+            "--max-cron-threads=0",
+            "--log-level=warn",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=tempfile.gettempdir(),
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited, see {log.name}")
+        try:
+            xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common").version()
+            return process, url, log
+        except OSError:
+            time.sleep(0.5)
+    process.kill()
+    raise RuntimeError(f"the server did not answer, see {log.name}")
+
+
+def bench_import(db, url):
+    import datetime
+
+    common = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common")
+    uid = common.authenticate(db, "admin", "admin", {})
+    models = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object", allow_none=True)
+    today = datetime.date.today()
+    rows = []
+    for day in range(IMPORT_DAYS):
+        date = str(today - datetime.timedelta(days=IMPORT_DAYS - 1 - day))
+        for n in range(RAW_COUNT):
+            base = 1 + n % 100
+            rows.append(
+                {
+                    "product_code": f"BR{n:05d}",
+                    "price": round(base * (1 + 0.01 * ((n + day) % 5)), 4),
+                    "date": date,
+                    "reference": "bench",
+                }
+            )
+    batches = [rows[i : i + BATCH] for i in range(0, len(rows), BATCH)]
+    created = 0
+    start = time.perf_counter()
+    for batch in batches:
+        results = models.execute_kw(
+            db,
+            uid,
+            "admin",
+            "prod.planning.price.observation",
+            "import_observations",
+            [batch],
+        )
+        errors = [r for r in results if r["status"] == "error"]
+        if errors:
+            raise RuntimeError(f"import errors: {errors[:3]}")
+        created += sum(r["status"] == "created" for r in results)
+    elapsed = time.perf_counter() - start
+    start = time.perf_counter()
+    again = models.execute_kw(
+        db,
+        uid,
+        "admin",
+        "prod.planning.price.observation",
+        "import_observations",
+        [batches[-1]],
+    )
+    update_elapsed = time.perf_counter() - start
+    assert all(r["status"] == "updated" for r in again)
+    return created, elapsed, len(batches[-1]) / update_elapsed
+
+
+def generate_history(reg):
+    """Older observations by SQL, up to 1,000,000 in total."""
+    from odoo.tools import SQL
+
+    start = time.perf_counter()
+    with reg.cursor() as cr:
+        cr.execute(
+            SQL(
+                """
+            INSERT INTO prod_planning_price_observation
+                (product_id, product_tmpl_id, categ_id, company_id, date, source,
+                 reference, price, currency_id, uom_id, normalized_uom_id,
+                 normalized_price, create_uid, create_date, write_uid, write_date)
+            SELECT pp.id, pt.id, pt.categ_id, c.id, CURRENT_DATE - d, 'import',
+                   'bench history', p.price, c.currency_id, pt.uom_id, pt.uom_id,
+                   p.price, 1, now() AT TIME ZONE 'UTC', 1, now() AT TIME ZONE 'UTC'
+              FROM product_product pp
+              JOIN product_template pt ON pt.id = pp.product_tmpl_id
+              JOIN res_company c ON c.id = 1
+             CROSS JOIN LATERAL (
+                 SELECT substring(pt.default_code FROM 3)::int AS n) code
+             CROSS JOIN generate_series(%(first)s, %(last)s) AS d
+             CROSS JOIN LATERAL (
+                 SELECT round(((1 + mod(code.n, 100))
+                        * (1 + 0.02 * sin(code.n * 0.7 + d * 0.3))
+                        * (1 - 0.0002 * d)
+                        -- a spike of +15 percent, one day, for 1 product in 50
+                        * (CASE WHEN mod(code.n, 50) = 0 AND d = 40 + mod(code.n, 100)
+                                THEN 1.15 ELSE 1 END))::numeric, 4) AS price
+             ) p
+             WHERE pt.default_code LIKE %(pattern)s
+            """,
+                first=IMPORT_DAYS,
+                last=TOTAL_DAYS - 1,
+                pattern="BR%",
+            )
+        )
+        inserted = cr.rowcount
+        cr.execute(SQL("ANALYZE prod_planning_price_observation"))
+        cr.execute(SQL("SELECT count(*) FROM prod_planning_price_observation"))
+        total = cr.fetchone()[0]
+    say(
+        f"  {inserted:,} older observations generated by SQL in "
+        f"{time.perf_counter() - start:.1f} s: {total:,} stored"
+    )
+    return total
+
+
+def bench_evaluation(reg):
+    from odoo import SUPERUSER_ID, api
+
+    with reg.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        category = env["product.category"].search(
+            [("name", "=", "Bench Raw Materials")]
+        )
+        rules = env["prod.planning.price.alert.rule"].create(
+            [
+                {
+                    "name": "Bench: +10 % vs previous price, whole history",
+                    "categ_id": category.id,
+                    "rule_type": "previous",
+                    "threshold_percent": 10,
+                    "direction": "up",
+                    "lookback_days": 0,
+                    "user_id": env.ref("base.user_admin").id,
+                },
+                {
+                    "name": "Bench: +8 % vs 30-day average, last 60 days",
+                    "categ_id": category.id,
+                    "rule_type": "moving_average",
+                    "window_days": 30,
+                    "threshold_percent": 8,
+                    "direction": "up",
+                    "lookback_days": 60,
+                    "user_id": env.ref("base.user_admin").id,
+                },
+                {
+                    "name": "Bench: above 110, last 30 days",
+                    "categ_id": category.id,
+                    "rule_type": "threshold",
+                    "max_price": 110,
+                    "lookback_days": 30,
+                    "user_id": env.ref("base.user_admin").id,
+                },
+                {
+                    "name": "Bench: 5 % over the pricelist, last 7 days",
+                    "categ_id": category.id,
+                    "rule_type": "pricelist",
+                    "threshold_percent": 5,
+                    "lookback_days": 7,
+                    "user_id": env.ref("base.user_admin").id,
+                },
+            ]
+        )
+        cr.commit()
+        start = time.perf_counter()
+        alerts = rules._evaluate()
+        cr.commit()
+        evaluation = time.perf_counter() - start
+        start = time.perf_counter()
+        again = rules._evaluate()
+        cr.commit()
+        reevaluation = time.perf_counter() - start
+        start = time.perf_counter()
+        env["prod.planning.price.cost.impact"]._refresh(env.company)
+        cr.commit()
+        rollup = time.perf_counter() - start
+        impacts = env["prod.planning.price.cost.impact"].search_count([])
+        lines = env["prod.planning.price.cost.impact.line"].search_count([])
+        more_expensive = env["prod.planning.price.cost.impact"].search_count(
+            [("cost_difference", ">", 0)]
+        )
+    return {
+        "alerts": len(alerts),
+        "again": len(again),
+        "evaluation": evaluation,
+        "reevaluation": reevaluation,
+        "rollup": rollup,
+        "impacts": impacts,
+        "lines": lines,
+        "more_expensive": more_expensive,
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", default="prod_planning_bench_prices")
+    parser.add_argument("--keep", action="store_true", help="keep the database")
+    args = parser.parse_args()
+    paths = addons_path()
+    install(args.db, paths)
+    try:
+        run(args.db, paths)
+    finally:
+        import odoo
+
+        odoo.sql_db.close_all()
+        if not args.keep:
+            dbtool("drop", args.db)
+            print(f"Database {args.db} dropped.")
+
+
+def run(db, paths):
+    reg = registry(db, paths)
+    create_products(reg)
+
+    say("(a) XML-RPC import...")
+    process, url, log = start_server(db, paths)
+    try:
+        created, elapsed, update_rate = bench_import(db, url)
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+        log.close()
+        os.unlink(log.name)
+    import_rate = created / elapsed
+    say(f"  {created:,} rows in {elapsed:.1f} s")
+
+    say("(b) Alert evaluation and cost roll-up...")
+    total = generate_history(reg)
+    figures = bench_evaluation(reg)
+    combined = figures["evaluation"] + figures["rollup"]
+
+    print()
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"Raw-material prices benchmark ({os.cpu_count()} CPUs, load average {load})")
+    print(
+        f"(a) XML-RPC import: {created:,} observations in {IMPORT_ROWS // BATCH} "
+        f"batches of {BATCH:,}: {elapsed:.1f} s = {import_rate:,.0f} rows/s "
+        f"(goal >= 2,000: {'OK' if import_rate >= 2000 else 'MISSED'}); "
+        f"re-import of a batch (updates): {update_rate:,.0f} rows/s"
+    )
+    print(
+        f"(b) over {total:,} observations of {RAW_COUNT:,} products: alert "
+        f"evaluation (4 rules) {figures['evaluation']:.2f} s, {figures['alerts']} "
+        f"alerts; re-evaluation {figures['reevaluation']:.2f} s, "
+        f"{figures['again']} new alerts"
+    )
+    print(
+        f"    cost roll-up of {figures['impacts']} BoMs ({figures['lines']:,} "
+        f"component lines, {figures['more_expensive']} products more expensive): "
+        f"{figures['rollup']:.2f} s"
+    )
+    print(
+        f"    evaluation + roll-up: {combined:.2f} s "
+        f"(goal < 10 s: {'OK' if combined < 10 else 'MISSED'})"
+    )
+
+
+if __name__ == "__main__":
+    main()

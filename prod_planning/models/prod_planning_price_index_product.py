@@ -1,0 +1,72 @@
+from odoo import api, fields, models
+
+
+class ProdPlanningPriceIndexProduct(models.Model):
+    _name = "prod.planning.price.index.product"
+    _description = "Product Following a Commodity Index"
+    _order = "index_id, product_id"
+
+    index_id = fields.Many2one(
+        comodel_name="prod.planning.price.index",
+        string="Commodity Index",
+        required=True,
+        ondelete="cascade",
+        index=True,
+    )
+    product_id = fields.Many2one(
+        comodel_name="product.product",
+        required=True,
+        ondelete="cascade",
+        index=True,
+    )
+    factor = fields.Float(
+        required=True,
+        default=1.0,
+        digits=(16, 6),
+        help="Product price per product unit = index value per index unit x "
+        "factor; the value is first converted to the product unit when both "
+        "units are of the same category (otherwise the factor converts, e.g. "
+        "kg of metal per metre of tube, times any premium).",
+    )
+    product_uom_id = fields.Many2one(related="product_id.uom_id", string="Unit")
+    expected_price = fields.Float(
+        compute="_compute_expected_price",
+        digits="Raw-Material Price",
+        help="Latest index value carried to the product, in the company currency.",
+    )
+
+    _sql_constraints = [
+        (
+            "product_uniq",
+            "UNIQUE(product_id)",
+            "A product follows one commodity index only.",
+        ),
+        ("factor_positive", "CHECK(factor > 0)", "The factor must be positive."),
+    ]
+
+    @api.depends("index_id", "product_id", "factor")
+    @api.depends_context("company")
+    def _compute_expected_price(self):
+        for link in self:
+            index_uom = link.index_id.uom_id
+            product_uom = link.product_id.uom_id
+            value = link.index_id.latest_value
+            if (
+                index_uom
+                and product_uom
+                and index_uom.category_id == (product_uom.category_id)
+            ):
+                value = index_uom._compute_price(value, product_uom)
+            link.expected_price = value * link.factor
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        links = super().create(vals_list)
+        links.index_id.action_derive_product_prices()
+        return links
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"factor", "product_id", "index_id"} & set(vals):
+            self.index_id.action_derive_product_prices()
+        return result

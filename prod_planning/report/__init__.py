@@ -1,0 +1,2 @@
+from . import prod_planning_price_cost_impact
+from . import prod_planning_price_cost_impact_line

@@ -1,0 +1,144 @@
+"""Integrators import and read raw-material prices over XML-RPC and odoorpc.
+
+Plain pytest functions on the foundation's harness: a real Odoo HTTP server
+on a copy of the test database (fixtures odoo_server and odoo_rpc).
+"""
+
+import datetime
+import xmlrpc.client
+
+import pytest
+
+MODEL = "prod.planning.price.observation"
+
+
+def _product(odoo_server, code):
+    found = odoo_server.xmlrpc_execute(
+        "product.product", "search_read", [("default_code", "=", code)], ["id"]
+    )
+    return found[0]["id"]
+
+
+def test_batch_import_over_xmlrpc(odoo_server):
+    rows = [
+        {"product_code": "RAW-STEEL-SHEET", "price": 1.21, "date": "2024-02-01"},
+        {
+            "product_code": "RAW-SCREW-M6",
+            "price": 0.84,
+            "uom": "Dozens",
+            "vendor": "Fastline Hardware",
+            "date": "2024-02-01",
+            "quantity": 100,
+            "reference": "quote Q-1",
+        },
+        {"product_code": "NO-SUCH-CODE", "price": 1.0, "date": "2024-02-01"},
+        {"product_code": "RAW-STEEL-SHEET", "price": "cheap", "date": "2024-02-02"},
+        {"index_code": "STEEL-HRC", "price": 810, "date": "2024-02-01"},
+    ]
+    results = odoo_server.xmlrpc_execute(MODEL, "import_observations", rows)
+    assert [r["status"] for r in results] == [
+        "created",
+        "created",
+        "error",
+        "error",
+        "created",
+    ]
+    assert [r["row"] for r in results] == [1, 2, 3, 4, 5]
+    assert "Unknown product code NO-SUCH-CODE" in results[2]["message"]
+    assert "'cheap' is not a number" in results[3]["message"]
+    assert all(r["id"] for r in results if r["status"] != "error")
+
+    # The valid rows were committed: another connection reads them.
+    stored = odoo_server.xmlrpc_execute(
+        MODEL,
+        "read",
+        [results[1]["id"]],
+        ["price", "normalized_price", "uom_id", "partner_id", "source"],
+    )[0]
+    assert stored["source"] == "import"
+    assert stored["uom_id"][1] == "Dozens"
+    assert stored["partner_id"][1] == "Fastline Hardware"
+    assert stored["normalized_price"] == pytest.approx(0.07)
+
+    # The same rows again update, never duplicate.
+    again = odoo_server.xmlrpc_execute(MODEL, "import_observations", rows[:2])
+    assert [r["status"] for r in again] == ["updated", "updated"]
+    assert [r["id"] for r in again] == [r["id"] for r in results[:2]]
+
+    # The steel sheet follows the steel index: the value gave it a price.
+    steel = _product(odoo_server, "RAW-STEEL-SHEET")
+    derived = odoo_server.xmlrpc_execute(
+        MODEL,
+        "search_read",
+        [
+            ("product_id", "=", steel),
+            ("source", "=", "index"),
+            ("date", "=", "2024-02-01"),
+        ],
+        ["normalized_price"],
+    )
+    assert len(derived) == 1
+    assert derived[0]["normalized_price"] == pytest.approx(810 / 1000 * 1.44, abs=1e-4)
+
+
+def test_bad_call_is_a_clear_fault(odoo_server):
+    with pytest.raises(xmlrpc.client.Fault) as fault:
+        odoo_server.xmlrpc_execute(MODEL, "import_observations", "not a list")
+    assert "expects a list of rows" in fault.value.faultString
+
+
+def test_odoorpc_reads_history_and_alerts(odoo_rpc):
+    env = odoo_rpc.env
+    today = datetime.date.today()
+    days = [today - datetime.timedelta(days=n) for n in (6, 4, 2)]
+    rows = [
+        {
+            "product_code": "RAW-LEATHER",
+            "vendor": "Harbor Industrial Supply",
+            "price": price,
+            "date": str(day),
+        }
+        for price, day in zip((4.0, 4.1, 5.0), days, strict=True)
+    ]
+    leather = env["product.product"].search([("default_code", "=", "RAW-LEATHER")])[0]
+    env["prod.planning.price.alert.rule"].create(
+        {
+            "name": "RPC leather watch",
+            "scope": "product",
+            "product_id": leather,
+            "rule_type": "previous",
+            "threshold_percent": 15,
+            "direction": "up",
+            "lookback_days": 10,
+            "user_id": env.uid,
+        }
+    )
+    results = env[MODEL].import_observations(rows, True)
+    assert [r["status"] for r in results] == ["created"] * 3
+
+    history = env[MODEL].get_price_history(["RAW-LEATHER"], str(days[0]))
+    imported = [h for h in history if h["source"] == "import"]
+    assert [h["price"] for h in imported] == [5.0, 4.1, 4.0]  # newest first
+    assert imported[0]["vendor"] == "Harbor Industrial Supply"
+    assert imported[0]["normalized_uom"] == "m"
+
+    alerts = [
+        a
+        for a in env["prod.planning.price.alert"].get_alerts(str(days[0]))
+        if a["rule"] == "RPC leather watch"
+    ]
+    assert len(alerts) == 1
+    assert alerts[0]["product_code"] == "RAW-LEATHER"
+    assert alerts[0]["old_price"] == pytest.approx(4.1)
+    assert alerts[0]["new_price"] == pytest.approx(5.0)
+    assert alerts[0]["change_percent"] == pytest.approx(21.95, abs=0.01)
+
+    # Evaluating again raises nothing new; the alert can be read like any record.
+    env[MODEL].import_observations(rows, True)
+    ids = env["prod.planning.price.alert"].search(
+        [("rule_id.name", "=", "RPC leather watch")]
+    )
+    assert len(ids) == 1
+    alert = env["prod.planning.price.alert"].browse(ids[0])
+    assert alert.state == "new"
+    assert alert.activity_ids
