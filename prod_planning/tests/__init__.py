@@ -2,3 +2,8 @@ from . import test_install
 from . import test_security
 from . import test_planning_run
 from . import test_planner_tour
+from . import test_vendor_contact
+from . import test_vendor_promised_dates
+from . import test_vendor_expediting
+from . import test_vendor_scorecard
+from . import test_vendor_security
