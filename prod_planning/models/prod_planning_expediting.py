@@ -210,7 +210,7 @@ class ProdPlanningExpediting(models.Model):
         ``limit`` (int). Returns a list of dicts: ``id``, ``purchase_line_id``,
         ``purchase_order`` (name), ``vendor_id``, ``vendor``, ``product_id``,
         ``product``, ``date_promised``, ``date_requested_original``,
-        ``need_date`` (``YYYY-MM-DD`` or None), ``product_qty``,
+        ``need_date`` (``YYYY-MM-DD`` or False), ``product_qty``,
         ``qty_received``, ``qty_open``, ``reasons`` (list, most urgent first),
         ``urgency``, ``days_late``, ``slip_count``, ``vendor_confirmed``.
         """
@@ -264,8 +264,8 @@ class ProdPlanningExpediting(models.Model):
                     "date_requested_original": fields.Date.to_string(
                         row.date_requested_original
                     )
-                    or None,
-                    "need_date": fields.Date.to_string(row.need_date) or None,
+                    or False,
+                    "need_date": fields.Date.to_string(row.need_date) or False,
                     "product_qty": row.product_qty,
                     "qty_received": row.qty_received,
                     "qty_open": row.qty_open,

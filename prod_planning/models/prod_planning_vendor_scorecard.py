@@ -40,7 +40,7 @@ SCORE_COLUMNS = (
     "data_status",
     "refreshed_on",
 )
-# Measures get_scorecards() returns (None: no data).
+# Measures get_scorecards() returns (False: no data).
 API_FIELDS = SCORE_COLUMNS[3:-2]
 
 # Per purchase line: what was ordered and received, when, at which price. The
@@ -536,7 +536,8 @@ class ProdPlanningVendorScorecard(models.Model):
         ``fill_rate``, ``lead_time_avg``, ``pricelist_delay_avg``,
         ``lead_time_gap``, ``suggested_delay``, ``price_variance``,
         ``response_time_avg`` and the counts). A measure without data is
-        ``None``, never 0 or 100; rates are percentages from 0 to 100.
+        ``False`` (XML-RPC has no null): never 0 or 100, test it with
+        ``value is False``; rates are percentages from 0 to 100.
         """
         try:
             start, end = self._period(date_from, date_to)
@@ -568,8 +569,11 @@ class ProdPlanningVendorScorecard(models.Model):
             )
         )
         raw = {
-            row[0]: dict(zip(API_FIELDS, row[1:], strict=True))
-            for row in (self.env.cr.fetchall())
+            row[0]: {
+                name: False if value is None else value
+                for name, value in zip(API_FIELDS, row[1:], strict=True)
+            }
+            for row in self.env.cr.fetchall()
         }
         result = []
         for card in cards:
