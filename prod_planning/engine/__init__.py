@@ -1,2 +1,3 @@
 from . import mrp
 from . import workcalendar
+from . import vendors

@@ -21,3 +21,10 @@ from . import prod_planning_price_alert_rule
 from . import prod_planning_price_alert
 from . import product_supplierinfo
 from . import purchase_order
+from . import prod_planning_vendor_contact
+from . import prod_planning_promised_date_revision
+from . import prod_planning_expediting
+from . import prod_planning_vendor_scorecard
+from . import purchase_order_line
+from . import res_partner
+from . import mail_activity

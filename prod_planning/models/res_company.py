@@ -18,3 +18,42 @@ class ResCompany(models.Model):
         help="Purchase orders released by the scheduled run are confirmed, not "
         "left as RFQs.",
     )
+    prod_planning_expedite_days = fields.Integer(
+        string="Expediting Horizon (days)",
+        default=7,
+        help="Open purchase lines due within this many days and not yet confirmed "
+        "by the vendor enter the expediting queue.",
+    )
+    prod_planning_max_slips = fields.Integer(
+        string="Slips Before Escalation",
+        default=2,
+        help="A purchase line whose promised date slips more than this many times "
+        "is escalated to the purchasing manager.",
+    )
+    prod_planning_escalation_user_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Escalate To",
+        domain="[('share', '=', False)]",
+        help="Who gets the escalation activities of slipping purchase lines. "
+        "Empty: the first purchasing manager (Purchase / Administrator) of the "
+        "company.",
+    )
+
+    def _prod_planning_escalation_user(self):
+        """Who handles escalations: the configured user, else a purchase manager."""
+        self.ensure_one()
+        if self.prod_planning_escalation_user_id:
+            return self.prod_planning_escalation_user_id
+        managers = (
+            self.env.ref("purchase.group_purchase_manager")
+            .sudo()
+            .users.filtered(
+                lambda user: (
+                    user.active
+                    and not user.share
+                    and not user._is_superuser()
+                    and self in user.company_ids
+                )
+            )
+        )
+        return managers.sorted("id")[:1] or self.env.ref("base.user_admin")

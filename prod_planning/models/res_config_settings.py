@@ -13,3 +13,12 @@ class ResConfigSettings(models.TransientModel):
     prod_planning_auto_confirm_rfq = fields.Boolean(
         related="company_id.prod_planning_auto_confirm_rfq", readonly=False
     )
+    prod_planning_expedite_days = fields.Integer(
+        related="company_id.prod_planning_expedite_days", readonly=False
+    )
+    prod_planning_max_slips = fields.Integer(
+        related="company_id.prod_planning_max_slips", readonly=False
+    )
+    prod_planning_escalation_user_id = fields.Many2one(
+        related="company_id.prod_planning_escalation_user_id", readonly=False
+    )

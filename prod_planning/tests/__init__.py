@@ -6,3 +6,8 @@ from . import test_price_observation
 from . import test_price_feed
 from . import test_price_alert
 from . import test_price_analysis
+from . import test_vendor_contact
+from . import test_vendor_promised_dates
+from . import test_vendor_expediting
+from . import test_vendor_scorecard
+from . import test_vendor_security
