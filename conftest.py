@@ -5,6 +5,16 @@ top-level ``prod_planning`` package, beside Odoo's ``odoo.addons.prod_planning``
 """
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests run on a shared 2-core machine next to Odoo: judge them on
+# their properties, not on how fast examples are generated.
+settings.register_profile(
+    "prod_planning",
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile("prod_planning")
 
 
 @pytest.fixture(scope="session")
