@@ -12,7 +12,7 @@
     "application": True,
     "installable": True,
     "depends": ["mrp", "purchase_stock"],
-    "external_dependencies": {"python": []},
+    "external_dependencies": {"python": ["ortools"]},
     "data": [
         "security/prod_planning_security.xml",
         "security/ir.model.access.csv",
@@ -27,6 +27,8 @@
         "views/prod_planning_parameter_views.xml",
         "views/product_views.xml",
         "views/res_config_settings_views.xml",
+        "views/mrp_bom_views.xml",
+        "views/stock_picking_type_views.xml",
         "views/prod_planning_menus.xml",
     ],
     "assets": {

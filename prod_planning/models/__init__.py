@@ -12,3 +12,6 @@ from . import prod_planning_writer
 from . import prod_planning_release
 from . import product_product
 from . import product_template
+from . import prod_planning_schedule_data
+from . import mrp_bom
+from . import stock_picking_type

@@ -2,3 +2,4 @@ from . import test_install
 from . import test_security
 from . import test_planning_run
 from . import test_planner_tour
+from . import test_schedule_adapter
