@@ -12,6 +12,10 @@ from . import prod_planning_writer
 from . import prod_planning_release
 from . import product_product
 from . import product_template
+from . import prod_planning_report_mixin
 from . import prod_planning_schedule_data
+from . import prod_planning_capacity_load
+from . import prod_planning_production_rate
 from . import mrp_bom
+from . import mrp_production
 from . import stock_picking_type
