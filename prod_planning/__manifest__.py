@@ -32,9 +32,12 @@
         "views/prod_planning_capacity_load_views.xml",
         "views/prod_planning_production_rate_views.xml",
         "views/mrp_production_views.xml",
+        "views/mrp_workcenter_views.xml",
         "views/mrp_bom_views.xml",
         "views/stock_picking_type_views.xml",
+        "wizards/prod_planning_schedule_views.xml",
         "views/prod_planning_menus.xml",
+        "views/prod_planning_schedule_menus.xml",
     ],
     "assets": {
         "web.assets_tests": ["prod_planning/static/tests/tours/*.js"],

@@ -18,4 +18,5 @@ from . import prod_planning_capacity_load
 from . import prod_planning_production_rate
 from . import mrp_bom
 from . import mrp_production
+from . import mrp_workcenter
 from . import stock_picking_type

@@ -43,3 +43,14 @@ class MrpProduction(models.Model):
                         table._overload_message(workcenter, monday, load, available)
                     )
             production.capacity_warning = " ".join(messages) or False
+
+    def action_open_schedule_wizard(self):
+        """Schedule button: the scheduling wizard on these orders."""
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "prod_planning.prod_planning_schedule_action"
+        )
+        action["context"] = {
+            "active_model": self._name,
+            "active_ids": self.ids,
+        }
+        return action
