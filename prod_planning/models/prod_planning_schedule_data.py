@@ -229,9 +229,11 @@ class ProdPlanningScheduleData(models.AbstractModel):
             ],
             order="production_id, sequence, id",
         )
-        wos_by_mo = defaultdict(lambda: self.env["mrp.workorder"])
+        # Lists of records that share the search's prefetch set (a recordset
+        # union would fetch each order's work orders apart).
+        wos_by_mo = defaultdict(list)
         for workorder in workorders:
-            wos_by_mo[workorder.production_id.id] |= workorder
+            wos_by_mo[workorder.production_id.id].append(workorder)
 
         # Orders without operations: one step at a default work center.
         one_step = {}
@@ -293,11 +295,11 @@ class ProdPlanningScheduleData(models.AbstractModel):
         # Operations.
         operations = defaultdict(list)
         for production_id, wos in wos_by_mo.items():
-            ids = set(wos.ids)
+            ids = {w.id for w in wos}
             # Odoo links each work order to the previous one unless the BoM
             # allows free dependencies; without any link, follow the sequence.
-            chain = not wos.production_id.allow_workorder_dependencies and not any(
-                w.blocked_by_workorder_ids & wos for w in wos
+            chain = not wos[0].production_id.allow_workorder_dependencies and not any(
+                ids.intersection(w.blocked_by_workorder_ids.ids) for w in wos
             )
             previous = None
             for workorder in wos:
