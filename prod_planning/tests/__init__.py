@@ -11,3 +11,7 @@ from . import test_vendor_promised_dates
 from . import test_vendor_expediting
 from . import test_vendor_scorecard
 from . import test_vendor_security
+from . import test_schedule_adapter
+from . import test_schedule_wizard
+from . import test_schedule_capacity_load
+from . import test_schedule_production_rate

@@ -1,0 +1,4 @@
+from . import prod_planning_schedule
+from . import prod_planning_schedule_line
+from . import prod_planning_schedule_workorder
+from . import prod_planning_schedule_load
