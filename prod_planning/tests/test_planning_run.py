@@ -112,6 +112,20 @@ class TestPlanningRun(PlanningRunCase):
                 {"warehouse_ids": self.warehouse.ids}
             )
 
+    def test_plan_text_is_written_as_is(self):
+        # The plan is written with COPY: tabs, line breaks, backslashes and
+        # quotes in the text it stores must come back unchanged.
+        odd = self._create_product('PRT Odd\tname \\N "quoted"\nsecond line')
+        self._deliver(odd, 2, "2026-03-12 10:00:00")
+        run = self._run()
+        self.assertEqual(run.state, "done", run.error_message)
+        no_source = self._exceptions(odd, "no_source")
+        self.assertEqual(
+            no_source.message,
+            'PRT Odd\tname \\N "quoted"\nsecond line: buy product without vendor',
+        )
+        self.assertEqual(no_source.quantity, 2)
+
     def test_firm_planned_order_is_kept(self):
         self._deliver(self.steel, 10, "2026-03-16 10:00:00")
         self._run()
