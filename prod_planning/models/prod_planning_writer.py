@@ -243,6 +243,15 @@ class ProdPlanningWriter(models.AbstractModel):
     def _insert_exceptions(self, run, info, result, order_ids):
         kinds = dict(EXCEPTION_KINDS)
         run_id, company_id = run.id, run.company_id.id
+        names = self.env["prod.planning.data"]._product_names(
+            {
+                exception.item[0]
+                for exception in result.exceptions
+                if exception.kind == "no_source"
+                and info.get(exception.item, {}).get("no_source_reason")
+            },
+            run.company_id,
+        )
         rows = []
         for exception in result.exceptions:
             item = info.get(exception.item)
@@ -251,7 +260,7 @@ class ProdPlanningWriter(models.AbstractModel):
             if exception.kind == "no_source":
                 if not item["no_source_reason"]:
                     continue  # left to a reordering rule or planned elsewhere
-                message = f"{item['product']['name']}: {item['no_source_reason']}"
+                message = f"{names[exception.item[0]]}: {item['no_source_reason']}"
             else:
                 message = exception.message or kinds[exception.kind]
             origin = None

@@ -199,7 +199,7 @@ class TestPlanningRun(PlanningRunCase):
         cancel = self._exceptions(unneeded, "cancel")
         self.assertEqual(cancel.origin_ref, spare_po.order_line)
         no_source = self._exceptions(orphan, "no_source")
-        self.assertIn("without vendor", no_source.message)
+        self.assertEqual(no_source.message, "PRT No Vendor: buy product without vendor")
         self.assertFalse(self._planned(orphan))
         reschedule.action_apply()
         self.assertEqual(late_po.order_line.date_planned.date(), date(2026, 3, 13))
