@@ -296,12 +296,10 @@ class ProdPlanningData(models.AbstractModel):
             load=None,
         )
         variants_by_tmpl = defaultdict(list)
-        for product in self.env["product.product"].search_read(
-            [("product_tmpl_id", "in", list({b["product_tmpl_id"] for b in boms}))],
-            ["product_tmpl_id", "uom_id"],
-            load=None,
+        for product_id, template_id, uom_id in self._product_uoms(
+            [("product_tmpl_id", "in", list({b["product_tmpl_id"] for b in boms}))]
         ):
-            variants_by_tmpl[product["product_tmpl_id"]].append(product)
+            variants_by_tmpl[template_id].append({"id": product_id, "uom_id": uom_id})
         lines_by_bom = defaultdict(list)
         for line in self.env["mrp.bom.line"].search_read(
             [("bom_id", "in", [b["id"] for b in boms])],
@@ -310,8 +308,8 @@ class ProdPlanningData(models.AbstractModel):
         ):
             lines_by_bom[line["bom_id"]].append(line)
         component_uom = {
-            p["id"]: p["uom_id"]
-            for p in self.env["product.product"].search_read(
+            product_id: uom_id
+            for product_id, _template_id, uom_id in self._product_uoms(
                 [
                     (
                         "id",
@@ -324,9 +322,7 @@ class ProdPlanningData(models.AbstractModel):
                             }
                         ),
                     )
-                ],
-                ["uom_id"],
-                load=None,
+                ]
             )
         }
         first_workcenter = {}
@@ -374,16 +370,79 @@ class ProdPlanningData(models.AbstractModel):
                 }
         return chosen
 
+    def _product_uoms(self, domain):
+        """[(product id, template id, unit id)] of the products ``domain`` finds.
+
+        The search applies the usual filters (archived, record rules); the
+        units are then read with one query instead of the ORM's related field.
+        """
+        product_ids = self.env["product.product"].search(domain, order="id").ids
+        if not product_ids:
+            return []
+        self.env.cr.execute(
+            """
+            SELECT pp.id, pp.product_tmpl_id, pt.uom_id
+              FROM product_product pp
+              JOIN product_template pt ON pt.id = pp.product_tmpl_id
+             WHERE pp.id IN %s
+            """,
+            [tuple(product_ids)],
+        )
+        return self.env.cr.fetchall()
+
     def _read_products(self, product_ids, company):
+        """Storable products among ``product_ids``: routes and main vendor.
+
+        Read with a few queries: the buy and manufacture routes as the user
+        sees them (active, allowed, selectable on products), which products
+        carry them, and the routes of their categories (parents included).
+        """
+        if not product_ids:
+            return {}
+        cr = self.env.cr
         buy_route = self.env.ref("purchase_stock.route_warehouse0_buy", False)
         manufacture_route = self.env.ref("mrp.route_warehouse0_manufacture", False)
-        products = self.env["product.product"].browse(product_ids).with_company(company)
-        products = products.filtered_domain([("is_storable", "=", True)])
+        watched = [route.id for route in (buy_route, manufacture_route) if route]
+        product_route_ids = (
+            self.env["stock.route"]
+            .with_company(company)
+            .search([("id", "in", watched), ("product_selectable", "=", True)])
+            .ids
+        )
+        cr.execute(
+            """
+            SELECT pp.id, pp.product_tmpl_id, pt.categ_id
+              FROM product_product pp
+              JOIN product_template pt ON pt.id = pp.product_tmpl_id
+             WHERE pp.id IN %s AND pt.is_storable
+            """,
+            [tuple(product_ids)],
+        )
+        storable = {row[0]: row for row in cr.fetchall()}
+        template_ids = tuple({row[1] for row in storable.values()}) or (0,)
+        routes_by_tmpl = defaultdict(set)
+        if product_route_ids:
+            cr.execute(
+                "SELECT product_id, route_id FROM stock_route_product "
+                "WHERE route_id IN %s AND product_id IN %s",
+                [tuple(product_route_ids), template_ids],
+            )
+            for template_id, route_id in cr.fetchall():
+                routes_by_tmpl[template_id].add(route_id)
+        categories = (
+            self.env["product.category"]
+            .browse({row[2] for row in storable.values()} - {None})
+            .with_company(company)
+        )
+        routes_by_categ = {
+            category.id: set(category.total_route_ids.ids) for category in categories
+        }
+        routes_by_categ[None] = set()  # a product without category
         sellers_by_tmpl = defaultdict(list)
         today = fields.Date.context_today(self)
         for seller in self.env["product.supplierinfo"].search_read(
             [
-                ("product_tmpl_id", "in", products.product_tmpl_id.ids),
+                ("product_tmpl_id", "in", list(template_ids)),
                 ("company_id", "in", (False, company.id)),
                 "|",
                 ("date_end", "=", False),
@@ -395,18 +454,18 @@ class ProdPlanningData(models.AbstractModel):
         ):
             sellers_by_tmpl[seller["product_tmpl_id"]].append(seller)
         result = {}
-        for product in products:
-            route_ids = set(product.route_ids.ids) | set(
-                product.categ_id.total_route_ids.ids
-            )
+        for product_id in product_ids:
+            if product_id not in storable:
+                continue
+            _id, template_id, categ_id = storable[product_id]
+            route_ids = routes_by_tmpl[template_id] | routes_by_categ[categ_id]
             sellers = [
                 s
-                for s in sellers_by_tmpl[product.product_tmpl_id.id]
-                if not s["product_id"] or s["product_id"] == product.id
+                for s in sellers_by_tmpl[template_id]
+                if not s["product_id"] or s["product_id"] == product_id
             ]
-            result[product.id] = {
-                "id": product.id,
-                "name": product.display_name,
+            result[product_id] = {
+                "id": product_id,
                 "buy": bool(buy_route and buy_route.id in route_ids),
                 "manufacture": bool(
                     manufacture_route and manufacture_route.id in route_ids
@@ -414,6 +473,11 @@ class ProdPlanningData(models.AbstractModel):
                 "seller": sellers[0] if sellers else None,
             }
         return result
+
+    def _product_names(self, product_ids, company):
+        """{product id: display name}, for messages (only the few that need one)."""
+        products = self.env["product.product"].browse(product_ids).with_company(company)
+        return {product.id: product.display_name for product in products}
 
     def _supply_type(self, product, bom, param, has_orderpoint):
         """(engine supply type, vendor id or BoM id, reason when there is none)."""

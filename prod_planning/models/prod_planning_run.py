@@ -283,7 +283,10 @@ class ProdPlanningRun(models.Model):
                 horizon_end=horizon_end,
             )
         except mrp.BomCycleError as error:
-            names = [data["item_info"][key]["product"]["name"] for key in error.cycle]
+            product_names = self.env["prod.planning.data"]._product_names(
+                [key[0] for key in error.cycle], self.company_id
+            )
+            names = [product_names[key[0]] for key in error.cycle]
             raise UserError(
                 _(
                     "The bills of materials form a cycle: %(cycle)s. Remove one of "

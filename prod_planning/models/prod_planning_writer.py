@@ -1,6 +1,8 @@
 """Writes the engine's plan into Odoo tables in a few set-based statements."""
 
-import json
+import io
+
+import psycopg2.extensions
 
 from odoo import api, fields, models
 from odoo.tools import SQL
@@ -9,6 +11,62 @@ from .prod_planning_exception import EXCEPTION_KINDS
 
 # Exceptions on these kinds are urgent for the planner.
 URGENT_KINDS = {"late", "reschedule_in", "no_source"}
+
+# Characters sent to PostgreSQL per COPY chunk.
+COPY_CHUNK = 1 << 18
+
+# COPY's text format: backslash escapes for the characters it gives a meaning.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_line(row, tail):
+    """One row in COPY's text format: None is NULL, text is escaped, numbers,
+    booleans and ISO dates are written as ``str()`` writes them."""
+    return (
+        "\t".join(
+            [
+                "\\N"
+                if value is None
+                else value.translate(_COPY_ESCAPES)
+                if value.__class__ is str
+                else str(value)
+                for value in row
+            ]
+        )
+        + tail
+    )
+
+
+class _LineReader(io.TextIOBase):
+    """A read-only text file over an iterator of lines, for COPY FROM STDIN.
+
+    COPY reads it chunk by chunk, so the lines are made while PostgreSQL
+    inserts the previous chunk (Python and the server work at the same time).
+    """
+
+    def __init__(self, lines):
+        super().__init__()
+        self._lines = lines
+        self._rest = ""
+
+    def readable(self):
+        return True
+
+    def read(self, size=-1):  # pylint: disable=method-required-super
+        # A file's read (TextIOBase's would only raise), not an Odoo model's.
+        chunks = [self._rest]
+        length = len(self._rest)
+        for line in self._lines:
+            chunks.append(line)
+            length += len(line)
+            if 0 <= size <= length:
+                break
+        data = "".join(chunks)
+        if size < 0 or len(data) <= size:
+            self._rest = ""
+            return data
+        self._rest = data[size:]
+        return data[:size]
 
 
 class ProdPlanningWriter(models.AbstractModel):
@@ -56,57 +114,67 @@ class ProdPlanningWriter(models.AbstractModel):
             "exception_count": exception_count,
         }
 
-    def _insert(self, table, columns, rows, returning=False):
-        """INSERT many rows at once from one JSON array (one round trip)."""
-        if not rows:
-            return []
+    def _reserve_ids(self, table, count):
+        """``count`` new ids of ``table`` from its sequence, in increasing order."""
+        self.env.cr.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) "
+            "FROM generate_series(1, %s)",
+            [table, count],
+        )
+        return sorted(row[0] for row in self.env.cr.fetchall())
+
+    def _insert(self, table, columns, rows):
+        """INSERT the tuples of the iterable ``rows`` with one COPY.
+
+        Rows are read lazily while the server inserts (see ``_LineReader``).
+        """
         uid = self.env.uid
         now = fields.Datetime.now()
+        tail = f"\t{uid}\t{uid}\t{now}\t{now}\n"
         columns = (*columns, "create_uid", "write_uid", "create_date", "write_date")
-        payload = json.dumps(
-            [
-                dict(zip(columns, (*row, uid, uid, str(now), str(now)), strict=True))
-                for row in rows
-            ]
-        )
-        column_list = SQL(", ").join(SQL.identifier(column) for column in columns)
         query = SQL(
-            "INSERT INTO %s (%s) SELECT %s FROM jsonb_populate_recordset(NULL::%s, %s)"
-            "%s",
+            "COPY %s (%s) FROM STDIN",
             SQL.identifier(table),
-            column_list,
-            column_list,
-            SQL.identifier(table),
-            payload,
-            SQL(" RETURNING id") if returning else SQL(""),
+            SQL(", ").join(SQL.identifier(column) for column in columns),
         )
-        self.env.cr.execute(query)
-        return [row[0] for row in self.env.cr.fetchall()] if returning else []
+        reader = _LineReader(_copy_line(row, tail) for row in rows)
+        # As Odoo's own COPY (models.py): no asynchronous wait callback meanwhile.
+        callback = psycopg2.extensions.get_wait_callback()
+        psycopg2.extensions.set_wait_callback(None)
+        try:
+            self.env.cr.copy_expert(query.code, reader, size=COPY_CHUNK)
+        finally:
+            psycopg2.extensions.set_wait_callback(callback)
 
     def _insert_orders(self, run, info, planned_orders):
-        rows = []
-        for order in planned_orders:
-            item = info[order.item]
-            rows.append(
-                (
-                    run.id,
-                    order.item[0],
-                    order.item[1],
-                    run.company_id.id,
-                    order.qty,
-                    order.supply_type,
-                    item["vendor_id"] or None,
-                    item["bom_id"] or None,
-                    item["workcenter_id"] or None,
-                    str(order.release_date),
-                    str(order.due_date),
-                    "draft",
-                    bool(order.late),
-                )
-            )
-        ids = self._insert(
-            "prod_planning_order",
+        """Insert the planned orders; return {engine order id: database id}."""
+        table = "prod_planning_order"
+        ids = self._reserve_ids(table, len(planned_orders)) if planned_orders else []
+        run_id, company_id = run.id, run.company_id.id
+        rows = (
             (
+                db_id,
+                run_id,
+                order.item[0],
+                order.item[1],
+                company_id,
+                order.qty,
+                order.supply_type,
+                item["vendor_id"] or None,
+                item["bom_id"] or None,
+                item["workcenter_id"] or None,
+                str(order.release_date),
+                str(order.due_date),
+                "draft",
+                bool(order.late),
+            )
+            for order, db_id in zip(planned_orders, ids, strict=True)
+            for item in (info[order.item],)
+        )
+        self._insert(
+            table,
+            (
+                "id",
                 "run_id",
                 "product_id",
                 "warehouse_id",
@@ -122,7 +190,6 @@ class ProdPlanningWriter(models.AbstractModel):
                 "late",
             ),
             rows,
-            returning=True,
         )
         return {
             order.id: db_id for order, db_id in zip(planned_orders, ids, strict=True)
@@ -145,22 +212,21 @@ class ProdPlanningWriter(models.AbstractModel):
         return "actual", f"{model},{res_id}", None
 
     def _insert_pegs(self, order_ids, planned_orders):
-        rows = []
-        for order in planned_orders:
-            for peg in order.pegs:
-                demand_type, demand_ref, parent = self._demand_columns(
-                    peg.ref, order_ids
-                )
-                rows.append(
-                    (
-                        order_ids[order.id],
+        def rows():
+            demand_columns = self._demand_columns
+            for order in planned_orders:
+                db_id = order_ids[order.id]
+                for peg in order.pegs:
+                    demand_type, demand_ref, parent = demand_columns(peg.ref, order_ids)
+                    yield (
+                        db_id,
                         peg.qty,
                         str(peg.date) if peg.date else None,
                         demand_type,
                         demand_ref,
                         parent,
                     )
-                )
+
         self._insert(
             "prod_planning_peg",
             (
@@ -171,11 +237,21 @@ class ProdPlanningWriter(models.AbstractModel):
                 "demand_ref",
                 "parent_order_id",
             ),
-            rows,
+            rows(),
         )
 
     def _insert_exceptions(self, run, info, result, order_ids):
         kinds = dict(EXCEPTION_KINDS)
+        run_id, company_id = run.id, run.company_id.id
+        names = self.env["prod.planning.data"]._product_names(
+            {
+                exception.item[0]
+                for exception in result.exceptions
+                if exception.kind == "no_source"
+                and info.get(exception.item, {}).get("no_source_reason")
+            },
+            run.company_id,
+        )
         rows = []
         for exception in result.exceptions:
             item = info.get(exception.item)
@@ -184,7 +260,7 @@ class ProdPlanningWriter(models.AbstractModel):
             if exception.kind == "no_source":
                 if not item["no_source_reason"]:
                     continue  # left to a reordering rule or planned elsewhere
-                message = f"{item['product']['name']}: {item['no_source_reason']}"
+                message = f"{names[exception.item[0]]}: {item['no_source_reason']}"
             else:
                 message = exception.message or kinds[exception.kind]
             origin = None
@@ -196,12 +272,12 @@ class ProdPlanningWriter(models.AbstractModel):
                     origin = f"{model},{res_id}"
             rows.append(
                 (
-                    run.id,
+                    run_id,
                     exception.kind,
                     "1" if exception.kind in URGENT_KINDS else "0",
                     exception.item[0],
                     exception.item[1],
-                    run.company_id.id,
+                    company_id,
                     message,
                     str(exception.date) if exception.date else None,
                     str(exception.suggested_date) if exception.suggested_date else None,
@@ -231,26 +307,27 @@ class ProdPlanningWriter(models.AbstractModel):
         return len(rows)
 
     def _insert_projection(self, run, result):
-        rows = []
-        for item, buckets in result.projection.items():
-            for bucket in buckets:
-                shortage = bucket.shortage
-                if shortage > 0:
-                    status = "shortage"
-                elif (
-                    bucket.planned_receipts == 0
-                    and bucket.projected_on_hand > max(2 * bucket.safety_stock, 0)
-                    and bucket.projected_on_hand > bucket.demand_total * 4
-                ):
-                    status = "excess"
-                else:
-                    status = "ok"
-                rows.append(
-                    (
-                        run.id,
+        run_id, company_id = run.id, run.company_id.id
+
+        def rows():
+            for item, buckets in result.projection.items():
+                for bucket in buckets:
+                    shortage = bucket.shortage
+                    if shortage > 0:
+                        status = "shortage"
+                    elif (
+                        bucket.planned_receipts == 0
+                        and bucket.projected_on_hand > max(2 * bucket.safety_stock, 0)
+                        and bucket.projected_on_hand > bucket.demand_total * 4
+                    ):
+                        status = "excess"
+                    else:
+                        status = "ok"
+                    yield (
+                        run_id,
                         item[0],
                         item[1],
-                        run.company_id.id,
+                        company_id,
                         str(bucket.week_start),
                         bucket.forecast,
                         bucket.actual,
@@ -262,7 +339,7 @@ class ProdPlanningWriter(models.AbstractModel):
                         shortage,
                         status,
                     )
-                )
+
         self._insert(
             "prod_planning_projection",
             (
@@ -281,5 +358,5 @@ class ProdPlanningWriter(models.AbstractModel):
                 "shortage_qty",
                 "status",
             ),
-            rows,
+            rows(),
         )

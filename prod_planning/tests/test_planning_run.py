@@ -113,6 +113,20 @@ class TestPlanningRun(PlanningRunCase):
                 {"warehouse_ids": self.warehouse.ids}
             )
 
+    def test_plan_text_is_written_as_is(self):
+        # The plan is written with COPY: tabs, line breaks, backslashes and
+        # quotes in the text it stores must come back unchanged.
+        odd = self._create_product('PRT Odd\tname \\N "quoted"\nsecond line')
+        self._deliver(odd, 2, "2026-03-12 10:00:00")
+        run = self._run()
+        self.assertEqual(run.state, "done", run.error_message)
+        no_source = self._exceptions(odd, "no_source")
+        self.assertEqual(
+            no_source.message,
+            'PRT Odd\tname \\N "quoted"\nsecond line: buy product without vendor',
+        )
+        self.assertEqual(no_source.quantity, 2)
+
     def test_firm_planned_order_is_kept(self):
         self._deliver(self.steel, 10, "2026-03-16 10:00:00")
         self._run()
@@ -186,7 +200,7 @@ class TestPlanningRun(PlanningRunCase):
         cancel = self._exceptions(unneeded, "cancel")
         self.assertEqual(cancel.origin_ref, spare_po.order_line)
         no_source = self._exceptions(orphan, "no_source")
-        self.assertIn("without vendor", no_source.message)
+        self.assertEqual(no_source.message, "PRT No Vendor: buy product without vendor")
         self.assertFalse(self._planned(orphan))
         reschedule.action_apply()
         self.assertEqual(late_po.order_line.date_planned.date(), date(2026, 3, 13))
