@@ -47,6 +47,9 @@ API_FIELDS = SCORE_COLUMNS[3:-2]
 # month of a line is the month of its current promised date; a line counts once
 # it is due (promised date passed) or fully received. Quantities are in the
 # product's unit (moves converted), received = receipts - refunded returns.
+# One pass over the lines: the receipts and the pricelist entry of each line
+# come from index lookups (LATERAL), so the plan stays linear whatever the
+# planner estimates for the intermediate results.
 LINE_METRICS_QUERY = """
 WITH lines AS (
     SELECT pol.id AS line_id,
@@ -60,8 +63,8 @@ WITH lines AS (
            pol.product_qty,
            pol.product_id,
            pp.product_tmpl_id,
-           pt.uom_id AS product_uom_id,
-           pt.uom_po_id,
+           p_uom.factor AS product_factor,
+           po_uom.factor AS purchase_factor,
            po.currency_id,
            po.date_order,
            pol.price_subtotal / pol.product_uom_qty AS paid_unit,
@@ -72,6 +75,8 @@ WITH lines AS (
       JOIN res_partner rp ON rp.id = po.partner_id
       JOIN product_product pp ON pp.id = pol.product_id
       JOIN product_template pt ON pt.id = pp.product_tmpl_id
+      JOIN uom_uom p_uom ON p_uom.id = pt.uom_id
+      JOIN uom_uom po_uom ON po_uom.id = pt.uom_po_id
       JOIN res_company co ON co.id = po.company_id
       JOIN res_partner cp ON cp.id = co.partner_id
       LEFT JOIN res_users u ON u.id = po.user_id
@@ -84,48 +89,45 @@ WITH lines AS (
        AND pol.date_promised < %(date_to)s
        AND po.company_id = ANY(%(companies)s)
 ),
-moves AS (
-    SELECT l.line_id,
-           (sm.date AT TIME ZONE 'UTC' AT TIME ZONE l.tz)::date AS day,
-           CASE WHEN dst.usage = 'supplier' THEN -1 ELSE 1 END
-               * sm.quantity / mu.factor * pu.factor AS qty
-      FROM lines l
-      JOIN stock_move sm ON sm.purchase_line_id = l.line_id
-      JOIN stock_location src ON src.id = sm.location_id
-      JOIN stock_location dst ON dst.id = sm.location_dest_id
-      JOIN uom_uom mu ON mu.id = sm.product_uom
-      JOIN uom_uom pu ON pu.id = l.product_uom_id
-     WHERE sm.state = 'done'
-       AND ((src.usage = 'supplier' AND dst.usage != 'supplier')
-            OR (dst.usage = 'supplier' AND src.usage != 'supplier' AND sm.to_refund))
-),
-receipts AS (
-    SELECT m.line_id,
-           SUM(m.qty) AS received,
-           SUM(m.qty) FILTER (WHERE m.day <= l.date_promised) AS received_promised,
-           SUM(m.qty) FILTER (WHERE m.day <= l.date_original) AS received_original,
-           MAX(m.day) FILTER (WHERE m.qty > 0) AS last_day
-      FROM moves m
-      JOIN lines l ON l.line_id = m.line_id
-     GROUP BY m.line_id
-),
 metrics AS (
-    SELECT l.company_id, l.partner_id, l.month,
+    SELECT l.company_id, l.partner_id, l.month, l.ordered, l.date_promised,
            GREATEST(COALESCE(r.received, 0), 0) AS received,
            GREATEST(COALESCE(r.received_promised, 0), 0) AS received_promised,
            GREATEST(COALESCE(r.received_original, 0), 0) AS received_original,
-           l.ordered, l.date_promised, r.last_day,
+           r.last_day,
            (l.date_approve AT TIME ZONE 'UTC' AT TIME ZONE l.tz)::date AS approve_day,
            si.delay AS pricelist_delay,
            CASE WHEN si.currency_id = l.currency_id
                 THEN si.price * (1 - COALESCE(si.discount, 0) / 100.0)
-                     * po_uom.factor / p_uom.factor
+                     * l.purchase_factor / l.product_factor
            END AS list_unit,
            l.paid_unit
       FROM lines l
-      LEFT JOIN receipts r ON r.line_id = l.line_id
-      JOIN uom_uom po_uom ON po_uom.id = l.uom_po_id
-      JOIN uom_uom p_uom ON p_uom.id = l.product_uom_id
+      -- Receipts of the line (index on stock_move.purchase_line_id), in the
+      -- product's unit, by day in the order's time zone.
+      LEFT JOIN LATERAL (
+            SELECT SUM(m.qty) AS received,
+                   SUM(m.qty) FILTER (WHERE m.day <= l.date_promised)
+                       AS received_promised,
+                   SUM(m.qty) FILTER (WHERE m.day <= l.date_original)
+                       AS received_original,
+                   MAX(m.day) FILTER (WHERE m.qty > 0) AS last_day
+              FROM (
+                SELECT (sm.date AT TIME ZONE 'UTC' AT TIME ZONE l.tz)::date AS day,
+                       CASE WHEN dst.usage = 'supplier' THEN -1 ELSE 1 END
+                           * sm.quantity / mu.factor * l.product_factor AS qty
+                  FROM stock_move sm
+                  JOIN stock_location src ON src.id = sm.location_id
+                  JOIN stock_location dst ON dst.id = sm.location_dest_id
+                  JOIN uom_uom mu ON mu.id = sm.product_uom
+                 WHERE sm.purchase_line_id = l.line_id
+                   AND sm.state = 'done'
+                   AND ((src.usage = 'supplier' AND dst.usage != 'supplier')
+                        OR (dst.usage = 'supplier' AND src.usage != 'supplier'
+                            AND sm.to_refund))
+              ) m
+      ) r ON TRUE
+      -- The vendor pricelist entry Odoo would pick for the order.
       LEFT JOIN LATERAL (
             SELECT s.delay, s.price, s.discount, s.currency_id
               FROM product_supplierinfo s
