@@ -100,7 +100,9 @@ class ProdPlanningVendorContact(models.Model):
         column2="line_id",
         string="Lines Concerned",
         check_company=True,
-        domain="[('order_id', '=', purchase_order_id), ('display_type', '=', False)]",
+        domain="[('order_id', '=', purchase_order_id), ('display_type', '=', False)] "
+        "if purchase_order_id else [('partner_id', 'child_of', partner_id), "
+        "('display_type', '=', False), ('state', 'in', ('purchase', 'done'))]",
         help="Empty: the contact is about every open line of the purchase order.",
     )
     channel = fields.Selection(selection=CHANNELS, required=True, default="phone")
