@@ -185,7 +185,7 @@ class ProdPlanningVendorContact(models.Model):
 
     @api.depends("partner_id", "channel", "direction", "date")
     def _compute_display_name(self):
-        channels = dict(CHANNELS)
+        channels = dict(self._fields["channel"]._description_selection(self.env))
         for contact in self:
             date = (
                 fields.Date.to_string(
@@ -688,8 +688,8 @@ class ProdPlanningVendorContact(models.Model):
 
     def _post_on_purchase_order(self):
         """Leave a trace of the contact in the purchase order's chatter."""
-        outcomes = dict(OUTCOMES)
-        channels = dict(CHANNELS)
+        outcomes = dict(self._fields["outcome"]._description_selection(self.env))
+        channels = dict(self._fields["channel"]._description_selection(self.env))
         for contact in self.filtered("purchase_order_id"):
             detail = ""
             if contact.outcome == "new_date":
