@@ -100,7 +100,9 @@ class ProdPlanningVendorContact(models.Model):
         column2="line_id",
         string="Lines Concerned",
         check_company=True,
-        domain="[('order_id', '=', purchase_order_id), ('display_type', '=', False)]",
+        domain="[('order_id', '=', purchase_order_id), ('display_type', '=', False)] "
+        "if purchase_order_id else [('partner_id', 'child_of', partner_id), "
+        "('display_type', '=', False), ('state', 'in', ('purchase', 'done'))]",
         help="Empty: the contact is about every open line of the purchase order.",
     )
     channel = fields.Selection(selection=CHANNELS, required=True, default="phone")
@@ -183,7 +185,7 @@ class ProdPlanningVendorContact(models.Model):
 
     @api.depends("partner_id", "channel", "direction", "date")
     def _compute_display_name(self):
-        channels = dict(CHANNELS)
+        channels = dict(self._fields["channel"]._description_selection(self.env))
         for contact in self:
             date = (
                 fields.Date.to_string(
@@ -686,8 +688,8 @@ class ProdPlanningVendorContact(models.Model):
 
     def _post_on_purchase_order(self):
         """Leave a trace of the contact in the purchase order's chatter."""
-        outcomes = dict(OUTCOMES)
-        channels = dict(CHANNELS)
+        outcomes = dict(self._fields["outcome"]._description_selection(self.env))
+        channels = dict(self._fields["channel"]._description_selection(self.env))
         for contact in self.filtered("purchase_order_id"):
             detail = ""
             if contact.outcome == "new_date":
