@@ -336,7 +336,9 @@ class ProdPlanningSchedule(models.TransientModel):
                     "%(name)s is already %(state)s: open the wizard again to compute "
                     "a new schedule.",
                     name=self.display_name,
-                    state=dict(self._fields["state"].selection)[self.state].lower(),
+                    state=dict(self._fields["state"]._description_selection(self.env))[
+                        self.state
+                    ].lower(),
                 )
             )
         t0 = time.perf_counter()
