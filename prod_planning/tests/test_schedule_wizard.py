@@ -94,6 +94,20 @@ class TestScheduleWizard(SchedulingCase):
         with self.assertRaisesRollback(UserError, "compute it first"):
             wizard.apply()
 
+    def test_apply_again_leaves_unmoved_orders_alone(self):
+        production = self._create_production(self.product_two, 1)
+        wizard = self._wizard(production)
+        wizard.compute()
+        wizard.apply()
+        bookings = production.workorder_ids.leave_id
+        self.assertEqual(len(bookings), 2)
+        again = self._wizard(production)
+        again.compute()
+        self.assertEqual(again.line_ids.new_date_start, wizard.line_ids.new_date_start)
+        self.assertEqual(again.apply(), {"productions": 1, "workorders": 2})
+        self.assertEqual(production.workorder_ids.leave_id, bookings)
+        self.assertTrue(bookings.exists())
+
     def test_discard_writes_nothing(self):
         production = self._create_production(self.product_two, 1)
         before = self._dates(production) + self._dates(production.workorder_ids)

@@ -336,7 +336,9 @@ class ProdPlanningSchedule(models.TransientModel):
                     "%(name)s is already %(state)s: open the wizard again to compute "
                     "a new schedule.",
                     name=self.display_name,
-                    state=dict(self._fields["state"].selection)[self.state].lower(),
+                    state=dict(self._fields["state"]._description_selection(self.env))[
+                        self.state
+                    ].lower(),
                 )
             )
         t0 = time.perf_counter()
@@ -389,7 +391,9 @@ class ProdPlanningSchedule(models.TransientModel):
 
     def apply(self):
         """Write the previewed dates on the work orders and the manufacturing
-        orders (one transaction). Returns ``{productions, workorders}``."""
+        orders (one transaction); those already where the schedule puts them
+        are left untouched. Returns ``{productions, workorders}``: the orders
+        and work orders the schedule applies to."""
         self.ensure_one()
         if self.state != "computed":
             raise UserError(
@@ -418,11 +422,26 @@ class ProdPlanningSchedule(models.TransientModel):
                 )
             )
         t0 = time.perf_counter()
-        old_ranges = self._affected_ranges(lines, wo_lines)
-        self._apply_workorders(wo_lines)
+        # What the schedule leaves where it is is not written again.
+        moved_wo_lines = wo_lines.filtered(
+            lambda line: (
+                not line.workorder_id.leave_id
+                or line.workorder_id.workcenter_id != line.workcenter_id
+                or line.workorder_id.date_start != line.new_date_start
+                or line.workorder_id.date_finished != line.new_date_finished
+            )
+        )
+        moved_lines = lines.filtered(
+            lambda line: (
+                line.production_id.date_start != line.new_date_start
+                or line.production_id.date_finished != line.new_date_finished
+            )
+        )
+        old_ranges = self._affected_ranges(moved_lines, moved_wo_lines)
+        self._apply_workorders(moved_wo_lines)
         self.env.flush_all()
         t1 = time.perf_counter()
-        for line in lines:
+        for line in moved_lines:
             line.production_id.with_context(force_date=True).write(
                 {
                     "date_start": line.new_date_start,
@@ -431,7 +450,7 @@ class ProdPlanningSchedule(models.TransientModel):
             )
         # Odoo recomputes the end of an order without work orders from its
         # start (BoM lead time): set the scheduled end again.
-        for line in lines.filtered(
+        for line in moved_lines.filtered(
             lambda line: line.production_id.date_finished != line.new_date_finished
         ):
             line.production_id.with_context(force_date=True).write(
@@ -440,14 +459,18 @@ class ProdPlanningSchedule(models.TransientModel):
         self.state = "applied"
         self.env.flush_all()
         t2 = time.perf_counter()
-        self._refresh_capacity_load(old_ranges | self._affected_ranges(lines, wo_lines))
+        self._refresh_capacity_load(
+            old_ranges | self._affected_ranges(moved_lines, moved_wo_lines)
+        )
         self.env.flush_all()
         _logger.info(
-            "%s: %s orders, %s work orders applied in %.2f s (work orders %.2f s, "
-            "orders %.2f s, capacity load %.2f s)",
+            "%s: %s orders, %s work orders applied (%s and %s moved) in %.2f s (work "
+            "orders %.2f s, orders %.2f s, capacity load %.2f s)",
             self.display_name,
             len(lines),
             len(wo_lines),
+            len(moved_lines),
+            len(moved_wo_lines),
             time.perf_counter() - t0,
             t1 - t0,
             t2 - t1,
