@@ -40,7 +40,9 @@ import sys
 import tempfile
 import time
 
-REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from benchdb import addons_path as benchdb_addons_path  # noqa: E402
+from benchdb import drop_database, install, open_registry  # noqa: E402
+
 OCA_REQUIREMENTS = (
     "odoo-addon-mrp-multi-level>=18.0,<18.1",
     "odoo-addon-mrp-warehouse-calendar>=18.0,<18.1",
@@ -74,24 +76,6 @@ def load_average():
     return "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
 
 
-def odoo_addons_path(extra=()):
-    """Odoo's own addons folders, this repository and ``extra`` folders."""
-    code = (
-        "import os, odoo; base = os.path.dirname(odoo.__file__); "
-        "paths = [os.path.join(base, 'addons'), "
-        "os.path.join(os.path.dirname(base), 'addons')]; "
-        "print(','.join(p for p in paths if os.path.isdir(os.path.join(p, 'mrp'))))"
-    )
-    core = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=tempfile.gettempdir(),
-    ).stdout.strip()
-    return ",".join([core, REPO_ROOT, *extra])
-
-
 def oca_addons_dir(oca_dir):
     return os.path.join(oca_dir, "odoo", "addons")
 
@@ -119,40 +103,6 @@ def ensure_oca(oca_dir):
         check=True,
     )
     return addons
-
-
-def drop_database(name):
-    subprocess.run(
-        [sys.executable, os.path.join(REPO_ROOT, "scripts", "dbtool.py"), "drop", name],
-        check=True,
-    )
-
-
-def install(db, addons_path, modules):
-    started = time.perf_counter()
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "odoo",
-            "-d",
-            db,
-            "-i",
-            ",".join(modules),
-            "--without-demo=all",
-            "--stop-after-init",
-            "--no-http",
-            "--log-level=warn",
-            f"--addons-path={addons_path}",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=tempfile.gettempdir(),
-        check=False,
-    )
-    if result.returncode != 0 or " ERROR " in result.stderr:
-        sys.exit(f"installing {modules} into {db} failed:\n{result.stderr[-4000:]}")
-    return time.perf_counter() - started
 
 
 def run_stage(stage, db, addons_path, *args, timeout=None):
@@ -190,12 +140,8 @@ def run_stage(stage, db, addons_path, *args, timeout=None):
 def open_env(db, addons_path):
     """(registry, odoo) for ``db``, logging at warning level."""
     import odoo
-    from odoo.tools import config
 
-    config.parse_config(
-        [f"--addons-path={addons_path}", f"--database={db}", "--log-level=warn"]
-    )
-    return odoo.modules.registry.Registry(db), odoo
+    return open_registry(db, addons_path), odoo
 
 
 def stage_build(db, addons_path, n, seed):
@@ -824,7 +770,7 @@ def main():
         return
 
     extra = [] if args.skip_oca else [ensure_oca(args.oca_dir)]
-    addons_path = odoo_addons_path(extra)
+    addons_path = benchdb_addons_path(*extra)
     rows = []
     for n in args.n or [500, 2500]:
         rows.append(bench(n, args, addons_path, not args.skip_oca))

@@ -27,7 +27,8 @@ import tempfile
 import time
 import xmlrpc.client
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from benchdb import REPO, addons_path, drop_database, install, open_registry  # noqa: E402 (benchmarks/ is on sys.path)
+
 RAW_COUNT = 5000
 SUB_COUNT = 100
 FINISHED_COUNT = 500
@@ -35,19 +36,6 @@ IMPORT_ROWS = 100_000
 BATCH = 5000
 IMPORT_DAYS = IMPORT_ROWS // RAW_COUNT  # the last 20 days, through XML-RPC
 TOTAL_DAYS = 200  # 5,000 products x 200 days = 1,000,000 observations
-
-
-def addons_path():
-    import odoo
-
-    base = os.path.dirname(odoo.__file__)
-    paths = [
-        os.path.join(base, "addons"),
-        os.path.join(os.path.dirname(base), "addons"),
-    ]
-    return ",".join(
-        [p for p in paths if os.path.isdir(os.path.join(p, "mrp"))] + [REPO]
-    )
 
 
 def load_engine():
@@ -67,48 +55,8 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def dbtool(command, db):
-    subprocess.run(
-        [sys.executable, os.path.join(REPO, "scripts", "dbtool.py"), command, db],
-        check=True,
-    )
-
-
 def say(message):
     print(message, flush=True)
-
-
-def install(db, paths):
-    dbtool("drop", db)
-    say(f"Installing prod_planning without demo data into {db}...")
-    start = time.perf_counter()
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "odoo",
-            "-d",
-            db,
-            "-i",
-            "prod_planning",
-            "--without-demo=all",
-            "--stop-after-init",
-            f"--addons-path={paths}",
-            "--log-level=warn",
-            "--no-http",
-        ],
-        check=True,
-        cwd=tempfile.gettempdir(),
-    )
-    say(f"  installed in {time.perf_counter() - start:.0f} s")
-
-
-def registry(db, paths):
-    import odoo
-    from odoo.tools import config
-
-    config.parse_config([f"--addons-path={paths}", "-d", db, "--log-level=warn"])
-    return odoo.modules.registry.Registry(db)
 
 
 def create_products(reg):
@@ -435,7 +383,9 @@ def main():
     parser.add_argument("--keep", action="store_true", help="keep the database")
     args = parser.parse_args()
     paths = addons_path()
-    install(args.db, paths)
+    drop_database(args.db)
+    say(f"Installing prod_planning without demo data into {args.db}...")
+    say(f"  installed in {install(args.db, paths):.0f} s")
     try:
         run(args.db, paths)
     finally:
@@ -443,12 +393,12 @@ def main():
 
         odoo.sql_db.close_all()
         if not args.keep:
-            dbtool("drop", args.db)
+            drop_database(args.db)
             print(f"Database {args.db} dropped.")
 
 
 def run(db, paths):
-    reg = registry(db, paths)
+    reg = open_registry(db, paths)
     create_products(reg)
 
     say("(a) XML-RPC import...")

@@ -25,48 +25,13 @@ import argparse
 import logging
 import os
 import random
-import subprocess
 import sys
 import time
 from datetime import datetime, timedelta
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from benchdb import addons_path, drop_database, install  # noqa: E402 (benchmarks/ is on sys.path)
+
 BATCH = 100
-
-
-def addons_path():
-    import odoo
-
-    base = Path(odoo.__file__).parent
-    paths = [base / "addons", base.parent / "addons"]
-    return ",".join(str(p) for p in paths if (p / "mrp").is_dir()) + f",{REPO}"
-
-
-def install(db, addons):
-    subprocess.run(
-        [sys.executable, str(REPO / "scripts" / "dbtool.py"), "drop", db], check=True
-    )
-    t0 = time.perf_counter()
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "odoo",
-            "-d",
-            db,
-            "-i",
-            "prod_planning",
-            "--without-demo=all",
-            "--stop-after-init",
-            f"--addons-path={addons}",
-            "--log-level=warn",
-            "--http-port=0",
-        ],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    return time.perf_counter() - t0
 
 
 def calendar_vals(name, days, shifts):
@@ -272,6 +237,7 @@ def main(argv=None):
     from odoo.tools import config
 
     addons = addons_path()
+    drop_database(args.db)
     print(f"installing prod_planning without demo data into {args.db} ...")
     print(f"  installed in {install(args.db, addons):.1f} s")
     config.parse_config([f"--addons-path={addons}", "-d", args.db, "--log-level=warn"])
@@ -315,10 +281,7 @@ def main(argv=None):
         registry.delete(args.db)
         odoo.sql_db.close_db(args.db)
         if not args.keep:
-            subprocess.run(
-                [sys.executable, str(REPO / "scripts" / "dbtool.py"), "drop", args.db],
-                check=True,
-            )
+            drop_database(args.db)
             print(f"dropped {args.db}")
     return 0
 

@@ -19,15 +19,13 @@ Connection parameters come from the usual PG* variables.
 """
 
 import argparse
-import os
-import subprocess
 import sys
 import time
 from datetime import date, timedelta
 
+from benchdb import addons_path, drop_database, install  # noqa: E402 (benchmarks/ is on sys.path)
 from dateutil.relativedelta import relativedelta
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VENDORS = 200
 PRODUCTS_PER_VENDOR = 5
 MONTHS = 24
@@ -35,51 +33,8 @@ LINES_PER_ORDER = 5
 GOAL_SECONDS = 20.0
 
 
-def addons_path():
-    import odoo
-
-    base = os.path.dirname(odoo.__file__)
-    paths = [
-        os.path.join(base, "addons"),
-        os.path.join(os.path.dirname(base), "addons"),
-    ]
-    return ",".join(
-        [p for p in paths if os.path.isdir(os.path.join(p, "mrp"))] + [REPO]
-    )
-
-
-def dbtool(command, db):
-    subprocess.run(
-        [sys.executable, os.path.join(REPO, "scripts", "dbtool.py"), command, db],
-        check=True,
-    )
-
-
 def say(message):
     print(message, flush=True)
-
-
-def install(db, addons):
-    dbtool("drop", db)
-    started = time.perf_counter()
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "odoo",
-            "-d",
-            db,
-            "-i",
-            "prod_planning",
-            "--without-demo=all",
-            "--stop-after-init",
-            f"--addons-path={addons}",
-            "--log-level=warn",
-            "--http-port=0",
-        ],
-        check=True,
-    )
-    return time.perf_counter() - started
 
 
 def create_master_data(env):
@@ -403,6 +358,7 @@ def main():
     from odoo.tools import config
 
     addons = addons_path()
+    drop_database(args.db)
     say(f"Installing prod_planning (no demo) into {args.db}...")
     install_seconds = install(args.db, addons)
     say(f"  installed in {install_seconds:.0f} s")
@@ -481,7 +437,7 @@ def main():
     finally:
         odoo.sql_db.close_all()
         if not args.keep:
-            dbtool("drop", args.db)
+            drop_database(args.db)
             say(f"Dropped {args.db}.")
 
 
