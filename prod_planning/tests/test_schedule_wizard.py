@@ -108,6 +108,68 @@ class TestScheduleWizard(SchedulingCase):
         self.assertEqual(production.workorder_ids.leave_id, bookings)
         self.assertTrue(bookings.exists())
 
+    def test_apply_moves_stock_as_odoo_does(self):
+        """Apply writes the orders' dates in batch: the stock moves, and an
+        upstream order made to order, end up as after Odoo's own write."""
+        mto = self.env.ref("stock.route_warehouse0_mto")
+        mto.active = True
+        gear = self._create_product("Sched Gear", route="manufacture")
+        gear.route_ids |= mto
+        self._create_routing_bom(gear, [(self.workcenter_c, 30)])
+        housing = self._create_product("Sched Housing")
+        gearbox = self._create_product("Sched Gearbox", route="manufacture")
+        self._create_routing_bom(
+            gearbox, [(self.workcenter_a, 60)], components=[(gear, 1), (housing, 2)]
+        )
+        scheduled = self._create_production(gearbox, 1, deadline=at(4, 17))
+        reference = self._create_production(gearbox, 1, deadline=at(4, 17))
+        self.assertTrue(scheduled._get_children())
+        wizard = self._wizard(scheduled)
+        wizard.compute()
+        line = wizard.line_ids
+        self.assertNotEqual(line.new_date_start, scheduled.date_start)
+        wizard.apply()
+        reference.with_context(force_date=True).write(
+            {
+                "date_start": line.new_date_start,
+                "date_finished": line.new_date_finished,
+            }
+        )
+        # Odoo's write recomputes the end of an order not planned yet from its
+        # start: the planner would set the end again.
+        reference.with_context(force_date=True).write(
+            {"date_finished": line.new_date_finished}
+        )
+
+        def stock_dates(production):
+            moves = production.move_raw_ids | production.move_finished_ids
+            child = production._get_children()
+            return (
+                production.date_start,
+                production.date_finished,
+                sorted(
+                    (m.product_id.id, m.date, m.date_deadline)
+                    for m in moves | child.move_finished_ids
+                ),
+                child.date_deadline,
+                # What the batch write leaves alone, as Odoo's write does.
+                (production.state, production.reservation_state),
+                production.date_deadline,
+                production.workorder_ids.mapped("state"),
+                (production.move_raw_ids | production.move_finished_ids).mapped(
+                    "unit_factor"
+                ),
+            )
+
+        self.maxDiff = None
+        applied = stock_dates(scheduled)
+        self.assertEqual(applied, stock_dates(reference))
+        self.assertEqual(applied[:2], (line.new_date_start, line.new_date_finished))
+        self.assertEqual(
+            set(scheduled.move_raw_ids.mapped("date")), {line.new_date_start}
+        )
+        self.assertEqual(scheduled._get_children().date_deadline, line.new_date_start)
+
     def test_discard_writes_nothing(self):
         production = self._create_production(self.product_two, 1)
         before = self._dates(production) + self._dates(production.workorder_ids)

@@ -441,21 +441,7 @@ class ProdPlanningSchedule(models.TransientModel):
         self._apply_workorders(moved_wo_lines)
         self.env.flush_all()
         t1 = time.perf_counter()
-        for line in moved_lines:
-            line.production_id.with_context(force_date=True).write(
-                {
-                    "date_start": line.new_date_start,
-                    "date_finished": line.new_date_finished,
-                }
-            )
-        # Odoo recomputes the end of an order without work orders from its
-        # start (BoM lead time): set the scheduled end again.
-        for line in moved_lines.filtered(
-            lambda line: line.production_id.date_finished != line.new_date_finished
-        ):
-            line.production_id.with_context(force_date=True).write(
-                {"date_finished": line.new_date_finished}
-            )
+        self._apply_productions(moved_lines)
         self.state = "applied"
         self.env.flush_all()
         t2 = time.perf_counter()
@@ -904,14 +890,123 @@ class ProdPlanningSchedule(models.TransientModel):
         workorders.invalidate_recordset(
             [*fnames, "workcenter_id", "duration_expected", "write_uid", "write_date"]
         )
-        workorders.modified(fnames)
-        moved = workorders.browse([row[0] for row in rows if row[1] != row[5]])
-        if moved:
-            # Only the work orders moved to another work center: their
-            # expected duration is the alternative's, as computed above.
-            with self.env.protecting([workorders._fields["duration_expected"]], moved):
-                moved.modified(["workcenter_id", "duration_expected"])
+        with self._protecting_what_dates_leave_alone(workorders.production_id):
+            workorders.modified(fnames)
+            moved = workorders.browse([row[0] for row in rows if row[1] != row[5]])
+            if moved:
+                # Only the work orders moved to another work center: their
+                # expected duration is the alternative's, as computed above.
+                with self.env.protecting(
+                    [workorders._fields["duration_expected"]], moved
+                ):
+                    moved.modified(["workcenter_id", "duration_expected"])
         old_leaves.unlink()
+
+    def _protecting_what_dates_leave_alone(self, productions):
+        """Protect from recomputation what new dates of work orders and orders
+        leave as it is, although Odoo's dependencies reach it: the new dates
+        reach the orders' end and, through it, everything that depends on the
+        finished moves (states, readiness, deadline, quantities).
+
+        The orders' end and finished moves are written by ``_apply_productions``
+        with the scheduled dates (Odoo would recompute the end of an order not
+        yet planned from its start, then rewrite the finished moves one order
+        at a time); states, readiness, deadlines and unit factors do not depend
+        on dates. Everything else that depends on the dates is recomputed.
+        """
+        production = self.env["mrp.production"]._fields
+        workorder = self.env["mrp.workorder"]._fields
+        move = self.env["stock.move"]._fields
+        return self.env.protecting(
+            [
+                (
+                    [
+                        production["date_finished"],
+                        production["move_finished_ids"],
+                        production["state"],
+                        production["reservation_state"],
+                        production["date_deadline"],
+                    ],
+                    productions,
+                ),
+                (
+                    [workorder["state"], workorder["production_availability"]],
+                    productions.workorder_ids,
+                ),
+                (
+                    [move["unit_factor"]],
+                    productions.move_raw_ids | productions.move_finished_ids,
+                ),
+            ]
+        )
+
+    def _apply_productions(self, lines):
+        """Write the orders' new start and end, and what Odoo's own write of
+        those dates moves with them: the components' moves are due at the
+        start (date and deadline), the finished product's moves at the end.
+
+        One UPDATE per table instead of Odoo's per-order ``write``, whose
+        recomputations (finished moves, states) take seconds on hundreds of
+        orders and change nothing here; the ORM is then told what changed so
+        that what depends on these dates is recomputed in one batch. A
+        component deadline linked to other moves (made to order) is propagated
+        to them as Odoo does.
+        """
+        if not lines:
+            return
+        productions = lines.production_id
+        productions.check_access("write")
+        new_start = {line.production_id.id: line.new_date_start for line in lines}
+        new_end = {line.production_id.id: line.new_date_finished for line in lines}
+        open_moves = productions.move_raw_ids.filtered(
+            lambda m: m.state not in ("done", "cancel")
+        )
+        for move in open_moves.filtered(lambda m: m.move_orig_ids or m.move_dest_ids):
+            move._set_date_deadline(new_start[move.raw_material_production_id.id])
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute(
+            """
+            UPDATE mrp_production p
+               SET date_start = v.date_start,
+                   date_finished = v.date_finished,
+                   write_uid = %s,
+                   write_date = (now() at time zone 'UTC')
+              FROM unnest(%s::int[], %s::timestamp[], %s::timestamp[])
+                   AS v(id, date_start, date_finished)
+             WHERE p.id = v.id
+            """,
+            [
+                self.env.uid,
+                list(new_start),
+                list(new_start.values()),
+                [new_end[pid] for pid in new_start],
+            ],
+        )
+        cr.execute(
+            """
+            UPDATE stock_move m
+               SET date = CASE WHEN m.raw_material_production_id = p.id
+                               THEN p.date_start ELSE p.date_finished END,
+                   date_deadline = CASE WHEN m.raw_material_production_id = p.id
+                                        THEN p.date_start ELSE m.date_deadline END,
+                   write_uid = %s,
+                   write_date = (now() at time zone 'UTC')
+              FROM mrp_production p
+             WHERE p.id = ANY(%s)
+               AND (m.raw_material_production_id = p.id OR m.production_id = p.id)
+               AND m.state NOT IN ('done', 'cancel')
+            RETURNING m.id
+            """,
+            [self.env.uid, list(new_start)],
+        )
+        moves = self.env["stock.move"].browse([row[0] for row in cr.fetchall()])
+        stamp = ["write_uid", "write_date"]
+        productions.invalidate_recordset(["date_start", "date_finished", *stamp])
+        moves.invalidate_recordset(["date", "date_deadline", *stamp])
+        with self._protecting_what_dates_leave_alone(productions):
+            productions.modified(["date_start", "date_finished"])
+            moves.modified(["date", "date_deadline"])
 
     @api.model
     def _affected_ranges(self, lines, wo_lines):
