@@ -269,8 +269,9 @@ def main(argv=None):
                     f"{label:<16} compute {t_compute:6.2f} s (solver "
                     f"{wizard.solve_time:5.2f} s)  apply {t_apply:5.2f} s  "
                     f"total {t_compute + t_apply:6.2f} s | method "
-                    f"{summary['method']!r}, gap "
-                    f"{wizard.gap:.1f} %, {summary['scheduled']} orders "
+                    f"{summary['method']!r}, "
+                    + (f"gap {wizard.gap:.1f} %" if wizard.has_bound else "no bound")
+                    + f", {summary['scheduled']} orders "
                     f"({applied['workorders']} work orders written), "
                     f"{summary['late']} late, weighted lateness "
                     f"{wizard.objective_value:.1f} h, last finish "

@@ -90,12 +90,6 @@ class ProdPlanningCapacityLoad(models.Model):
 
     # -- actions -------------------------------------------------------------------
     @api.model
-    def action_refresh(self):
-        """Refresh button: recompute the default window for the user's companies."""
-        self._refresh()
-        return {"type": "ir.actions.client", "tag": "soft_reload"}
-
-    @api.model
     def _cron_refresh(self):
         self._refresh(workcenters=self.env["mrp.workcenter"].search([]))
 
@@ -118,15 +112,14 @@ class ProdPlanningCapacityLoad(models.Model):
                 [("company_id", "in", [False, *self.env.companies.ids])]
             )
         rows = self._compute_rows(workcenters, date_from, date_to)
-        table = self.sudo()
-        table.search(
+        return self._replace_rows(
             [
                 ("workcenter_id", "in", workcenters.ids),
                 ("date", ">=", date_from),
                 ("date", "<=", date_to),
-            ]
-        ).unlink()
-        return table.create(rows)
+            ],
+            rows,
+        )
 
     @api.model
     def _compute_rows(self, workcenters, date_from, date_to):

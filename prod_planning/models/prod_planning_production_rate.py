@@ -122,12 +122,6 @@ class ProdPlanningProductionRate(models.Model):
         return RATIOS
 
     @api.model
-    def action_refresh(self):
-        """Refresh button: recompute the default window for the user's companies."""
-        self._refresh()
-        return {"type": "ir.actions.client", "tag": "soft_reload"}
-
-    @api.model
     def _cron_refresh(self):
         self._refresh(companies=self.env["res.company"].search([]))
 
@@ -145,15 +139,14 @@ class ProdPlanningProductionRate(models.Model):
         date_from -= timedelta(days=date_from.weekday())
         date_to += timedelta(days=(7 - date_to.weekday()) % 7)
         rows = self._compute_rows(date_from, date_to, companies)
-        table = self.sudo()
-        table.search(
+        return self._replace_rows(
             [
                 ("company_id", "in", companies.ids),
                 ("date", ">=", date_from),
                 ("date", "<", date_to),
-            ]
-        ).unlink()
-        return table.create(rows)
+            ],
+            rows,
+        )
 
     @api.model
     def _compute_rows(self, date_from, date_to, companies):

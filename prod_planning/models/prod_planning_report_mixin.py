@@ -18,6 +18,25 @@ class ProdPlanningReportMixin(models.AbstractModel):
         return {}
 
     @api.model
+    def action_refresh(self):
+        """Refresh button: recompute the default window for the user's companies."""
+        self._refresh()
+        return {"type": "ir.actions.client", "tag": "soft_reload"}
+
+    @api.model
+    def _refresh(self, date_from=None, date_to=None, **scope):
+        """Recompute the stored rows of a window (each report's own)."""
+        raise NotImplementedError
+
+    @api.model
+    def _replace_rows(self, domain, rows):
+        """Drop the stored rows matching ``domain`` and store ``rows`` (dicts) in
+        their place; the table is a cache anyone allowed may refresh."""
+        table = self.sudo()
+        table.search(domain).unlink()
+        return table.create(rows)
+
+    @api.model
     def read_group(
         self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True
     ):
