@@ -108,9 +108,9 @@ class TestScheduleWizard(SchedulingCase):
         self.assertEqual(production.workorder_ids.leave_id, bookings)
         self.assertTrue(bookings.exists())
 
-    def test_apply_moves_stock_as_odoo_does(self):
-        """Apply writes the orders' dates in batch: the stock moves, and an
-        upstream order made to order, end up as after Odoo's own write."""
+    def _made_to_order_pair(self):
+        """Two identical gearbox orders, each with its gear order made to
+        order (the gear's finished move feeds the gearbox's component move)."""
         mto = self.env.ref("stock.route_warehouse0_mto")
         mto.active = True
         gear = self._create_product("Sched Gear", route="manufacture")
@@ -121,54 +121,100 @@ class TestScheduleWizard(SchedulingCase):
         self._create_routing_bom(
             gearbox, [(self.workcenter_a, 60)], components=[(gear, 1), (housing, 2)]
         )
-        scheduled = self._create_production(gearbox, 1, deadline=at(4, 17))
-        reference = self._create_production(gearbox, 1, deadline=at(4, 17))
-        self.assertTrue(scheduled._get_children())
-        wizard = self._wizard(scheduled)
+        pair = [
+            self._create_production(gearbox, 1, deadline=at(4, 17)) for _k in range(2)
+        ]
+        for top in pair:
+            self.assertTrue(top._get_children())
+        return pair
+
+    def _apply_and_write_as_odoo(self, production, twin):
+        """Schedule and apply ``production``; give ``twin`` the same dates with
+        Odoo's own write, as a planner would."""
+        wizard = self._wizard(production)
         wizard.compute()
         line = wizard.line_ids
-        self.assertNotEqual(line.new_date_start, scheduled.date_start)
+        self.assertNotEqual(line.new_date_start, production.date_start)
         wizard.apply()
-        reference.with_context(force_date=True).write(
-            {
-                "date_start": line.new_date_start,
-                "date_finished": line.new_date_finished,
-            }
-        )
+        dates = {
+            "date_start": line.new_date_start,
+            "date_finished": line.new_date_finished,
+        }
+        twin.with_context(force_date=True).write(dates)
         # Odoo's write recomputes the end of an order not planned yet from its
         # start: the planner would set the end again.
-        reference.with_context(force_date=True).write(
-            {"date_finished": line.new_date_finished}
+        twin.with_context(force_date=True).write(
+            {"date_finished": dates["date_finished"]}
         )
+        return line
 
-        def stock_dates(production):
+    def _stock_picture(self, top):
+        """The dates of an order and its made-to-order gear order, their
+        moves', and what the batch write leaves alone as Odoo's write does."""
+        picture = []
+        for production in top | top._get_children():
             moves = production.move_raw_ids | production.move_finished_ids
-            child = production._get_children()
-            return (
-                production.date_start,
-                production.date_finished,
-                sorted(
-                    (m.product_id.id, m.date, m.date_deadline)
-                    for m in moves | child.move_finished_ids
-                ),
-                child.date_deadline,
-                # What the batch write leaves alone, as Odoo's write does.
-                (production.state, production.reservation_state),
-                production.date_deadline,
-                production.workorder_ids.mapped("state"),
-                (production.move_raw_ids | production.move_finished_ids).mapped(
-                    "unit_factor"
-                ),
+            picture.append(
+                (
+                    production.date_start,
+                    production.date_finished,
+                    production.date_deadline,
+                    sorted((m.product_id.id, m.date, m.date_deadline) for m in moves),
+                    (production.state, production.reservation_state),
+                    production.workorder_ids.mapped("state"),
+                    moves.mapped("unit_factor"),
+                )
             )
+        return picture
 
+    def test_apply_moves_stock_as_odoo_does(self):
+        """Apply writes the orders' dates in batch: their stock moves, and the
+        upstream order made to order, end up as after Odoo's own write."""
+        scheduled, reference = self._made_to_order_pair()
+        line = self._apply_and_write_as_odoo(scheduled, reference)
         self.maxDiff = None
-        applied = stock_dates(scheduled)
-        self.assertEqual(applied, stock_dates(reference))
-        self.assertEqual(applied[:2], (line.new_date_start, line.new_date_finished))
+        self.assertEqual(self._stock_picture(scheduled), self._stock_picture(reference))
+        self.assertEqual(
+            (scheduled.date_start, scheduled.date_finished),
+            (line.new_date_start, line.new_date_finished),
+        )
         self.assertEqual(
             set(scheduled.move_raw_ids.mapped("date")), {line.new_date_start}
         )
         self.assertEqual(scheduled._get_children().date_deadline, line.new_date_start)
+
+    def test_apply_moves_downstream_deadline_as_odoo_does(self):
+        """Scheduling the made-to-order gear order passes its deadline on to
+        the gearbox's component move, as Odoo's write does."""
+        tops = self._made_to_order_pair()
+        for top in tops:
+            gear_move = top.move_raw_ids.filtered("move_orig_ids")
+            # A deadline changed on the gearbox side only.
+            gear_move.with_context(
+                date_deadline_propagate_ids=set(gear_move.move_orig_ids.ids)
+            ).date_deadline = at(2, 12)
+        scheduled, reference = (top._get_children() for top in tops)
+        (scheduled | reference).filtered(lambda p: p.state == "draft").action_confirm()
+        self._apply_and_write_as_odoo(scheduled, reference)
+        self.maxDiff = None
+        self.assertEqual(self._stock_picture(tops[0]), self._stock_picture(tops[1]))
+        self.assertEqual(
+            tops[0].move_raw_ids.filtered("move_orig_ids").date_deadline,
+            scheduled.date_deadline,
+        )
+
+    def test_apply_refuses_work_order_started_elsewhere(self):
+        first = self._create_production(self.product, 2)
+        second = self._create_production(self.product, 2)
+        wizard = self._wizard(first | second)
+        wizard.compute()
+        on_b = wizard.workorder_line_ids.filtered(
+            lambda line: line.workcenter_id == self.workcenter_b
+        )
+        self.assertEqual(len(on_b), 1)
+        on_b.workorder_id.button_start()
+        with self.assertRaisesRollback(UserError, "compute the schedule again"):
+            wizard.apply()
 
     def test_discard_writes_nothing(self):
         production = self._create_production(self.product_two, 1)

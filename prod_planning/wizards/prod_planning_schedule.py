@@ -421,6 +421,21 @@ class ProdPlanningSchedule(models.TransientModel):
                     names=", ".join(closed),
                 )
             )
+        # Odoo does not move a started work order to another work center.
+        started = wo_lines.filtered(
+            lambda line: (
+                line.workorder_id.state == "progress"
+                and line.workorder_id.workcenter_id != line.workcenter_id
+            )
+        ).workorder_id
+        if started:
+            raise UserError(
+                _(
+                    "%(names)s started since the schedule was computed, on another "
+                    "work center than the schedule's: compute the schedule again.",
+                    names=", ".join(started.mapped("display_name")),
+                )
+            )
         t0 = time.perf_counter()
         # What the schedule leaves where it is is not written again.
         moved_wo_lines = wo_lines.filtered(
@@ -849,19 +864,25 @@ class ProdPlanningSchedule(models.TransientModel):
                     workorder.workcenter_id.id,
                 )
             )
-        old_leaves = workorders.leave_id
-        new_leaves = self.env["resource.calendar.leaves"].create(
-            [
-                {
-                    "name": line.workorder_id.display_name,
-                    "calendar_id": line.workcenter_id.resource_calendar_id.id,
-                    "date_from": line.new_date_start,
-                    "date_to": line.new_date_finished,
-                    "resource_id": line.workcenter_id.resource_id.id,
-                    "time_type": "other",
-                }
-                for line in wo_lines
-            ]
+        # Bookings are created and dropped as superuser, as Odoo's own
+        # planning of work orders does (the work orders' access is checked).
+        old_leaves = workorders.sudo().leave_id
+        new_leaves = (
+            self.env["resource.calendar.leaves"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "name": line.workorder_id.display_name,
+                        "calendar_id": line.workcenter_id.resource_calendar_id.id,
+                        "date_from": line.new_date_start,
+                        "date_to": line.new_date_finished,
+                        "resource_id": line.workcenter_id.resource_id.id,
+                        "time_type": "other",
+                    }
+                    for line in wo_lines
+                ]
+            )
         )
         self.env.flush_all()
         ids, wc_ids, durations, starts, ends, _old = (
@@ -943,14 +964,17 @@ class ProdPlanningSchedule(models.TransientModel):
     def _apply_productions(self, lines):
         """Write the orders' new start and end, and what Odoo's own write of
         those dates moves with them: the components' moves are due at the
-        start (date and deadline), the finished product's moves at the end.
+        start (date and deadline), the finished products' moves at the end
+        (date; deadline: the order's).
 
         One UPDATE per table instead of Odoo's per-order ``write``, whose
         recomputations (finished moves, states) take seconds on hundreds of
         orders and change nothing here; the ORM is then told what changed so
-        that what depends on these dates is recomputed in one batch. A
-        component deadline linked to other moves (made to order) is propagated
-        to them as Odoo does.
+        that what depends on these dates is recomputed in one batch. Deadlines
+        of moves linked to other moves (made to order, up- or downstream) are
+        propagated with Odoo's own ``_set_date_deadline``, one order's moves
+        together as Odoo's write does. Unlike that write, done and cancelled
+        moves keep their dates (the date of a done move is when it was done).
         """
         if not lines:
             return
@@ -958,11 +982,23 @@ class ProdPlanningSchedule(models.TransientModel):
         productions.check_access("write")
         new_start = {line.production_id.id: line.new_date_start for line in lines}
         new_end = {line.production_id.id: line.new_date_finished for line in lines}
-        open_moves = productions.move_raw_ids.filtered(
-            lambda m: m.state not in ("done", "cancel")
-        )
-        for move in open_moves.filtered(lambda m: m.move_orig_ids or m.move_dest_ids):
-            move._set_date_deadline(new_start[move.raw_material_production_id.id])
+
+        def linked(moves):
+            return moves.filtered(
+                lambda m: (
+                    m.state not in ("done", "cancel")
+                    and (m.move_orig_ids or m.move_dest_ids)
+                )
+            )
+
+        moves = productions.move_raw_ids | productions.move_finished_ids
+        moves.check_access("write")
+        for production in productions:
+            linked(production.move_raw_ids)._set_date_deadline(new_start[production.id])
+            if production.date_deadline:
+                linked(production.move_finished_ids)._set_date_deadline(
+                    production.date_deadline
+                )
         self.env.flush_all()
         cr = self.env.cr
         cr.execute(
@@ -989,7 +1025,9 @@ class ProdPlanningSchedule(models.TransientModel):
                SET date = CASE WHEN m.raw_material_production_id = p.id
                                THEN p.date_start ELSE p.date_finished END,
                    date_deadline = CASE WHEN m.raw_material_production_id = p.id
-                                        THEN p.date_start ELSE m.date_deadline END,
+                                        THEN p.date_start
+                                        ELSE COALESCE(p.date_deadline, m.date_deadline)
+                                   END,
                    write_uid = %s,
                    write_date = (now() at time zone 'UTC')
               FROM mrp_production p
