@@ -983,24 +983,35 @@ class ProdPlanningSchedule(models.TransientModel):
         new_start = {line.production_id.id: line.new_date_start for line in lines}
         new_end = {line.production_id.id: line.new_date_finished for line in lines}
 
-        def linked(moves):
-            return moves.filtered(
-                lambda m: (
-                    m.state not in ("done", "cancel")
-                    and (m.move_orig_ids or m.move_dest_ids)
-                )
-            )
-
         moves = productions.move_raw_ids | productions.move_finished_ids
         moves.check_access("write")
-        for production in productions:
-            linked(production.move_raw_ids)._set_date_deadline(new_start[production.id])
+        self.env.flush_all()
+        cr = self.env.cr
+        # Moves chained to others (made to order): their deadline propagates.
+        cr.execute(
+            """
+            SELECT m.id
+              FROM stock_move m
+             WHERE m.id = ANY(%s)
+               AND m.state NOT IN ('done', 'cancel')
+               AND (EXISTS (SELECT 1 FROM stock_move_move_rel r
+                             WHERE r.move_orig_id = m.id)
+                    OR EXISTS (SELECT 1 FROM stock_move_move_rel r
+                                WHERE r.move_dest_id = m.id))
+            """,
+            [moves.ids],
+        )
+        linked = moves.browse([row[0] for row in cr.fetchall()])
+        for production in linked.raw_material_production_id & productions:
+            (production.move_raw_ids & linked)._set_date_deadline(
+                new_start[production.id]
+            )
+        for production in linked.production_id & productions:
             if production.date_deadline:
-                linked(production.move_finished_ids)._set_date_deadline(
+                (production.move_finished_ids & linked)._set_date_deadline(
                     production.date_deadline
                 )
         self.env.flush_all()
-        cr = self.env.cr
         cr.execute(
             """
             UPDATE mrp_production p
