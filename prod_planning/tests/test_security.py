@@ -1,6 +1,6 @@
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import ProdPlanningCase
 
@@ -218,3 +218,62 @@ class TestCompanyScope(ProdPlanningCase):
                 self.assertRaisesRollback(UserError, "Incompatible companies"),
             ):
                 Observation.create(dict(base, **{field: record.id}))
+
+
+@tagged("post_install", "-at_install")
+class TestCoreRecordsWithoutPlanningRights(ProdPlanningCase):
+    """A purchase or stock user without the planning group works as before:
+    the planning fields added to core models are the planners' only."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.buyer = new_test_user(
+            cls.env,
+            login="scope_plain_buyer",
+            groups="base.group_user,purchase.group_purchase_user,"
+            "stock.group_stock_user",
+        )
+        cls.product = cls._create_product("Plain Buyer Part")
+        cls._add_vendor(cls.product, cls.vendor_a, 4.0)
+        cls.order = cls.env["purchase.order"].create(
+            {
+                "partner_id": cls.vendor_a.id,
+                "order_line": [
+                    Command.create({"product_id": cls.product.id, "product_qty": 3})
+                ],
+            }
+        )
+        cls.order.button_confirm()
+
+    def test_plain_buyer_reads_every_field(self):
+        self.assertFalse(self.buyer.has_group("prod_planning.group_prod_planning_user"))
+        env = self.env(user=self.buyer)
+        for record in [self.order, self.order.order_line, self.vendor_a]:
+            with self.subTest(model=record._name):
+                values = env[record._name].browse(record.ids).read()
+                self.assertEqual(values[0]["id"], record.id)
+        # Odoo's own stock_account and mrp fields keep a stock user from
+        # reading a product whole: read every field the addon adds to it.
+        for record in [self.product, self.product.product_tmpl_id]:
+            products = env[record._name]
+            names = ["display_name"] + [
+                name
+                for name in products.fields_get(attributes=["type"])
+                if products._fields[name]._module == "prod_planning"
+            ]
+            with self.subTest(model=record._name):
+                values = products.browse(record.ids).read(names)
+                self.assertEqual(values[0]["id"], record.id)
+
+    def test_plain_buyer_opens_the_forms(self):
+        env = self.env(user=self.buyer)
+        for record in [
+            self.product,
+            self.product.product_tmpl_id,
+            self.order,
+            self.vendor_a,
+        ]:
+            with self.subTest(model=record._name):
+                form = Form(env[record._name].browse(record.id))
+                self.assertEqual(form.id, record.id)
