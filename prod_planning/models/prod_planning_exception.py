@@ -20,16 +20,19 @@ class ProdPlanningException(models.Model):
     _check_company_auto = True
 
     run_id = fields.Many2one(
-        comodel_name="prod.planning.run", index=True, ondelete="cascade"
+        comodel_name="prod.planning.run",
+        index=True,
+        ondelete="cascade",
+        check_company=True,
     )
     kind = fields.Selection(selection=EXCEPTION_KINDS, required=True, index=True)
     priority = fields.Selection(
         selection=[("0", "Normal"), ("1", "Urgent")], default="0", index=True
     )
     product_id = fields.Many2one(
-        comodel_name="product.product", required=True, index=True
+        comodel_name="product.product", required=True, index=True, check_company=True
     )
-    warehouse_id = fields.Many2one(comodel_name="stock.warehouse")
+    warehouse_id = fields.Many2one(comodel_name="stock.warehouse", check_company=True)
     company_id = fields.Many2one(comodel_name="res.company", required=True, index=True)
     message = fields.Char(required=True)
     date = fields.Date(help="Current date of the supply or of the need.")

@@ -16,7 +16,10 @@ class ProdPlanningOrder(models.Model):
     _check_company_auto = True
 
     run_id = fields.Many2one(
-        comodel_name="prod.planning.run", index=True, ondelete="set null"
+        comodel_name="prod.planning.run",
+        index=True,
+        ondelete="set null",
+        check_company=True,
     )
     product_id = fields.Many2one(
         comodel_name="product.product", required=True, index=True, check_company=True
@@ -31,10 +34,13 @@ class ProdPlanningOrder(models.Model):
     supply_type = fields.Selection(
         selection=[("buy", "Buy"), ("manufacture", "Manufacture")], required=True
     )
-    vendor_id = fields.Many2one(comodel_name="res.partner", index=True)
+    vendor_id = fields.Many2one(
+        comodel_name="res.partner", index=True, check_company=True
+    )
     bom_id = fields.Many2one(comodel_name="mrp.bom", check_company=True)
     workcenter_id = fields.Many2one(
         comodel_name="mrp.workcenter",
+        check_company=True,
         help="First work center of the BoM's operations.",
     )
     release_date = fields.Date(required=True, index=True)
@@ -53,11 +59,19 @@ class ProdPlanningOrder(models.Model):
         comodel_name="prod.planning.peg", inverse_name="order_id", string="Pegging"
     )
     purchase_line_id = fields.Many2one(
-        comodel_name="purchase.order.line", index=True, ondelete="set null", copy=False
+        comodel_name="purchase.order.line",
+        index=True,
+        ondelete="set null",
+        copy=False,
+        check_company=True,
     )
     purchase_order_id = fields.Many2one(related="purchase_line_id.order_id")
     production_id = fields.Many2one(
-        comodel_name="mrp.production", index=True, ondelete="set null", copy=False
+        comodel_name="mrp.production",
+        index=True,
+        ondelete="set null",
+        copy=False,
+        check_company=True,
     )
 
     @api.depends("product_id", "quantity", "due_date", "supply_type")

@@ -5,19 +5,27 @@ class ProdPlanningPriceIndexProduct(models.Model):
     _name = "prod.planning.price.index.product"
     _description = "Product Following a Commodity Index"
     _order = "index_id, product_id"
+    _check_company_auto = True
 
+    # check_company here too: moving a link to another index checks its
+    # product against the company of the new index.
     index_id = fields.Many2one(
         comodel_name="prod.planning.price.index",
         string="Commodity Index",
         required=True,
         ondelete="cascade",
         index=True,
+        check_company=True,
+    )
+    company_id = fields.Many2one(
+        related="index_id.company_id", store=True, index="btree_not_null"
     )
     product_id = fields.Many2one(
         comodel_name="product.product",
         required=True,
         ondelete="cascade",
         index=True,
+        check_company=True,
     )
     factor = fields.Float(
         required=True,

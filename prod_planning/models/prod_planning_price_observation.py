@@ -111,6 +111,7 @@ class ProdPlanningPriceObservation(models.Model):
         string="Commodity Index",
         index="btree_not_null",
         ondelete="cascade",
+        check_company=True,
         help="Set without a product: a value of the index. Set with a product: "
         "the product's price derived from the index value.",
     )
@@ -132,12 +133,14 @@ class ProdPlanningPriceObservation(models.Model):
         comodel_name="prod.planning.price.feed",
         index="btree_not_null",
         ondelete="set null",
+        check_company=True,
     )
     purchase_line_id = fields.Many2one(
         comodel_name="purchase.order.line",
         string="Purchase Order Line",
         index="btree_not_null",
         ondelete="set null",
+        check_company=True,
     )
     purchase_order_id = fields.Many2one(
         related="purchase_line_id.order_id", string="Purchase Order"
@@ -147,6 +150,7 @@ class ProdPlanningPriceObservation(models.Model):
         string="Vendor Pricelist Line",
         index="btree_not_null",
         ondelete="set null",
+        check_company=True,
     )
     reference = fields.Char(
         help="Where the price comes from: order, pricelist, feed, file..."

@@ -10,13 +10,18 @@ class ProdPlanningProjection(models.Model):
     _check_company_auto = True
 
     run_id = fields.Many2one(
-        comodel_name="prod.planning.run", index=True, ondelete="cascade"
+        comodel_name="prod.planning.run",
+        index=True,
+        ondelete="cascade",
+        check_company=True,
     )
     product_id = fields.Many2one(
-        comodel_name="product.product", required=True, index=True
+        comodel_name="product.product", required=True, index=True, check_company=True
     )
     product_tmpl_id = fields.Many2one(related="product_id.product_tmpl_id")
-    warehouse_id = fields.Many2one(comodel_name="stock.warehouse", required=True)
+    warehouse_id = fields.Many2one(
+        comodel_name="stock.warehouse", required=True, check_company=True
+    )
     company_id = fields.Many2one(comodel_name="res.company", required=True, index=True)
     week_start = fields.Date(required=True, index=True)
     forecast_qty = fields.Float(string="Forecast", aggregator="sum")

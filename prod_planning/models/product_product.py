@@ -1,11 +1,15 @@
 from odoo import fields, models
 
+PLANNING_USER = "prod_planning.group_prod_planning_user"
+
 
 class ProductProduct(models.Model):
     _inherit = "product.product"
 
     prod_planning_order_count = fields.Integer(
-        string="Planned Orders", compute="_compute_prod_planning_order_count"
+        string="Planned Orders",
+        compute="_compute_prod_planning_order_count",
+        groups=PLANNING_USER,
     )
 
     def _compute_prod_planning_order_count(self):

@@ -11,7 +11,9 @@ class ProductTemplate(models.Model):
     _inherit = "product.template"
 
     prod_planning_order_count = fields.Integer(
-        string="Planned Orders", compute="_compute_prod_planning_order_count"
+        string="Planned Orders",
+        compute="_compute_prod_planning_order_count",
+        groups=PLANNING_USER,
     )
 
     def _compute_prod_planning_order_count(self):

@@ -1,5 +1,7 @@
 from odoo import _, api, fields, models
 
+PLANNING_USER = "prod_planning.group_prod_planning_user"
+
 
 class PurchaseOrder(models.Model):
     _inherit = "purchase.order"
@@ -8,12 +10,17 @@ class PurchaseOrder(models.Model):
         comodel_name="prod.planning.vendor.contact",
         inverse_name="purchase_order_id",
         string="Vendor Contacts",
+        groups=PLANNING_USER,
     )
     prod_planning_contact_count = fields.Integer(
-        string="Contacts", compute="_compute_prod_planning_contact_count"
+        string="Contacts",
+        compute="_compute_prod_planning_contact_count",
+        groups=PLANNING_USER,
     )
     prod_planning_revision_count = fields.Integer(
-        string="Date Revisions", compute="_compute_prod_planning_revision_count"
+        string="Date Revisions",
+        compute="_compute_prod_planning_revision_count",
+        groups=PLANNING_USER,
     )
     prod_planning_reminder_line_ids = fields.Many2many(
         comodel_name="purchase.order.line",

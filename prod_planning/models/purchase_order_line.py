@@ -10,6 +10,8 @@ from odoo.tools import float_compare
 # vendor pricelist when the quantity, unit or product change).
 DATE_PLANNED_TRIGGERS = {"date_planned", "product_qty", "product_uom", "product_id"}
 
+PLANNING_USER = "prod_planning.group_prod_planning_user"
+
 
 class PurchaseOrderLine(models.Model):
     """Promised-date history: original requested date, revisions, slips."""
@@ -36,6 +38,7 @@ class PurchaseOrderLine(models.Model):
         comodel_name="prod.planning.promised.date.revision",
         inverse_name="purchase_line_id",
         string="Promised-date Revisions",
+        groups=PLANNING_USER,
     )
     slip_count = fields.Integer(
         string="Slips",
@@ -57,10 +60,12 @@ class PurchaseOrderLine(models.Model):
         column2="contact_id",
         string="Vendor Contacts",
         copy=False,
+        groups=PLANNING_USER,
     )
     planning_need_date = fields.Date(
         string="Planning Need Date",
         compute="_compute_planning_need_date",
+        groups=PLANNING_USER,
         help="The date the last planning run needs this supply (from its "
         "reschedule-in and late messages, or the pegging of the planned order "
         "it was released from).",

@@ -1,16 +1,21 @@
 from odoo import api, fields, models
 
+PLANNING_USER = "prod_planning.group_prod_planning_user"
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
     prod_planning_contact_count = fields.Integer(
-        string="Vendor Contacts", compute="_compute_prod_planning_contact_count"
+        string="Vendor Contacts",
+        compute="_compute_prod_planning_contact_count",
+        groups=PLANNING_USER,
     )
     prod_planning_scorecard_ids = fields.One2many(
         comodel_name="prod.planning.vendor.scorecard",
         inverse_name="partner_id",
         string="Vendor Scorecard",
+        groups=PLANNING_USER,
     )
 
     @api.depends_context("company")
