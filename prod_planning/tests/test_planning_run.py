@@ -5,7 +5,6 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
-from odoo.tools.translate import code_translations
 
 from ..models.prod_planning_run import RUN_LOCK_KEY
 from .common import PlanningRunCase
@@ -262,20 +261,14 @@ class TestPlanningRun(PlanningRunCase):
             self.assertNotIn("('", exception.message)
 
     def test_exception_message_and_labels_in_the_user_language(self):
-        self.env["res.lang"]._activate_lang("fr_FR")
-        # A French translation of one message, as a fr.po file would give it.
-        source = (
-            "Bring %(origin)s of %(product)s forward from %(date)s to "
-            "%(suggested_date)s."
+        self._translate_terms(
+            "fr_FR",
+            {
+                "Bring %(origin)s of %(product)s forward from %(date)s to "
+                "%(suggested_date)s.": "Avancer %(origin)s (%(product)s) du "
+                "%(date)s au %(suggested_date)s."
+            },
         )
-        key = ("prod_planning", "fr_FR")
-        shipped = code_translations.get_python_translations(*key)
-        code_translations.python_translations[key] = {
-            **shipped,
-            source: "Avancer %(origin)s (%(product)s) du %(date)s au "
-            "%(suggested_date)s.",
-        }
-        self.addCleanup(code_translations.python_translations.__setitem__, key, shipped)
         # And French labels of the selections shown in display names.
         for xmlid, label in (
             ("prod_planning_exception__kind__reschedule_in", "Avancer"),
