@@ -224,7 +224,7 @@ class TestPlanningRun(PlanningRunCase):
                         {
                             "name": spare.name,
                             "product_id": spare.id,
-                            "product_uom_qty": 4,
+                            "product_uom_qty": 1234.5,
                             "product_uom": spare.uom_id.id,
                             "location_id": suppliers.id,
                             "location_dest_id": self.stock_location.id,
@@ -248,7 +248,8 @@ class TestPlanningRun(PlanningRunCase):
         self.assertEqual(cancel.origin_ref, receipt.move_ids)
         self.assertEqual(
             cancel.message,
-            f"{receipt.name} (4 of PRT Spare on 03/10/2026) is not needed: cancel it.",
+            f"{receipt.name} (1,234.5 of PRT Spare on 03/10/2026) is not needed: "
+            "cancel it.",
         )
         late = self._exceptions(rush, "late")
         release = self._planned(rush).release_date
