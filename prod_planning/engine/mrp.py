@@ -112,25 +112,32 @@ Output
     be before today for past due). Lot-size excess is not pegged, so
     ``sum(peg.qty) <= qty``. Refs may repeat.
     ``exceptions``: ``ExceptionMessage(item, kind, ref, date, suggested_date,
-    qty, message)``, kinds:
-      ``reschedule_in``: non-firm supply ``ref`` dated ``date`` is needed on
-      ``suggested_date`` (earlier); ``qty`` = supply qty.
-      ``reschedule_out``: non-firm supply needed first on ``suggested_date``,
-      more than the tolerance after its ``date``.
-      ``cancel``: non-firm supply dated within the horizon that no
-      requirement needs (``suggested_date`` None).
-      ``late``: a firm supply ``ref`` arriving on ``date`` after its need on
-      ``suggested_date`` (it is not moved, no order is added: the shortage
-      shows); or a planned order (``ref=("planned", id)``, ``date`` = due
-      date, ``suggested_date`` = need date, ``qty`` = order qty) released
-      before today or due after its need.
-      ``below_safety``: projected on hand with every suggestion followed
-      (non-firm supplies at their suggested dates, planned orders at their
-      due dates) is below safety stock from ``date`` until
-      ``suggested_date`` (None: to the end), deficit up to ``qty``; ``ref``
+    qty, code, values)``: data, no text (the caller words the message in the
+    user's language). ``code`` tells the case apart within a kind, ``values``
+    holds what the other fields do not. Kinds (codes):
+      ``reschedule_in`` (``bring_forward``): non-firm supply ``ref`` dated
+      ``date`` is needed on ``suggested_date`` (earlier); ``qty`` = supply qty.
+      ``reschedule_out`` (``postpone``): non-firm supply needed first on
+      ``suggested_date``, more than the tolerance after its ``date``.
+      ``cancel`` (``not_needed``): non-firm supply dated within the horizon
+      that no requirement needs (``suggested_date`` None).
+      ``late``: (``firm_late``) a firm supply ``ref`` arriving on ``date``
+      after its need on ``suggested_date`` (it is not moved, no order is
+      added: the shortage shows); or a planned order (``ref=("planned",
+      id)``, ``date`` = due date, ``suggested_date`` = need date, ``qty`` =
+      order qty, ``values["release_date"]``) released before today
+      (``release_in_past``) or moved after its need by the time fence
+      (``time_fence``).
+      ``below_safety`` (``stock_out`` when the lowest projected on hand is
+      negative, else ``below_safety``): projected on hand with every
+      suggestion followed (non-firm supplies at their suggested dates,
+      planned orders at their due dates) is below safety stock from ``date``
+      until ``suggested_date`` (None: to the end), deficit up to ``qty``;
+      ``values``: ``lowest`` projected on hand and ``safety_stock``; ``ref``
       None. It remains after the plan: time fence, no source, firm supply.
-      ``no_source``: item of type ``"none"`` (or a kit without components, or
-      a key missing from ``items``) with ``qty`` uncovered from ``date``.
+      ``no_source``: item of type ``"none"`` (``no_source``), a kit without
+      components (``kit_without_components``) or a key missing from
+      ``items`` (``not_in_items``) with ``qty`` uncovered from ``date``.
     ``allocations``: ``SupplyAllocation`` per existing supply (after kits are
     dropped): allocated qty, first need date, suggested date, pegs.
     ``projection``: ``{item: [ProjectionBucket]}`` per ISO week (Monday
@@ -191,6 +198,15 @@ EXCEPTION_KINDS = (
     "below_safety",
     "no_source",
 )
+# The codes of each kind (ExceptionMessage.code), see the module doc.
+EXCEPTION_CODES = {
+    "reschedule_in": ("bring_forward",),
+    "reschedule_out": ("postpone",),
+    "cancel": ("not_needed",),
+    "late": ("firm_late", "release_in_past", "time_fence"),
+    "below_safety": ("stock_out", "below_safety"),
+    "no_source": ("no_source", "kit_without_components", "not_in_items"),
+}
 
 # Requirement kinds (internal codes) and their sort rank within a day.
 K_FORECAST, K_ACTUAL, K_DEPENDENT, K_SAFETY, K_NEGATIVE = 0, 1, 2, 3, 4
@@ -305,7 +321,9 @@ class PlannedOrder:
 
 @dataclass(slots=True)
 class ExceptionMessage:
-    """An action or warning message for the planner. See module doc."""
+    """An action or warning message for the planner, as data: ``kind`` and
+    ``code`` say what it is, the other fields what it is about (the caller
+    words it). See module doc."""
 
     item: Hashable
     kind: str
@@ -313,7 +331,8 @@ class ExceptionMessage:
     date: date | None
     suggested_date: date | None
     qty: float
-    message: str
+    code: str
+    values: dict = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -852,8 +871,7 @@ def _plan(items, bom_lines, demands, forecasts, supplies, today, horizon_end, op
                         date.fromordinal(first[0]),
                         None,
                         total,
-                        f"Kit {key!r} has no components: {total:g} needed "
-                        f"from {date.fromordinal(first[0])} cannot be supplied.",
+                        "kit_without_components",
                     )
                 )
                 continue
@@ -941,8 +959,7 @@ def _plan(items, bom_lines, demands, forecasts, supplies, today, horizon_end, op
                                 sup_date,
                                 None,
                                 qty,
-                                f"{sup.ref!r} ({qty:g} of {key!r} on {sup_date}) "
-                                "is not needed: cancel it.",
+                                "not_needed",
                             )
                         )
                     sup_trace.append((current, current, qty))
@@ -963,8 +980,7 @@ def _plan(items, bom_lines, demands, forecasts, supplies, today, horizon_end, op
                                     sup_date,
                                     target_date,
                                     qty,
-                                    f"Firm {sup.ref!r} of {key!r} arrives on "
-                                    f"{sup_date}, needed on {target_date}.",
+                                    "firm_late",
                                 )
                             )
                         else:
@@ -977,8 +993,7 @@ def _plan(items, bom_lines, demands, forecasts, supplies, today, horizon_end, op
                                     sup_date,
                                     target_date,
                                     qty,
-                                    f"Bring {sup.ref!r} of {key!r} forward from "
-                                    f"{sup_date} to {target_date}.",
+                                    "bring_forward",
                                 )
                             )
                     elif target > current and not sup.firm:
@@ -996,8 +1011,7 @@ def _plan(items, bom_lines, demands, forecasts, supplies, today, horizon_end, op
                                     sup_date,
                                     target_date,
                                     qty,
-                                    f"Postpone {sup.ref!r} of {key!r} from "
-                                    f"{sup_date} to {target_date}.",
+                                    "postpone",
                                 )
                             )
                     if suggested > need_ord:
@@ -1043,11 +1057,6 @@ def _plan(items, bom_lines, demands, forecasts, supplies, today, horizon_end, op
                 may_dip = True
                 total = rem + sum(rows[j][4] for j in range(i + 1, n))
                 first = date.fromordinal(rows[i][0])
-                reason = (
-                    "is not in the item list"
-                    if key in implicit
-                    else "has no source (no route, vendor or BoM)"
-                )
                 exceptions.append(
                     ExceptionMessage(
                         key,
@@ -1056,7 +1065,7 @@ def _plan(items, bom_lines, demands, forecasts, supplies, today, horizon_end, op
                         first,
                         None,
                         total,
-                        f"{key!r} {reason}: {total:g} uncovered from {first}.",
+                        "not_in_items" if key in implicit else "no_source",
                     )
                 )
             else:
@@ -1123,11 +1132,6 @@ def _plan(items, bom_lines, demands, forecasts, supplies, today, horizon_end, op
                             po.late = True
                             if due > need:
                                 may_dip = True
-                            why = (
-                                f"release {release_date} is in the past"
-                                if release < today_ord
-                                else f"time fence moves it to {due_date}"
-                            )
                             exceptions.append(
                                 ExceptionMessage(
                                     key,
@@ -1136,8 +1140,10 @@ def _plan(items, bom_lines, demands, forecasts, supplies, today, horizon_end, op
                                     due_date,
                                     need_date,
                                     po.qty,
-                                    f"Planned order {po.id} for {po.qty:g} of "
-                                    f"{key!r} needed on {need_date} is late: {why}.",
+                                    "release_in_past"
+                                    if release < today_ord
+                                    else "time_fence",
+                                    {"release_date": po.release_date},
                                 )
                             )
                     avail = free[cur]
@@ -1228,17 +1234,13 @@ def _below_safety(key, trace, eps, exceptions):
 
 
 def _below_message(key, start, end, worst, safety):
-    start_date = date.fromordinal(start)
-    end_date = date.fromordinal(end) if end is not None else None
-    until = f"until {end_date}" if end_date else "to the end of the plan"
-    what = "stock-out" if worst < 0 else "below safety stock"
     return ExceptionMessage(
         key,
         "below_safety",
         None,
-        start_date,
-        end_date,
+        date.fromordinal(start),
+        date.fromordinal(end) if end is not None else None,
         safety - worst,
-        f"{key!r}: projected {what} from {start_date} {until} "
-        f"(lowest {worst:g}, safety stock {safety:g}).",
+        "stock_out" if worst < 0 else "below_safety",
+        {"lowest": worst, "safety_stock": safety},
     )

@@ -23,7 +23,23 @@ PERCENT_DIGITS = 6
 
 
 class PriceDataError(ValueError):
-    """A payload, a row or a value that cannot be read as price data."""
+    """A payload, a row or a value that cannot be read as price data.
+
+    ``str()`` is an English sentence; ``code`` names the problem and
+    ``values`` what it is about, for a caller that words it in its user's
+    language. Codes (values): ``not_a_number`` / ``not_finite`` /
+    ``not_a_date`` (value), ``date_missing``, ``json_path_missing`` (path),
+    ``malformed_json`` / ``malformed_csv`` (error), ``not_a_list`` (path,
+    type), ``row_not_object`` (row, value), ``csv_missing_columns``
+    (header, columns), ``csv_extra_cells`` (line), ``no_code`` (field),
+    ``negative_price`` (price). An error of one feed row also has
+    ``values["row"]``, its number.
+    """
+
+    def __init__(self, message, code="", **values):
+        super().__init__(message)
+        self.code = code
+        self.values = values
 
 
 # ---------------------------------------------------------------------------
@@ -264,7 +280,9 @@ def parse_number(value):
     """
     if value is None or isinstance(value, bool):
         if isinstance(value, bool):
-            raise PriceDataError(f"{value!r} is not a number")
+            raise PriceDataError(
+                f"{value!r} is not a number", "not_a_number", value=value
+            )
         return None
     if isinstance(value, int | float):
         number = float(value)
@@ -275,9 +293,13 @@ def parse_number(value):
         try:
             number = float(text.replace(" ", ""))
         except ValueError:
-            raise PriceDataError(f"{value!r} is not a number") from None
+            raise PriceDataError(
+                f"{value!r} is not a number", "not_a_number", value=value
+            ) from None
     if not math.isfinite(number):
-        raise PriceDataError(f"{value!r} is not a finite number")
+        raise PriceDataError(
+            f"{value!r} is not a finite number", "not_finite", value=value
+        )
     return number
 
 
@@ -286,7 +308,7 @@ def parse_date(value, default=None):
     a date or a datetime; ``default`` when empty."""
     if value in (None, ""):
         if default is None:
-            raise PriceDataError("the date is missing")
+            raise PriceDataError("the date is missing", "date_missing")
         return default
     if isinstance(value, datetime.datetime):
         return value.date()
@@ -296,13 +318,17 @@ def parse_date(value, default=None):
     try:
         return datetime.date.fromisoformat(text[:10])
     except ValueError:
-        raise PriceDataError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+        raise PriceDataError(
+            f"{value!r} is not a date (YYYY-MM-DD)", "not_a_date", value=value
+        ) from None
 
 
 def _dig(data, path):
     for key in path.split("."):
         if not isinstance(data, dict) or key not in data:
-            raise PriceDataError(f"the JSON payload has no {path!r}")
+            raise PriceDataError(
+                f"the JSON payload has no {path!r}", "json_path_missing", path=path
+            )
         data = data[key]
     return data
 
@@ -315,7 +341,9 @@ def parse_json_rows(text, root_path=""):
     try:
         data = json.loads(text)
     except ValueError as error:
-        raise PriceDataError(f"malformed JSON: {error}") from None
+        raise PriceDataError(
+            f"malformed JSON: {error}", "malformed_json", error=str(error)
+        ) from None
     if root_path:
         data = _dig(data, root_path)
     if data is None:
@@ -323,11 +351,19 @@ def parse_json_rows(text, root_path=""):
     if not isinstance(data, list):
         where = f"under {root_path!r}" if root_path else "at the top level"
         raise PriceDataError(
-            f"expected a list of price objects {where}, got {type(data).__name__}"
+            f"expected a list of price objects {where}, got {type(data).__name__}",
+            "not_a_list",
+            path=root_path,
+            type=type(data).__name__,
         )
     for number, row in enumerate(data, start=1):
         if not isinstance(row, dict):
-            raise PriceDataError(f"row {number} is not an object: {row!r}")
+            raise PriceDataError(
+                f"row {number} is not an object: {row!r}",
+                "row_not_object",
+                row=number,
+                value=row,
+            )
     return data
 
 
@@ -348,7 +384,10 @@ def parse_csv_rows(text, delimiter=",", required=()):
         if missing:
             raise PriceDataError(
                 f"malformed CSV: the header {header!r} lacks the column(s) "
-                f"{', '.join(missing)}"
+                f"{', '.join(missing)}",
+                "csv_missing_columns",
+                header=header,
+                columns=missing,
             )
         reader.fieldnames = header
         rows = []
@@ -356,12 +395,16 @@ def parse_csv_rows(text, delimiter=",", required=()):
             if None in row:
                 raise PriceDataError(
                     f"malformed CSV: line {reader.line_num} has more cells "
-                    f"than the header"
+                    f"than the header",
+                    "csv_extra_cells",
+                    line=reader.line_num,
                 )
             rows.append({key: (value or "").strip() for key, value in row.items()})
         return rows
     except csv.Error as error:
-        raise PriceDataError(f"malformed CSV: {error}") from None
+        raise PriceDataError(
+            f"malformed CSV: {error}", "malformed_csv", error=str(error)
+        ) from None
 
 
 def map_feed_rows(rows, mapping, default_date):
@@ -382,9 +425,15 @@ def map_feed_rows(rows, mapping, default_date):
             if price is None:
                 continue
             if not code:
-                raise PriceDataError(f"no code in field {mapping['code']!r}")
+                raise PriceDataError(
+                    f"no code in field {mapping['code']!r}",
+                    "no_code",
+                    field=mapping["code"],
+                )
             if price < 0:
-                raise PriceDataError(f"negative price {price}")
+                raise PriceDataError(
+                    f"negative price {price}", "negative_price", price=price
+                )
             date = parse_date(
                 row.get(mapping["date"]) if mapping.get("date") else None,
                 default_date,
@@ -394,6 +443,8 @@ def map_feed_rows(rows, mapping, default_date):
                 value = row.get(mapping[key]) if mapping.get(key) else None
                 quote[key] = str(value).strip() if value not in (None, "") else None
         except PriceDataError as error:
-            raise PriceDataError(f"row {number}: {error}") from None
+            raise PriceDataError(
+                f"row {number}: {error}", error.code, **{**error.values, "row": number}
+            ) from None
         quotes.append(quote)
     return quotes

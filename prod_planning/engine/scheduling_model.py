@@ -21,7 +21,24 @@ STRATEGIES = (FORWARD, BACKWARD)
 
 
 class ProblemError(ValueError):
-    """The problem itself is malformed (unknown keys, cycles, empty choices...)."""
+    """The problem itself is malformed (unknown keys, cycles, empty choices...).
+
+    ``str()`` is an English sentence; ``code`` names the problem and
+    ``values`` the keys it is about, for a caller that words it in its user's
+    language: ``precedence_cycle`` (operations: keys of the operations left
+    in or behind a cycle, at most 10), ``duplicate_resource`` /
+    ``bad_capacity`` (resource), ``duplicate_job`` (job),
+    ``duplicate_operation`` / ``negative_duration`` / ``no_resource`` /
+    ``fixed_end_before_start`` (operation), ``wrong_job`` (operation, job,
+    owner), ``unknown_predecessor`` (operation, predecessor),
+    ``unknown_resource`` / ``unknown_fixed_resource`` (operation, resource).
+    The errors of ``read_jsplib`` (benchmark files) have no code.
+    """
+
+    def __init__(self, message, code="", **values):
+        super().__init__(message)
+        self.code = code
+        self.values = values
 
 
 @dataclass
@@ -158,9 +175,17 @@ class Prepared:
         self.cals = []
         for res in problem.resources:
             if res.key in self.res_index:
-                raise ProblemError(f"duplicate resource {res.key!r}")
+                raise ProblemError(
+                    f"duplicate resource {res.key!r}",
+                    "duplicate_resource",
+                    resource=res.key,
+                )
             if int(res.capacity) < 1:
-                raise ProblemError(f"resource {res.key!r}: capacity must be >= 1")
+                raise ProblemError(
+                    f"resource {res.key!r}: capacity must be >= 1",
+                    "bad_capacity",
+                    resource=res.key,
+                )
             self.res_index[res.key] = len(self.res_keys)
             self.res_keys.append(res.key)
             self.caps.append(int(res.capacity))
@@ -180,7 +205,9 @@ class Prepared:
         ops = []
         for job in problem.jobs:
             if job.key in job_seen:
-                raise ProblemError(f"duplicate job {job.key!r}")
+                raise ProblemError(
+                    f"duplicate job {job.key!r}", "duplicate_job", job=job.key
+                )
             job_seen.add(job.key)
             j = len(self.job_keys)
             self.job_keys.append(job.key)
@@ -192,10 +219,18 @@ class Prepared:
                 if op.job is not None and op.job != job.key:
                     raise ProblemError(
                         f"operation {op.key!r} lists job {op.job!r} "
-                        f"but belongs to job {job.key!r}"
+                        f"but belongs to job {job.key!r}",
+                        "wrong_job",
+                        operation=op.key,
+                        job=op.job,
+                        owner=job.key,
                     )
                 if op.key in self.op_index:
-                    raise ProblemError(f"duplicate operation {op.key!r}")
+                    raise ProblemError(
+                        f"duplicate operation {op.key!r}",
+                        "duplicate_operation",
+                        operation=op.key,
+                    )
                 i = len(self.op_keys)
                 self.op_index[op.key] = i
                 self.op_keys.append(op.key)
@@ -212,7 +247,10 @@ class Prepared:
                 p = self.op_index.get(pkey)
                 if p is None:
                     raise ProblemError(
-                        f"operation {op.key!r}: unknown predecessor {pkey!r}"
+                        f"operation {op.key!r}: unknown predecessor {pkey!r}",
+                        "unknown_predecessor",
+                        operation=op.key,
+                        predecessor=pkey,
                     )
                 if p != i and p not in self.preds[i]:
                     self.preds[i].append(p)
@@ -228,12 +266,23 @@ class Prepared:
         for rkey, dur in op.alternatives.items():
             r = self.res_index.get(rkey)
             if r is None:
-                raise ProblemError(f"operation {op.key!r}: unknown resource {rkey!r}")
+                raise ProblemError(
+                    f"operation {op.key!r}: unknown resource {rkey!r}",
+                    "unknown_resource",
+                    operation=op.key,
+                    resource=rkey,
+                )
             if int(dur) < 0:
-                raise ProblemError(f"operation {op.key!r}: negative duration")
+                raise ProblemError(
+                    f"operation {op.key!r}: negative duration",
+                    "negative_duration",
+                    operation=op.key,
+                )
             alts.append((r, int(dur)))
         if not alts and op.fixed is None:
-            raise ProblemError(f"operation {op.key!r} has no resource")
+            raise ProblemError(
+                f"operation {op.key!r} has no resource", "no_resource", operation=op.key
+            )
         alts.sort(key=lambda a: (a[1], a[0]))
         return alts
 
@@ -243,9 +292,18 @@ class Prepared:
         rkey, start, end = op.fixed
         r = self.res_index.get(rkey)
         if r is None:
-            raise ProblemError(f"operation {op.key!r}: unknown fixed resource {rkey!r}")
+            raise ProblemError(
+                f"operation {op.key!r}: unknown fixed resource {rkey!r}",
+                "unknown_fixed_resource",
+                operation=op.key,
+                resource=rkey,
+            )
         if int(end) < int(start):
-            raise ProblemError(f"operation {op.key!r}: fixed end before start")
+            raise ProblemError(
+                f"operation {op.key!r}: fixed end before start",
+                "fixed_end_before_start",
+                operation=op.key,
+            )
         return (r, int(start), int(end))
 
     def _topological_order(self):
@@ -261,7 +319,11 @@ class Prepared:
                     stack.append(k)
         if len(order) != self.n:
             cyc = [self.op_keys[i] for i in range(self.n) if indeg[i] > 0]
-            raise ProblemError(f"precedence cycle among operations {cyc[:10]!r}")
+            raise ProblemError(
+                f"precedence cycle among operations {cyc[:10]!r}",
+                "precedence_cycle",
+                operations=cyc[:10],
+            )
         return order
 
     def _derive(self):

@@ -480,7 +480,12 @@ class ProdPlanningData(models.AbstractModel):
         return {product.id: product.display_name for product in products}
 
     def _supply_type(self, product, bom, param, has_orderpoint):
-        """(engine supply type, vendor id or BoM id, reason when there is none)."""
+        """(engine supply type, vendor id or BoM id, reason when there is none).
+
+        The reason is a code the writer words for the planner:
+        ``"manufacture_without_bom"``, ``"buy_without_vendor"`` or
+        ``"no_route"`` (see ``prod.planning.writer._no_source_message``).
+        """
         forced = param.get("supply_type")
         if has_orderpoint and not forced:
             return "none", False, False
@@ -496,14 +501,14 @@ class ProdPlanningData(models.AbstractModel):
         ):
             if bom and bom["type"] == "normal":
                 return "manufacture", bom["id"], False
-            return "none", False, "manufacture product without BoM"
+            return "none", False, "manufacture_without_bom"
         if forced == "buy" or (forced in (None, "auto") and (product["buy"] or seller)):
             if seller:
                 return "buy", seller["partner_id"], False
-            return "none", False, "buy product without vendor"
+            return "none", False, "buy_without_vendor"
         if product["manufacture"]:
-            return "none", False, "manufacture product without BoM"
-        return "none", False, "no route, BoM or vendor to supply it"
+            return "none", False, "manufacture_without_bom"
+        return "none", False, "no_route"
 
     def _lead_time(self, supply_type, product, bom, param, company):
         if param.get("lead_time_days"):

@@ -56,10 +56,12 @@ class ProdPlanningException(models.Model):
 
     @api.depends("kind", "product_id")
     def _compute_display_name(self):
-        kinds = dict(EXCEPTION_KINDS)
+        kinds = dict(self._fields["kind"]._description_selection(self.env))
         for exception in self:
-            exception.display_name = (
-                f"{kinds.get(exception.kind)}: {exception.product_id.display_name}"
+            exception.display_name = _(
+                "%(kind)s: %(product)s",
+                kind=kinds.get(exception.kind),
+                product=exception.product_id.display_name,
             )
 
     def action_apply(self):

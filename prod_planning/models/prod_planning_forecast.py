@@ -70,11 +70,12 @@ class ProdPlanningForecast(models.Model):
 
     @api.depends("product_id", "date_start", "period")
     def _compute_display_name(self):
+        periods = dict(self._fields["period"]._description_selection(self.env))
         for forecast in self:
             forecast.display_name = _(
                 "%(product)s, %(period)s of %(date)s",
                 product=forecast.product_id.display_name,
-                period=dict(self._fields["period"].selection).get(forecast.period),
+                period=periods.get(forecast.period),
                 date=forecast.date_start,
             )
 

@@ -76,7 +76,7 @@ class ProdPlanningOrder(models.Model):
 
     @api.depends("product_id", "quantity", "due_date", "supply_type")
     def _compute_display_name(self):
-        labels = dict(self._fields["supply_type"].selection)
+        labels = dict(self._fields["supply_type"]._description_selection(self.env))
         for order in self:
             order.display_name = _(
                 "%(type)s %(qty)s %(product)s due %(date)s",

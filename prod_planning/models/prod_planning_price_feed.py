@@ -440,7 +440,9 @@ class ProdPlanningPriceFeed(models.Model):
                 "malformed %(format)s payload: %(error)s; check the feed's format "
                 "and field mapping.",
                 format=self.payload_format.upper(),
-                error=error,
+                error=self.env[
+                    "prod.planning.price.observation"
+                ]._price_data_error_message(error),
             )
         if isinstance(error, FeedFailure | UserError | ValidationError):
             return str(error.args[0])

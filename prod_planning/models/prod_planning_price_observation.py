@@ -640,7 +640,10 @@ class ProdPlanningPriceObservation(models.Model):
             )
         except price_engine.PriceDataError as error:
             raise UserError(
-                _("%(error)s: correct the value.", error=str(error))
+                _(
+                    "%(error)s: correct the value.",
+                    error=self._price_data_error_message(error),
+                )
             ) from None
         if price is None:
             raise UserError(_("The price is missing: give a number, e.g. 4.25."))
@@ -697,6 +700,63 @@ class ProdPlanningPriceObservation(models.Model):
         }
 
     @api.model
+    @api.model
+    def _price_data_error_message(self, error):
+        """Word a ``PriceDataError`` of the price engine in the user's language
+        from its code and values (its ``str()`` is English)."""
+        values = {
+            name: repr(value) if name in ("value", "path", "field", "header") else value
+            for name, value in error.values.items()
+        }
+        if "columns" in values:
+            values["columns"] = ", ".join(values["columns"])
+        code = error.code
+        if code == "not_a_number":
+            message = _("%(value)s is not a number", **values)
+        elif code == "not_finite":
+            message = _("%(value)s is not a finite number", **values)
+        elif code == "date_missing":
+            message = _("the date is missing")
+        elif code == "not_a_date":
+            message = _("%(value)s is not a date (YYYY-MM-DD)", **values)
+        elif code == "json_path_missing":
+            message = _("the JSON payload has no %(path)s", **values)
+        elif code == "malformed_json":
+            message = _("malformed JSON: %(error)s", **values)
+        elif code == "not_a_list" and error.values["path"]:
+            message = _(
+                "expected a list of price objects under %(path)s, got %(type)s",
+                **values,
+            )
+        elif code == "not_a_list":
+            message = _(
+                "expected a list of price objects at the top level, got %(type)s",
+                **values,
+            )
+        elif code == "row_not_object":
+            return _("row %(row)s is not an object: %(value)s", **values)
+        elif code == "csv_missing_columns":
+            message = _(
+                "malformed CSV: the header %(header)s lacks the column(s) %(columns)s",
+                **values,
+            )
+        elif code == "csv_extra_cells":
+            message = _(
+                "malformed CSV: line %(line)s has more cells than the header",
+                **values,
+            )
+        elif code == "malformed_csv":
+            message = _("malformed CSV: %(error)s", **values)
+        elif code == "no_code":
+            message = _("no code in field %(field)s", **values)
+        elif code == "negative_price":
+            message = _("negative price %(price)s", **values)
+        else:
+            return str(error)  # raised without a code: its own text
+        if "row" in values:
+            return _("row %(row)s: %(error)s", row=values["row"], error=message)
+        return message
+
     def _resolve_import_target(self, row, lookup):
         product = index = None
         if row.get("product_id"):

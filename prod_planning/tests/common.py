@@ -4,6 +4,7 @@ from contextlib import contextmanager
 
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
+from odoo.tools.translate import code_translations
 
 
 class ProdPlanningCase(TransactionCase):
@@ -43,6 +44,16 @@ class ProdPlanningCase(TransactionCase):
             login="test_planning_manager",
             groups="base.group_user,prod_planning.group_prod_planning_manager",
         )
+
+    def _translate_terms(self, lang, translations):
+        """Activate ``lang`` with ``translations`` ({source: translated}) of
+        this addon's Python terms, as a ``<lang>.po`` file of the addon would
+        give them, for this test only."""
+        self.env["res.lang"]._activate_lang(lang)
+        key = ("prod_planning", lang)
+        shipped = code_translations.get_python_translations(*key)
+        code_translations.python_translations[key] = {**shipped, **translations}
+        self.addCleanup(code_translations.python_translations.__setitem__, key, shipped)
 
     @contextmanager
     def assertRaisesRollback(self, exception, pattern):

@@ -234,6 +234,56 @@ def test_parse_json_rows():
         prices.parse_json_rows('[{"code": "A"}, 3]')
 
 
+def test_errors_carry_a_code_and_values():
+    # The English text is for logs and tests; callers word the code + values.
+    def error_of(function, *args):
+        with pytest.raises(prices.PriceDataError) as info:
+            function(*args)
+        return info.value.code, info.value.values
+
+    mapping = {"code": "sku", "price": "value"}
+    today = D(2025, 1, 5)
+    assert error_of(prices.parse_number, "four") == ("not_a_number", {"value": "four"})
+    assert error_of(prices.parse_number, True) == ("not_a_number", {"value": True})
+    assert error_of(prices.parse_number, "inf") == ("not_finite", {"value": "inf"})
+    assert error_of(prices.parse_date, "") == ("date_missing", {})
+    assert error_of(prices.parse_date, "3/2") == ("not_a_date", {"value": "3/2"})
+    code, values = error_of(prices.parse_json_rows, "[")
+    assert code == "malformed_json" and values["error"]
+    assert error_of(prices.parse_json_rows, '{"a": 1}', "b") == (
+        "json_path_missing",
+        {"path": "b"},
+    )
+    assert error_of(prices.parse_json_rows, '{"a": 1}') == (
+        "not_a_list",
+        {"path": "", "type": "dict"},
+    )
+    assert error_of(prices.parse_json_rows, "[{}, 3]") == (
+        "row_not_object",
+        {"row": 2, "value": 3},
+    )
+    assert error_of(prices.parse_csv_rows, "sku\nA\n", ",", ("code",)) == (
+        "csv_missing_columns",
+        {"header": ["sku"], "columns": ["code"]},
+    )
+    assert error_of(prices.parse_csv_rows, "code\nA,1\n") == (
+        "csv_extra_cells",
+        {"line": 2},
+    )
+    code, values = error_of(prices.parse_csv_rows, 'code,price\n"A,1\n')
+    assert code == "malformed_csv" and values["error"]
+    assert error_of(prices.map_feed_rows, [{"value": 1}], mapping, today) == (
+        "no_code",
+        {"field": "sku", "row": 1},
+    )
+    assert error_of(
+        prices.map_feed_rows, [{}, {"sku": "A", "value": -2}], mapping, today
+    ) == ("negative_price", {"price": -2.0, "row": 2})
+    assert error_of(
+        prices.map_feed_rows, [{"sku": "A", "value": "x"}], mapping, today
+    ) == ("not_a_number", {"value": "x", "row": 1})
+
+
 def test_parse_csv_rows():
     text = "\ufeffcode;price;date\nA;1.5;2025-01-02\nB;;2025-01-02\n"
     rows = prices.parse_csv_rows(text, ";", required=("code", "price"))

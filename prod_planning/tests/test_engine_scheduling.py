@@ -337,14 +337,23 @@ class TestBehaviour:
             Operation("a", "J", {"R": 1}, predecessors=["b"]),
             Operation("b", "J", {"R": 1}, predecessors=["a"]),
         ]
-        with pytest.raises(sched.ProblemError, match="cycle"):
+        with pytest.raises(sched.ProblemError, match="cycle") as cycle:
             sched.solve(Problem(one_resource(), [Job("J", operations=ops)]))
+        # A code and the keys, for callers that word the error themselves.
+        assert cycle.value.code == "precedence_cycle"
+        assert cycle.value.values == {"operations": ["a", "b"]}
         bad_resource = [Job("J", operations=[Operation("a", "J", {"X": 1})])]
-        with pytest.raises(sched.ProblemError, match="unknown resource"):
+        with pytest.raises(sched.ProblemError, match="unknown resource") as unknown:
             sched.solve(Problem(one_resource(), bad_resource))
+        assert unknown.value.code == "unknown_resource"
+        assert unknown.value.values == {"operation": "a", "resource": "X"}
         bad_pred = [Job("J", operations=[Operation("a", "J", {"R": 1}, ["zz"])])]
-        with pytest.raises(sched.ProblemError, match="unknown predecessor"):
+        with pytest.raises(sched.ProblemError, match="unknown predecessor") as pred:
             sched.solve(Problem(one_resource(), bad_pred))
+        assert (pred.value.code, pred.value.values) == (
+            "unknown_predecessor",
+            {"operation": "a", "predecessor": "zz"},
+        )
         with pytest.raises(ValueError, match="strategy"):
             sched.solve(Problem(one_resource(), []), strategy="sideways")
 

@@ -206,6 +206,110 @@ class TestPlanningRun(PlanningRunCase):
         self.assertEqual(late_po.order_line.date_planned.date(), date(2026, 3, 13))
         self.assertEqual(reschedule.state, "done")
 
+    def test_exception_messages_name_products_and_documents(self):
+        # The engine gives codes and values; the message names the product and
+        # the origin document as the planner knows them, with formatted dates.
+        late_po = self._purchase(self.steel, self.vendor_a, 10, "2026-03-20 12:00:00")
+        self._deliver(self.steel, 10, "2026-03-13 10:00:00")
+        spare = self._create_product("PRT Spare")
+        self._add_vendor(spare, self.vendor_b, 1.0)
+        suppliers = self.env.ref("stock.stock_location_suppliers")
+        receipt = self.env["stock.picking"].create(
+            {
+                "picking_type_id": self.warehouse.in_type_id.id,
+                "location_id": suppliers.id,
+                "location_dest_id": self.stock_location.id,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "name": spare.name,
+                            "product_id": spare.id,
+                            "product_uom_qty": 1234.5,
+                            "product_uom": spare.uom_id.id,
+                            "location_id": suppliers.id,
+                            "location_dest_id": self.stock_location.id,
+                        }
+                    )
+                ],
+            }
+        )
+        receipt.action_confirm()
+        receipt.move_ids.date = "2026-03-10 10:00:00"
+        rush = self._create_product("PRT Rush")
+        self._add_vendor(rush, self.vendor_a, 1.0, delay=5)
+        self._deliver(rush, 2.5, "2026-03-05 10:00:00")
+        self._run()
+        reschedule = self._exceptions(self.steel, "reschedule_in")
+        self.assertEqual(
+            reschedule.message,
+            f"Bring {late_po.name} of PRT Steel forward from 03/20/2026 to 03/13/2026.",
+        )
+        cancel = self._exceptions(spare, "cancel")
+        self.assertEqual(cancel.origin_ref, receipt.move_ids)
+        self.assertEqual(
+            cancel.message,
+            f"{receipt.name} (1,234.5 of PRT Spare on 03/10/2026) is not needed: "
+            "cancel it.",
+        )
+        late = self._exceptions(rush, "late")
+        release = self._planned(rush).release_date
+        self.assertEqual(
+            late.message,
+            "Planned order for 2.5 of PRT Rush needed on 03/05/2026 is late: its "
+            f"release date {release:%m/%d/%Y} is in the past.",
+        )
+        for exception in reschedule | cancel | late:
+            self.assertNotIn("('", exception.message)
+
+    def test_exception_message_and_labels_in_the_user_language(self):
+        self._translate_terms(
+            "fr_FR",
+            {
+                "Bring %(origin)s of %(product)s forward from %(date)s to "
+                "%(suggested_date)s.": "Avancer %(origin)s (%(product)s) du "
+                "%(date)s au %(suggested_date)s."
+            },
+        )
+        # And French labels of the selections shown in display names.
+        for xmlid, label in (
+            ("prod_planning_exception__kind__reschedule_in", "Avancer"),
+            ("prod_planning_order__supply_type__buy", "Acheter"),
+            ("prod_planning_forecast__period__month", "Mois"),
+        ):
+            self.env.ref(f"prod_planning.selection__{xmlid}").update_field_translations(
+                "name", {"fr_FR": label}
+            )
+        self.env.registry.clear_cache()
+        self.addCleanup(self.env.registry.clear_cache)
+        late_po = self._purchase(self.steel, self.vendor_a, 10, "2026-03-20 12:00:00")
+        self._deliver(self.steel, 10, "2026-03-13 10:00:00")
+        self._deliver(self.steel, 7.5, "2026-03-30 10:00:00")
+        forecast = self.env["prod.planning.forecast"].create(
+            {
+                "product_id": self.steel.id,
+                "warehouse_id": self.warehouse.id,
+                "date_start": "2026-05-01",
+                "period": "month",
+                "quantity": 1,
+            }
+        )
+        run = (
+            self.env["prod.planning.run"]
+            .with_context(lang="fr_FR")
+            .create({"warehouse_ids": [Command.set(self.warehouse.ids)]})
+        )
+        run.action_run()
+        reschedule = self._exceptions(self.steel, "reschedule_in")
+        self.assertEqual(
+            reschedule.message,
+            f"Avancer {late_po.name} (PRT Steel) du 20/03/2026 au 13/03/2026.",
+        )
+        french = self.env(context={"lang": "fr_FR"})
+        self.assertEqual(reschedule.with_env(french).display_name, "Avancer: PRT Steel")
+        order = self._planned(self.steel)[0].with_env(french)
+        self.assertTrue(order.display_name.startswith("Acheter "), order.display_name)
+        self.assertIn(" Mois ", forecast.with_env(french).display_name)
+
     def test_reschedule_manufacturing_order(self):
         table = self._create_product("PRT Table", route="manufacture")
         self._create_bom(table, [(self.steel, 1)])

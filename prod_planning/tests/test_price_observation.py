@@ -1,10 +1,13 @@
 """Price history: capture from purchases and pricelists, imports, normalisation."""
 
+from datetime import date
+
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, tagged
 
+from ..engine import prices as price_engine
 from .common_price import PriceCase
 
 
@@ -165,6 +168,55 @@ class TestPriceObservation(PriceCase):
         self.assertAlmostEqual(screw.normalized_price, 0.12)  # 0.72 x 2 / 12
         self.assertEqual(screw.quantity, 50)
         self.assertEqual(screw.reference, "quote 77")
+
+    def test_import_errors_in_the_user_language(self):
+        self._translate_terms(
+            "fr_FR",
+            {
+                "%(value)s is not a number": "%(value)s n'est pas un nombre",
+                "%(error)s: correct the value.": "%(error)s : corrigez la valeur.",
+            },
+        )
+        (result,) = self.Observation.with_context(lang="fr_FR").import_observations(
+            [{"product_code": "T-STEEL", "price": "abc", "date": "2025-01-02"}]
+        )
+        self.assertEqual(result["status"], "error")
+        self.assertEqual(
+            result["message"], "'abc' n'est pas un nombre : corrigez la valeur."
+        )
+
+    def test_price_data_errors_are_worded_as_the_engine_says_them(self):
+        # Every code of the price engine gets a message of its own, the same
+        # in English as the engine's text (which tests and logs use).
+        mapping = {"code": "sku", "price": "value"}
+        today = date(2025, 1, 5)
+        calls = [
+            (price_engine.parse_number, "four"),
+            (price_engine.parse_number, "inf"),
+            (price_engine.parse_date, ""),
+            (price_engine.parse_date, "3/2"),
+            (price_engine.parse_json_rows, "["),
+            (price_engine.parse_json_rows, '{"a": 1}', "b"),
+            (price_engine.parse_json_rows, '{"a": 1}', "a"),
+            (price_engine.parse_json_rows, '{"a": 1}'),
+            (price_engine.parse_json_rows, "[{}, 3]"),
+            (price_engine.parse_csv_rows, "sku\nA\n", ",", ("code", "price")),
+            (price_engine.parse_csv_rows, "code\nA,1\n"),
+            (price_engine.parse_csv_rows, 'code,price\n"A,1\n'),
+            (price_engine.map_feed_rows, [{"value": 1}], mapping, today),
+            (price_engine.map_feed_rows, [{"sku": "A", "value": -2}], mapping, today),
+            (price_engine.map_feed_rows, [{"sku": "A", "value": "x"}], mapping, today),
+        ]
+        codes = set()
+        for function, *args in calls:
+            with self.assertRaises(price_engine.PriceDataError) as caught:
+                function(*args)
+            error = caught.exception
+            codes.add(error.code)
+            self.assertEqual(
+                self.Observation._price_data_error_message(error), str(error)
+            )
+        self.assertEqual(len(codes), 13)
 
     def test_same_key_twice_in_one_batch(self):
         row = {"product_code": "T-STEEL", "price": 1.0, "date": "2025-02-01"}

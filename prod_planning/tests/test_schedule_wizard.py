@@ -482,6 +482,30 @@ class TestScheduleWizard(SchedulingCase):
             for (_s1, end), (start, _e2) in zip(slots, slots[1:], strict=False):
                 self.assertLessEqual(end, start)
 
+    def test_work_order_cycle_names_the_work_orders(self):
+        production = self._create_production(self.product_two, 1)
+        first, second = production.workorder_ids
+        self.assertEqual(second.blocked_by_workorder_ids, first)
+        # Odoo's constraint refuses a cycle: put it in the table as a migration
+        # or an import could have left it.
+        self.env.cr.execute(
+            "INSERT INTO mrp_workorder_dependencies_rel (workorder_id, blocked_by_id) "
+            "VALUES (%s, %s)",
+            [first.id, second.id],
+        )
+        self.env.invalidate_all()
+        wizard = self._wizard(production)
+        with self.assertRaises(UserError) as caught:
+            wizard.compute()
+        message = caught.exception.args[0]
+        self.assertIn(
+            "cannot be scheduled: the work orders "
+            f"{first.display_name}, {second.display_name} wait for each other in a "
+            "cycle.",
+            message,
+        )
+        self.assertNotIn(f"[{first.id}", message)
+
     def test_bad_input(self):
         draft = self._create_production(self.product, 1, confirm=False)
         with self.assertRaisesRollback(UserError, "No manufacturing order to schedule"):

@@ -367,7 +367,7 @@ class ProdPlanningSchedule(models.TransientModel):
                     _(
                         "These manufacturing orders cannot be scheduled: %(error)s. "
                         "Check the work order dependencies of the orders named.",
-                        error=str(exc),
+                        error=self._problem_error_message(exc),
                     )
                 ) from exc
         t2 = time.perf_counter()
@@ -572,6 +572,24 @@ class ProdPlanningSchedule(models.TransientModel):
         return productions
 
     # -- preview ---------------------------------------------------------------------
+    def _problem_error_message(self, error):
+        """Word a ``ProblemError`` of the scheduling engine with the names of
+        the work orders it is about (operation keys are work order ids,
+        ``("mo", production id)`` for an order without work orders and
+        ``("busy", work order id)`` for another order's work order)."""
+        if error.code != "precedence_cycle":
+            # The adapter never builds these problems: the engine's own text.
+            return str(error)
+        names = []
+        for key in error.values["operations"]:
+            model, res_id = key if isinstance(key, tuple) else ("wo", key)
+            model = "mrp.production" if model == "mo" else "mrp.workorder"
+            names.append(self.env[model].browse(res_id).display_name)
+        return _(
+            "the work orders %(workorders)s wait for each other in a cycle",
+            workorders=", ".join(names),
+        )
+
     def _clear_preview(self):
         self.load_ids.unlink()
         self.workorder_line_ids.unlink()
