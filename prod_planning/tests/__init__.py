@@ -1,4 +1,5 @@
 from . import test_install
+from . import test_quantity_digits
 from . import test_security
 from . import test_planning_run
 from . import test_planner_tour
