@@ -70,6 +70,30 @@ class TestPriceAnalysis(PriceCase):
         self.assertTrue(frame.is_subassembly)
         self.assertAlmostEqual(frame.material_cost_latest, 4.5 * 5.0 + 12 * 0.06)
 
+    def test_grouped_percentages_are_weighted_by_cost(self):
+        self.Impact.action_refresh()
+        desk, frame = self._impact(self.desk), self._impact(self.frame)
+        self.assertNotAlmostEqual(
+            desk.cost_difference_percent, frame.cost_difference_percent, places=1
+        )
+        [group] = self.Impact.read_group(
+            [("id", "in", (desk | frame).ids)],
+            ["cost_difference_percent:avg", "price_impact_percent:avg"],
+            [],
+        )
+        self.assertAlmostEqual(
+            group["cost_difference_percent"],
+            (desk.cost_difference + frame.cost_difference)
+            * 100
+            / (desk.current_cost + frame.current_cost),
+        )
+        self.assertAlmostEqual(
+            group["price_impact_percent"],
+            (desk.price_impact + frame.price_impact)
+            * 100
+            / (desk.material_cost_standard + frame.material_cost_standard),
+        )
+
     def test_sql_roll_up_matches_the_engine(self):
         self.Impact.action_refresh()
         boms = {
