@@ -1,5 +1,7 @@
 """Analysis: latest price on the product form and the cost impact roll-up."""
 
+from lxml import etree
+
 from odoo.tests import tagged
 
 from .common_price import PriceCase, load_price_engine
@@ -93,6 +95,17 @@ class TestPriceAnalysis(PriceCase):
             * 100
             / (desk.material_cost_standard + frame.material_cost_standard),
         )
+
+    def test_generated_tables_are_read_only_in_the_views(self):
+        for model, view_types in (
+            ("prod.planning.price.cost.impact", ["list", "form"]),
+            ("prod.planning.price.cost.impact.line", ["list"]),
+        ):
+            views = self.env[model].get_views([(False, vt) for vt in view_types])
+            for view_type, view in views["views"].items():
+                root = etree.fromstring(view["arch"])
+                for flag in ("create", "edit", "delete"):
+                    self.assertEqual(root.get(flag), "0", f"{model} {view_type} {flag}")
 
     def test_sql_roll_up_matches_the_engine(self):
         self.Impact.action_refresh()
