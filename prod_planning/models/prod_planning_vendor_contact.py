@@ -661,12 +661,17 @@ class ProdPlanningVendorContact(models.Model):
                 if activity:
                     activity.unlink()
                 continue
-            summary = _(
-                "Follow up with %(vendor)s%(order)s",
-                vendor=contact.partner_id.display_name,
-                order=f" ({contact.purchase_order_id.name})"
-                if contact.purchase_order_id
-                else "",
+            order = contact.purchase_order_id
+            summary = (
+                _(
+                    "Follow up with %(vendor)s (%(order)s)",
+                    vendor=contact.partner_id.display_name,
+                    order=order.name,
+                )
+                if order
+                else _(
+                    "Follow up with %(vendor)s", vendor=contact.partner_id.display_name
+                )
             )
             user = contact.user_id or self.env.user
             if activity:
