@@ -1,5 +1,6 @@
 from . import res_company
 from . import res_config_settings
+from . import prod_planning_report_mixin
 from . import prod_planning_parameter
 from . import prod_planning_forecast
 from . import prod_planning_run
@@ -28,7 +29,6 @@ from . import prod_planning_vendor_scorecard
 from . import purchase_order_line
 from . import res_partner
 from . import mail_activity
-from . import prod_planning_report_mixin
 from . import prod_planning_schedule_data
 from . import prod_planning_capacity_load
 from . import prod_planning_production_rate

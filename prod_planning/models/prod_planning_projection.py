@@ -29,8 +29,9 @@ class ProdPlanningProjection(models.Model):
     dependent_qty = fields.Float(string="Indirect Demand", aggregator="sum")
     receipt_qty = fields.Float(string="Scheduled Receipts", aggregator="sum")
     planned_qty = fields.Float(string="Planned Supply", aggregator="sum")
-    on_hand_qty = fields.Float(string="Projected On Hand", aggregator="sum")
-    safety_stock = fields.Float(aggregator="sum")
+    # Grouped over weeks: the lowest projected stock, not a sum of balances.
+    on_hand_qty = fields.Float(string="Projected On Hand", aggregator="min")
+    safety_stock = fields.Float(aggregator="max")
     shortage_qty = fields.Float(string="Shortage", aggregator="sum")
     status = fields.Selection(
         selection=[("ok", "OK"), ("shortage", "Shortage"), ("excess", "Excess")],

@@ -54,6 +54,12 @@ class ProdPlanningPromisedDateRevision(models.Model):
         store=True,
         help="The date moved later.",
     )
+    slip_days = fields.Integer(
+        string="Days Slipped",
+        compute="_compute_delta_days",
+        store=True,
+        help="Days the date moved later; 0 when it moved earlier.",
+    )
     source = fields.Selection(
         selection=REVISION_SOURCES, required=True, default="manual"
     )
@@ -85,3 +91,4 @@ class ProdPlanningPromisedDateRevision(models.Model):
             else:
                 revision.delta_days = 0
             revision.is_slip = revision.delta_days > 0
+            revision.slip_days = max(revision.delta_days, 0)

@@ -9,11 +9,9 @@ from odoo.tools import SQL
 
 from ..engine import vendors as engine
 
-# Columns filled by _refresh(), in the order of the INSERT.
-SCORE_COLUMNS = (
-    "company_id",
-    "partner_id",
-    "date_month",
+# Measures of a month, filled by _refresh() and returned by get_scorecards()
+# (False: no data).
+MEASURE_COLUMNS = (
     "line_count",
     "on_time_line_count",
     "on_time_original_line_count",
@@ -37,11 +35,31 @@ SCORE_COLUMNS = (
     "answered_count",
     "unanswered_count",
     "response_time_avg",
+)
+# Sums behind the rates and averages: grouped views (pivot, graph, list groups)
+# recompute the rate of a quarter or a vendor from them (see RATIOS).
+SUM_COLUMNS = (
+    "on_time_qty_score",
+    "on_time_original_qty_score",
+    "fill_score",
+    "lead_time_total",
+    "pricelist_delay_total",
+    "pricelist_delay_count",
+    "price_paid_value",
+    "price_list_value",
+    "response_time_total",
+)
+# Columns filled by _refresh(), in the order of the INSERT.
+SCORE_COLUMNS = (
+    "company_id",
+    "partner_id",
+    "date_month",
+    *MEASURE_COLUMNS,
+    *SUM_COLUMNS,
     "data_status",
     "refreshed_on",
 )
-# Measures get_scorecards() returns (False: no data).
-API_FIELDS = SCORE_COLUMNS[3:-2]
+API_FIELDS = MEASURE_COLUMNS
 
 # Per purchase line: what was ordered and received, when, at which price. The
 # month of a line is the month of its current promised date; a line counts once
@@ -171,6 +189,9 @@ SELECT company_id, partner_id, month,
        COUNT(lead_days),
        AVG(lead_days),
        AVG(pricelist_delay) FILTER (WHERE lead_days IS NOT NULL),
+       SUM(lead_days),
+       SUM(pricelist_delay) FILTER (WHERE lead_days IS NOT NULL),
+       COUNT(pricelist_delay) FILTER (WHERE lead_days IS NOT NULL),
        ARRAY_AGG(lead_days) FILTER (WHERE lead_days IS NOT NULL),
        COUNT(list_value),
        SUM(paid_value),
@@ -197,12 +218,80 @@ SELECT company_id, partner_id, date_trunc('month', date)::date,
        COUNT(*) FILTER (WHERE direction = 'out' AND response_date IS NOT NULL),
        COUNT(*) FILTER (WHERE direction = 'out' AND response_date IS NULL),
        AVG(GREATEST(EXTRACT(EPOCH FROM response_date - date), 0) / 3600.0)
+           FILTER (WHERE direction = 'out' AND response_date IS NOT NULL),
+       SUM(GREATEST(EXTRACT(EPOCH FROM response_date - date), 0) / 3600.0)
            FILTER (WHERE direction = 'out' AND response_date IS NOT NULL)
   FROM prod_planning_vendor_contact
  WHERE date >= %(date_from)s AND date < %(date_to)s
    AND company_id = ANY(%(companies)s)
  GROUP BY 1, 2, 3
 """
+
+
+def _rate(part, whole):
+    """Group rate: ``part`` over ``whole`` summed over the group's months."""
+    return lambda sums: engine.rate(sums[part], sums[whole])
+
+
+def _mean(total, count):
+    """Group average: ``total`` over ``count`` summed over the group's months."""
+    return lambda sums: sums[total] / sums[count] if sums[count] else None
+
+
+def _lead_time_gap(sums):
+    lead = _mean("lead_time_total", "lead_line_count")(sums)
+    delay = _mean("pricelist_delay_total", "pricelist_delay_count")(sums)
+    return lead - delay if lead is not None and delay is not None else None
+
+
+# Rates and averages of a group of scorecards (a quarter, a vendor): from the
+# group's counts and sums, not the mean of its months' rates.
+RATIOS = {
+    "on_time_rate": (
+        _rate("on_time_line_count", "line_count"),
+        ["on_time_line_count", "line_count"],
+    ),
+    "on_time_qty_rate": (
+        _rate("on_time_qty_score", "line_count"),
+        ["on_time_qty_score", "line_count"],
+    ),
+    "on_time_original_rate": (
+        _rate("on_time_original_line_count", "line_count"),
+        ["on_time_original_line_count", "line_count"],
+    ),
+    "on_time_original_qty_rate": (
+        _rate("on_time_original_qty_score", "line_count"),
+        ["on_time_original_qty_score", "line_count"],
+    ),
+    "fill_rate": (_rate("fill_score", "line_count"), ["fill_score", "line_count"]),
+    "lead_time_avg": (
+        _mean("lead_time_total", "lead_line_count"),
+        ["lead_time_total", "lead_line_count"],
+    ),
+    "pricelist_delay_avg": (
+        _mean("pricelist_delay_total", "pricelist_delay_count"),
+        ["pricelist_delay_total", "pricelist_delay_count"],
+    ),
+    "lead_time_gap": (
+        _lead_time_gap,
+        [
+            "lead_time_total",
+            "lead_line_count",
+            "pricelist_delay_total",
+            "pricelist_delay_count",
+        ],
+    ),
+    "price_variance": (
+        lambda sums: engine.price_variance(
+            sums["price_paid_value"], sums["price_list_value"]
+        ),
+        ["price_paid_value", "price_list_value"],
+    ),
+    "response_time_avg": (
+        _mean("response_time_total", "answered_count"),
+        ["response_time_total", "answered_count"],
+    ),
+}
 
 
 class ProdPlanningVendorScorecard(models.Model):
@@ -212,7 +301,11 @@ class ProdPlanningVendorScorecard(models.Model):
     scheduled action (last 24 months), the Refresh button and the XML-RPC
     ``get_scorecards(refresh=True)``. Rates are percentages from 0 to 100 and
     NULL when there is nothing to measure; the views hide the measures of a
-    month without data instead of showing 0 % or 100 %.
+    month without data instead of showing 0 % or 100 %. Grouped views (pivot,
+    graph, list groups) recompute the rates and averages of a quarter or a
+    vendor from the stored counts and sums (``RATIOS``): the rate of all its
+    lines, not the mean of its months' rates; the suggested delay of a group is
+    the largest of its months'.
 
     Definitions (the month of a purchase line is the month of its promised
     date; a line counts once due or fully received):
@@ -235,6 +328,7 @@ class ProdPlanningVendorScorecard(models.Model):
 
     _name = "prod.planning.vendor.scorecard"
     _description = "Vendor Scorecard"
+    _inherit = ["prod.planning.report.mixin"]
     _order = "date_month desc, partner_id"
 
     company_id = fields.Many2one(
@@ -302,6 +396,44 @@ class ProdPlanningVendorScorecard(models.Model):
         readonly=True,
         help="Paid vs pricelist price of the received quantities; positive: paid more.",
     )
+    # Sums behind the rates: grouped views divide the group's sums (RATIOS).
+    on_time_qty_score = fields.Float(
+        string="Lines On Time (qty share)",
+        readonly=True,
+        help="Sum over the lines due of the share of the ordered quantity "
+        "received by the promised date.",
+    )
+    on_time_original_qty_score = fields.Float(
+        string="Lines On Original Date (qty share)",
+        readonly=True,
+        help="Sum over the lines due of the share of the ordered quantity "
+        "received by the original requested date.",
+    )
+    fill_score = fields.Float(
+        string="Lines Received (qty share)",
+        readonly=True,
+        help="Sum over the lines due of the share of the ordered quantity received.",
+    )
+    lead_time_total = fields.Float(string="Lead Time Total (days)", readonly=True)
+    pricelist_delay_total = fields.Float(
+        string="Pricelist Delay Total (days)", readonly=True
+    )
+    pricelist_delay_count = fields.Integer(
+        string="Lines with Pricelist Delay", readonly=True
+    )
+    price_paid_value = fields.Float(
+        string="Received at Price Paid",
+        readonly=True,
+        help="Received quantities of the priced lines valued at the price paid.",
+    )
+    price_list_value = fields.Float(
+        string="Received at Pricelist Price",
+        readonly=True,
+        help="Received quantities of the priced lines valued at the pricelist price.",
+    )
+    response_time_total = fields.Float(
+        string="Response Time Total (hours)", readonly=True
+    )
     revision_count = fields.Integer(string="Date Revisions", readonly=True)
     slip_count = fields.Integer(string="Slips", readonly=True)
     contact_count = fields.Integer(string="Contacts", readonly=True)
@@ -325,6 +457,10 @@ class ProdPlanningVendorScorecard(models.Model):
             "One scorecard per vendor, company and month.",
         )
     ]
+
+    @api.model
+    def _report_ratios(self):
+        return RATIOS
 
     @api.depends("partner_id", "date_month")
     def _compute_display_name(self):
@@ -424,6 +560,9 @@ class ProdPlanningVendorScorecard(models.Model):
             lead_count,
             lead_avg,
             delay_avg,
+            lead_total,
+            delay_total,
+            delay_count,
             lead_days,
             price_count,
             paid_value,
@@ -449,6 +588,14 @@ class ProdPlanningVendorScorecard(models.Model):
                 suggested_delay=engine.suggested_delay(lead_days or []),
                 price_line_count=price_count,
                 price_variance=engine.price_variance(paid_value, list_value),
+                on_time_qty_score=ratio_promised,
+                on_time_original_qty_score=ratio_original,
+                fill_score=ratio_received,
+                lead_time_total=lead_total,
+                pricelist_delay_total=delay_total,
+                pricelist_delay_count=delay_count,
+                price_paid_value=paid_value,
+                price_list_value=list_value,
             )
         cr.execute(REVISIONS_QUERY, params)
         for company_id, partner_id, month, revisions, slips in cr.fetchall():
@@ -465,6 +612,7 @@ class ProdPlanningVendorScorecard(models.Model):
             answered,
             unanswered,
             response_avg,
+            response_total,
         ) in cr.fetchall():
             card(company_id, partner_id, month).update(
                 contact_count=contacts,
@@ -474,6 +622,7 @@ class ProdPlanningVendorScorecard(models.Model):
                 response_time_avg=float(response_avg)
                 if response_avg is not None
                 else None,
+                response_time_total=response_total,
             )
         now = fields.Datetime.to_string(fields.Datetime.now())
         rows = []

@@ -2,6 +2,15 @@ from odoo import _, api, fields, models
 from odoo.tools import SQL
 
 
+def _percent_of(part, whole):
+    """Group ratio: ``part`` over ``whole`` summed over the group, in percent."""
+
+    def ratio(sums):
+        return 100.0 * sums[part] / sums[whole] if sums[whole] else None
+
+    return ratio
+
+
 class ProdPlanningPriceCostImpact(models.Model):
     """Material cost of manufactured products at the latest observed prices.
 
@@ -9,11 +18,13 @@ class ProdPlanningPriceCostImpact(models.Model):
     refresh explodes every BoM with a recursive SQL query (multi-level, in
     the components' units, cycles cut), prices the leaves at their latest
     observed price (standard cost when none was observed) and compares the
-    rolled-up cost with the product's current cost.
+    rolled-up cost with the product's current cost. Grouped views compute the
+    percentages of a group from its summed costs, not as the mean of the rows'.
     """
 
     _name = "prod.planning.price.cost.impact"
     _description = "Cost Impact of Raw-Material Prices"
+    _inherit = ["prod.planning.report.mixin"]
     _order = "cost_difference desc, id"
     _rec_name = "product_id"
 
@@ -90,6 +101,19 @@ class ProdPlanningPriceCostImpact(models.Model):
         readonly=True,
     )
     refresh_date = fields.Datetime(string="Computed On", readonly=True)
+
+    @api.model
+    def _report_ratios(self):
+        return {
+            "cost_difference_percent": (
+                _percent_of("cost_difference", "current_cost"),
+                ["cost_difference", "current_cost"],
+            ),
+            "price_impact_percent": (
+                _percent_of("price_impact", "material_cost_standard"),
+                ["price_impact", "material_cost_standard"],
+            ),
+        }
 
     # ------------------------------------------------------------------
     # Actions

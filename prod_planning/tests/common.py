@@ -62,6 +62,18 @@ class ProdPlanningCase(TransactionCase):
             yield
         self.env.invalidate_all()
 
+    def assertActionViews(self, action_xmlid, views):
+        """The window action offers each mode of ``views`` ({mode: view xmlid})
+        and opens it with that view."""
+        action = self.env.ref(action_xmlid)
+        modes = action.view_mode.split(",")
+        loaded = self.env[action.res_model].get_views([(False, m) for m in modes])
+        for mode, view_xmlid in views.items():
+            self.assertIn(mode, modes, action_xmlid)
+            self.assertEqual(
+                loaded["views"][mode]["id"], self.env.ref(view_xmlid).id, view_xmlid
+            )
+
     @classmethod
     def _create_product(cls, name, route="buy", uom=None, **values):
         routes = {"buy": cls.route_buy, "manufacture": cls.route_manufacture}

@@ -46,6 +46,12 @@ class TestPriceAlert(PriceCase):
         self.assertEqual(rule.alert_count, 1)
         self.assertTrue(rule.last_evaluation)
 
+    def test_alerts_and_their_activities_in_the_activity_view(self):
+        self.assertActionViews(
+            "prod_planning.prod_planning_price_alert_action",
+            {"activity": "prod_planning.prod_planning_price_alert_view_activity"},
+        )
+
     def test_direction_and_lookback(self):
         self._observe(self.screw, 0.10, days_ago=12)
         drop = self._observe(self.screw, 0.08, days_ago=10)

@@ -1,5 +1,7 @@
 """Analysis: latest price on the product form and the cost impact roll-up."""
 
+from lxml import etree
+
 from odoo.tests import tagged
 
 from .common_price import PriceCase, load_price_engine
@@ -69,6 +71,41 @@ class TestPriceAnalysis(PriceCase):
         frame = self._impact(self.frame)
         self.assertTrue(frame.is_subassembly)
         self.assertAlmostEqual(frame.material_cost_latest, 4.5 * 5.0 + 12 * 0.06)
+
+    def test_grouped_percentages_are_weighted_by_cost(self):
+        self.Impact.action_refresh()
+        desk, frame = self._impact(self.desk), self._impact(self.frame)
+        self.assertNotAlmostEqual(
+            desk.cost_difference_percent, frame.cost_difference_percent, places=1
+        )
+        [group] = self.Impact.read_group(
+            [("id", "in", (desk | frame).ids)],
+            ["cost_difference_percent:avg", "price_impact_percent:avg"],
+            [],
+        )
+        self.assertAlmostEqual(
+            group["cost_difference_percent"],
+            (desk.cost_difference + frame.cost_difference)
+            * 100
+            / (desk.current_cost + frame.current_cost),
+        )
+        self.assertAlmostEqual(
+            group["price_impact_percent"],
+            (desk.price_impact + frame.price_impact)
+            * 100
+            / (desk.material_cost_standard + frame.material_cost_standard),
+        )
+
+    def test_generated_tables_are_read_only_in_the_views(self):
+        for model, view_types in (
+            ("prod.planning.price.cost.impact", ["list", "form"]),
+            ("prod.planning.price.cost.impact.line", ["list"]),
+        ):
+            views = self.env[model].get_views([(False, vt) for vt in view_types])
+            for view_type, view in views["views"].items():
+                root = etree.fromstring(view["arch"])
+                for flag in ("create", "edit", "delete"):
+                    self.assertEqual(root.get(flag), "0", f"{model} {view_type} {flag}")
 
     def test_sql_roll_up_matches_the_engine(self):
         self.Impact.action_refresh()

@@ -61,6 +61,12 @@ class TestVendorContact(VendorCase):
         contact = self._contact(vendor=other)
         self.assertEqual(contact.user_id, self.env.user)
 
+    def test_contacts_and_their_follow_ups_in_the_activity_view(self):
+        self.assertActionViews(
+            "prod_planning.prod_planning_vendor_contact_action",
+            {"activity": "prod_planning.prod_planning_vendor_contact_view_activity"},
+        )
+
     def test_new_contact_closes_previous_followup(self):
         first = self._contact(
             purchase_order_id=self.order.id, next_followup_date="2024-06-04"

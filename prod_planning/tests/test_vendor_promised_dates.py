@@ -99,6 +99,35 @@ class TestPromisedDates(VendorCase):
             line.promised_revision_ids,
         )
 
+    def test_days_slipped_per_vendor_and_month(self):
+        order = self._order(self.vendor_a, [(self.part, 5, "2024-06-10")])
+        line = order.order_line
+        line.date_planned = datetime(2024, 6, 14, 12, 0)  # slip of 4 days
+        line.date_planned = datetime(2024, 6, 12, 12, 0)  # 2 days earlier
+        line.date_planned = datetime(2024, 6, 15, 12, 0)  # slip of 3 days
+        revisions = line.promised_revision_ids.sorted("id")
+        self.assertEqual(revisions.mapped("delta_days"), [4, -2, 3])
+        self.assertEqual(revisions.mapped("slip_days"), [4, 0, 3])
+        [group] = self.env["prod.planning.promised.date.revision"].read_group(
+            [("purchase_line_id", "=", line.id)],
+            ["slip_days:sum", "delta_days:sum"],
+            ["partner_id", "date:month"],
+            lazy=False,
+        )
+        self.assertEqual(group["partner_id"][0], self.vendor_a.id)
+        self.assertEqual(group["__count"], 3)
+        self.assertEqual(group["slip_days"], 7)
+        self.assertEqual(group["delta_days"], 5)
+        views = "prod_planning.prod_planning_promised_date_revision_view"
+        self.assertActionViews(
+            "prod_planning.prod_planning_promised_date_revision_action",
+            {"pivot": f"{views}_pivot", "graph": f"{views}_graph"},
+        )
+        action = self.env.ref(
+            "prod_planning.prod_planning_promised_date_revision_action"
+        )
+        self.assertIn("days slipped", action.help)
+
     def test_vendor_portal_update_is_a_confirmed_revision(self):
         order = self._order(self.vendor_a, [(self.part, 5, "2024-06-10")])
         line = order.order_line

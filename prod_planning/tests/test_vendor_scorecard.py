@@ -190,11 +190,48 @@ class TestVendorScorecard(VendorCase):
         self.assertEqual(self.env.cr.fetchone(), (True, True))
         # Months without any activity have no scorecard at all.
         self.assertNotIn("2024-02", self._api())
-        # Aggregates (pivot, graph) skip the months without data.
-        [(average,)] = self.cards._read_group(
-            [("partner_id", "=", self.vendor.id)], [], ["on_time_rate:avg"]
+        # Grouped views (pivot, graph) count no line for the months without data.
+        [group] = self.cards.read_group(
+            [("partner_id", "=", self.vendor.id)], ["on_time_rate:avg"], []
         )
-        self.assertAlmostEqual(average, (4 / 6 * 100 + 100) / 2)
+        self.assertAlmostEqual(group["on_time_rate"], (4 + 1) / (6 + 1) * 100)
+
+    def test_grouped_rates_are_computed_over_all_lines(self):
+        """A vendor's rates over March (6 lines) and April (1 line) are those of
+        its 7 lines, not the mean of the two months' rates."""
+        self.cards._refresh()
+        measures = {
+            "on_time_rate": (4 + 1) / 7 * 100,
+            "on_time_qty_rate": (4.4 + 1) / 7 * 100,
+            "on_time_original_rate": (3 + 1) / 7 * 100,
+            "on_time_original_qty_rate": (3.4 + 1) / 7 * 100,
+            "fill_rate": (5 + 1) / 7 * 100,
+            "lead_time_avg": (5 + 13 + 15 + 25 + 29 + 36) / 6,
+            "pricelist_delay_avg": 5.0,
+            "lead_time_gap": (5 + 13 + 15 + 25 + 29 + 36) / 6 - 5,
+            "price_variance": (550 + 150 - 540 - 150) / (540 + 150) * 100,
+            "response_time_avg": (30 + 0) / 2,
+        }
+        [group] = self.cards.read_group(
+            [("partner_id", "=", self.vendor.id)],
+            [f"{name}:avg" for name in measures] + ["suggested_delay:max"],
+            ["partner_id"],
+        )
+        self.assertEqual(group["partner_id_count"], 3)
+        for name, value in measures.items():
+            self.assertAlmostEqual(group[name], value, places=6, msg=name)
+        self.assertEqual(group["suggested_delay"], 36)
+        # Grouped by quarter, April-June holds April's figures alone.
+        groups = self.cards.read_group(
+            [("partner_id", "=", self.vendor.id)],
+            ["on_time_rate:avg", "response_time_avg:avg"],
+            ["date_month:quarter"],
+        )
+        by_quarter = {group["date_month:quarter"]: group for group in groups}
+        self.assertEqual(len(by_quarter), 2)
+        q2 = next(g for key, g in by_quarter.items() if key.startswith("Q2"))
+        self.assertEqual(q2["on_time_rate"], 100.0)
+        self.assertIsNone(q2["response_time_avg"])
 
     def test_refresh_is_idempotent_and_scoped_to_its_period(self):
         self.cards._refresh()
