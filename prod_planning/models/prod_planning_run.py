@@ -249,7 +249,7 @@ class ProdPlanningRun(models.Model):
         if warnings:
             message = Markup("%s<br/>%s") % (
                 message,
-                Markup("<br/>").join(_("Warning: %s", w) for w in warnings),
+                Markup("<br/>").join(self.env._("Warning: %s", w) for w in warnings),
             )
         return message
 
