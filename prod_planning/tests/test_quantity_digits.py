@@ -1,3 +1,6 @@
+import re
+from pathlib import Path
+
 from odoo.tests import tagged
 
 from .common import ProdPlanningCase
@@ -25,6 +28,10 @@ class TestQuantityDigits(ProdPlanningCase):
             digits = getattr(field, "_digits", None)
             if isinstance(digits, str):
                 self.assertIn(digits, names, f"{field}: unknown precision {digits!r}")
+        addon = Path(__file__).parents[1]
+        for path in addon.glob("**/*.py"):
+            for name in re.findall(r'precision_get\(\s*"([^"]+)"', path.read_text()):
+                self.assertIn(name, names, f"{path.name}: unknown precision {name!r}")
 
     def test_quantities_use_the_unit_of_measure_precision(self):
         self.env.ref("product.decimal_product_uom").digits = 4
