@@ -8,6 +8,7 @@ import pytz
 
 from odoo import _, api, fields, models
 
+from .prod_planning_report_mixin import ratio_of
 from .prod_planning_schedule_data import OPEN_WORKORDER_STATES
 
 # Refreshed window: from the Monday of last week over this many weeks.
@@ -15,9 +16,7 @@ DEFAULT_WEEKS = 12
 OVERLOAD_TOLERANCE = 0.01  # hours
 
 
-def load_percent(values):
-    available = values.get("available_hours") or 0.0
-    return 100.0 * (values.get("load_hours") or 0.0) / available if available else 0.0
+load_percent = ratio_of("load_hours", "available_hours", 100.0, empty=0.0)
 
 
 class ProdPlanningCapacityLoad(models.Model):

@@ -4,23 +4,15 @@ from datetime import datetime, time, timedelta
 
 from odoo import api, fields, models
 
+from .prod_planning_report_mixin import ratio_of
+
 HISTORY_WEEKS = 52
 FUTURE_WEEKS = 4
 
 
-def throughput(values):
-    hours = values.get("real_hours") or 0.0
-    return (values.get("qty_produced") or 0.0) / hours if hours else 0.0
-
-
-def expected_throughput(values):
-    hours = values.get("expected_hours") or 0.0
-    return (values.get("qty_produced") or 0.0) / hours if hours else 0.0
-
-
-def performance(values):
-    real = values.get("real_hours") or 0.0
-    return 100.0 * (values.get("expected_hours") or 0.0) / real if real else 0.0
+throughput = ratio_of("qty_produced", "real_hours", empty=0.0)
+expected_throughput = ratio_of("qty_produced", "expected_hours", empty=0.0)
+performance = ratio_of("expected_hours", "real_hours", 100.0, empty=0.0)
 
 
 def availability(values):

@@ -1,6 +1,17 @@
 from odoo import api, models
 
 
+def ratio_of(part, whole, scale=1.0, empty=None):
+    """A group ratio for ``_report_ratios``: the sum of ``part`` over the sum
+    of ``whole``, times ``scale``; ``empty`` when ``whole`` sums to zero."""
+
+    def ratio(sums):
+        whole_sum = sums.get(whole) or 0.0
+        return scale * (sums.get(part) or 0.0) / whole_sum if whole_sum else empty
+
+    return ratio
+
+
 class ProdPlanningReportMixin(models.AbstractModel):
     """Ratios of a reporting model recomputed from sums in grouped views.
 

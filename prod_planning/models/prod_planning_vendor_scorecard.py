@@ -8,6 +8,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..engine import vendors as engine
+from .prod_planning_report_mixin import ratio_of
 
 # Measures of a month, filled by _refresh() and returned by get_scorecards()
 # (False: no data).
@@ -233,14 +234,9 @@ def _rate(part, whole):
     return lambda sums: engine.rate(sums[part], sums[whole])
 
 
-def _mean(total, count):
-    """Group average: ``total`` over ``count`` summed over the group's months."""
-    return lambda sums: sums[total] / sums[count] if sums[count] else None
-
-
 def _lead_time_gap(sums):
-    lead = _mean("lead_time_total", "lead_line_count")(sums)
-    delay = _mean("pricelist_delay_total", "pricelist_delay_count")(sums)
+    lead = ratio_of("lead_time_total", "lead_line_count")(sums)
+    delay = ratio_of("pricelist_delay_total", "pricelist_delay_count")(sums)
     return lead - delay if lead is not None and delay is not None else None
 
 
@@ -265,11 +261,11 @@ RATIOS = {
     ),
     "fill_rate": (_rate("fill_score", "line_count"), ["fill_score", "line_count"]),
     "lead_time_avg": (
-        _mean("lead_time_total", "lead_line_count"),
+        ratio_of("lead_time_total", "lead_line_count"),
         ["lead_time_total", "lead_line_count"],
     ),
     "pricelist_delay_avg": (
-        _mean("pricelist_delay_total", "pricelist_delay_count"),
+        ratio_of("pricelist_delay_total", "pricelist_delay_count"),
         ["pricelist_delay_total", "pricelist_delay_count"],
     ),
     "lead_time_gap": (
@@ -288,7 +284,7 @@ RATIOS = {
         ["price_paid_value", "price_list_value"],
     ),
     "response_time_avg": (
-        _mean("response_time_total", "answered_count"),
+        ratio_of("response_time_total", "answered_count"),
         ["response_time_total", "answered_count"],
     ),
 }

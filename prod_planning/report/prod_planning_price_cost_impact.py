@@ -1,14 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
-
-def _percent_of(part, whole):
-    """Group ratio: ``part`` over ``whole`` summed over the group, in percent."""
-
-    def ratio(sums):
-        return 100.0 * sums[part] / sums[whole] if sums[whole] else None
-
-    return ratio
+from ..models.prod_planning_report_mixin import ratio_of
 
 
 class ProdPlanningPriceCostImpact(models.Model):
@@ -106,11 +99,11 @@ class ProdPlanningPriceCostImpact(models.Model):
     def _report_ratios(self):
         return {
             "cost_difference_percent": (
-                _percent_of("cost_difference", "current_cost"),
+                ratio_of("cost_difference", "current_cost", 100.0),
                 ["cost_difference", "current_cost"],
             ),
             "price_impact_percent": (
-                _percent_of("price_impact", "material_cost_standard"),
+                ratio_of("price_impact", "material_cost_standard", 100.0),
                 ["price_impact", "material_cost_standard"],
             ),
         }
