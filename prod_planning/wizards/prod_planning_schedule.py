@@ -18,8 +18,7 @@ CP_SAT_WORKERS = 2
 MIN_TIME_LIMIT = 0.1
 MAX_TIME_LIMIT = 3600
 MAX_HORIZON_DAYS = 1000
-# Seconds of random-key improvement when the heuristic runs alone.
-HEURISTIC_ONLY_BUDGET = 1.0
+Status = scheduling.SolveStatus
 
 
 class ProdPlanningSchedule(models.TransientModel):
@@ -126,7 +125,25 @@ class ProdPlanningSchedule(models.TransientModel):
         "scheduled beyond them is reported.",
     )
     # results
-    method = fields.Char(readonly=True)
+    solve_method = fields.Selection(
+        selection=[
+            (Status.HEURISTIC.value, "Heuristic"),
+            (Status.CP_SAT_OPTIMAL.value, "CP-SAT, optimal"),
+            (Status.CP_SAT_FEASIBLE.value, "CP-SAT, not proven optimal"),
+            (Status.CP_SAT_NO_GAIN.value, "Heuristic: CP-SAT found no better schedule"),
+            (Status.CP_SAT_TIMEOUT.value, "Heuristic: CP-SAT out of time"),
+            (Status.CP_SAT_FAILED.value, "Heuristic: CP-SAT failed"),
+            (Status.CP_SAT_UNAVAILABLE.value, "Heuristic: OR-Tools not installed"),
+        ],
+        string="Solver Outcome",
+        readonly=True,
+        help="How the schedule was found (the scheduling engine's status).",
+    )
+    method = fields.Char(
+        readonly=True,
+        help="The scheduling engine's description of the solver outcome "
+        "(kept for XML-RPC clients; Solver Outcome holds it as a value).",
+    )
     solver_status = fields.Selection(
         selection=[
             ("optimal", "Optimal"),
@@ -326,8 +343,8 @@ class ProdPlanningSchedule(models.TransientModel):
     def compute(self):
         """Compute the schedule and store its preview; write nothing else.
 
-        Returns a summary ``{id, state, method, solver_status, gap, scheduled,
-        unschedulable, late, notes}``.
+        Returns a summary ``{id, state, method, solve_method, solver_status, gap,
+        scheduled, unschedulable, late, notes}``.
         """
         self.ensure_one()
         if self.state in ("applied", "discarded"):
@@ -358,9 +375,6 @@ class ProdPlanningSchedule(models.TransientModel):
                     time_limit=self.time_limit,
                     use_cp_sat=self.use_cp_sat,
                     workers=CP_SAT_WORKERS,
-                    heuristic_time=None
-                    if self.use_cp_sat
-                    else min(HEURISTIC_ONLY_BUDGET, 0.5 * self.time_limit),
                 )
             except scheduling.ProblemError as exc:
                 raise UserError(
@@ -597,6 +611,7 @@ class ProdPlanningSchedule(models.TransientModel):
         self.write(
             {
                 "method": False,
+                "solve_method": False,
                 "solver_status": False,
                 "gap": 0.0,
                 "has_bound": False,
@@ -795,16 +810,11 @@ class ProdPlanningSchedule(models.TransientModel):
             "notes": "\n".join(notes) or False,
         }
         if schedule:
-            method = schedule.method
-            if method.startswith("cp-sat optimal"):
-                status = "optimal"
-            elif self.use_cp_sat:
-                status = "feasible"
-            else:
-                status = "heuristic"
+            status = schedule.status
             values.update(
-                method=method,
-                solver_status=status,
+                solve_method=status.value,
+                method=schedule.method,
+                solver_status=self._solver_status(status),
                 gap=schedule.gap or 0.0,
                 has_bound=schedule.gap is not None,
                 objective=schedule.objective,
@@ -812,25 +822,32 @@ class ProdPlanningSchedule(models.TransientModel):
                 lower_bound=(schedule.lower_bound or 0.0) / 60.0,
                 solve_time=schedule.wall_time,
             )
-            if self.use_cp_sat and "unavailable" in method:
+            if self.use_cp_sat and status is Status.CP_SAT_UNAVAILABLE:
                 notes.append(
                     _(
                         "OR-Tools is not installed: the dispatching heuristic's "
                         "schedule is shown (pip install ortools)."
                     )
                 )
-            elif self.use_cp_sat and status != "optimal":
+            elif self.use_cp_sat and status is not Status.CP_SAT_OPTIMAL:
                 notes.append(
                     _(
                         "CP-SAT reached its time limit of %(limit)s s before proving "
                         "the schedule optimal: the best feasible schedule found is "
                         "shown (%(method)s).",
                         limit=self.time_limit,
-                        method=method,
+                        method=schedule.method,
                     )
                 )
             values["notes"] = "\n".join(notes) or False
         self.write(values)
+
+    def _solver_status(self, status):
+        """The solver status shown: optimal when CP-SAT proved it, feasible
+        when CP-SAT was asked for, else the heuristic's."""
+        if status is Status.CP_SAT_OPTIMAL:
+            return "optimal"
+        return "feasible" if self.use_cp_sat else "heuristic"
 
     def _summary(self):
         self.ensure_one()
@@ -838,6 +855,7 @@ class ProdPlanningSchedule(models.TransientModel):
             "id": self.id,
             "state": self.state,
             "method": self.method or "",
+            "solve_method": self.solve_method or "",
             "solver_status": self.solver_status or "",
             "gap": self.gap,
             "scheduled": self.scheduled_count,
