@@ -8,8 +8,8 @@ import pytz
 
 from odoo import _, api, fields, models
 
+from ..services.prod_planning_schedule_reader import OPEN_WORKORDER_STATES
 from .prod_planning_report_mixin import ratio_of
-from .prod_planning_schedule_data import OPEN_WORKORDER_STATES
 
 # Refreshed window: from the Monday of last week over this many weeks.
 DEFAULT_WEEKS = 12
@@ -129,7 +129,7 @@ class ProdPlanningCapacityLoad(models.Model):
         span_to = max([date_to] + [p["due"] for p in planned])
         utc_from = datetime.combine(span_from - timedelta(days=1), time.min)
         utc_to = datetime.combine(span_to + timedelta(days=2), time.min)
-        reader = self.env["prod.planning.schedule.data"]
+        reader = self.env["prod.planning.calendar.reader"]
         work, calendars = reader._local_work_intervals(workcenters, utc_from, utc_to)
         attendance, _calendars = reader._local_work_intervals(
             workcenters, utc_from, utc_to, compute_leaves=False

@@ -9,7 +9,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..engine import scheduling
-from ..models.prod_planning_schedule_data import from_minutes
+from ..services.prod_planning_schedule_reader import from_minutes
 
 _logger = logging.getLogger(__name__)
 
@@ -362,7 +362,7 @@ class ProdPlanningSchedule(models.TransientModel):
         productions = self._scope_productions()
         origin = self.date_start.replace(second=0, microsecond=0)
         horizon_end = origin + timedelta(days=self.horizon_days)
-        data = self.env["prod.planning.schedule.data"]._build(
+        data = self.env["prod.planning.schedule.reader"]._build(
             productions, origin, horizon_end, keep_started=self.keep_started
         )
         t1 = time.perf_counter()
