@@ -466,3 +466,23 @@ class ProdPlanningScheduleReader(models.AbstractModel):
             succ[producer].add(consumer)
             for op in entry[consumer]:
                 op.predecessors = [*op.predecessors, *last[producer]]
+
+    @api.model
+    def _describe_problem_error(self, error):
+        """Word a ``ProblemError`` of the engine about a problem this reader
+        built, with the names of the work orders it is about (operation keys
+        are work order ids, ``("mo", production id)`` for an order without
+        work orders and ``("busy", work order id)`` for another order's work
+        order)."""
+        if error.code != "precedence_cycle":
+            # The reader never builds these problems: the engine's own text.
+            return str(error)
+        names = []
+        for key in error.values["operations"]:
+            model, res_id = key if isinstance(key, tuple) else ("wo", key)
+            model = "mrp.production" if model == "mo" else "mrp.workorder"
+            names.append(self.env[model].browse(res_id).display_name)
+        return _(
+            "the work orders %(workorders)s wait for each other in a cycle",
+            workorders=", ".join(names),
+        )
