@@ -11,7 +11,6 @@ then tells the ORM what changed.
 import logging
 import time
 from collections import defaultdict
-from datetime import timedelta
 
 from odoo import api, fields, models
 
@@ -256,7 +255,7 @@ class ProdPlanningScheduleWriter(models.AbstractModel):
         self._apply_productions(moved_lines)
         self.env.flush_all()
         t2 = time.perf_counter()
-        self._refresh_capacity_load(
+        self.env["prod.planning.capacity.load"]._refresh_days(
             old_ranges | self._affected_ranges(moved_lines, moved_wo_lines)
         )
         self.env.flush_all()
@@ -554,19 +553,3 @@ class ProdPlanningScheduleWriter(models.AbstractModel):
                 pairs.add((wo_line.workcenter_id.id, wo_line.new_date_start.date()))
                 pairs.add((wo_line.workcenter_id.id, wo_line.new_date_finished.date()))
         return pairs
-
-    @api.model
-    def _refresh_capacity_load(self, pairs):
-        """Refresh the stored load of the work centers and days touched."""
-        if not pairs:
-            return
-        today = fields.Date.context_today(self)
-        lowest = today - timedelta(days=7)
-        highest = today + timedelta(days=366)
-        days = [d for _wc, d in pairs if lowest <= d <= highest]
-        if not days:
-            return
-        workcenters = self.env["mrp.workcenter"].browse({wc for wc, _d in pairs})
-        self.env["prod.planning.capacity.load"]._refresh(
-            min(days) - timedelta(days=1), max(days) + timedelta(days=1), workcenters
-        )
