@@ -241,8 +241,9 @@ def main(argv=None):
     print(f"installing prod_planning without demo data into {args.db} ...")
     print(f"  installed in {install(args.db, addons):.1f} s")
     config.parse_config([f"--addons-path={addons}", "-d", args.db, "--log-level=warn"])
-    # The wizard logs the time of each phase of compute and apply.
-    logging.getLogger("odoo.addons.prod_planning.wizards").setLevel(logging.INFO)
+    # The wizard logs the time of each phase of compute, its writer of apply.
+    for logger in ("wizards", "services"):
+        logging.getLogger(f"odoo.addons.prod_planning.{logger}").setLevel(logging.INFO)
     registry = odoo.modules.registry.Registry(args.db)
     today = datetime.now().replace(hour=0, minute=0, second=0, microsecond=0)
     monday = today + timedelta(days=7 - today.weekday())

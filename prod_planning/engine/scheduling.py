@@ -48,12 +48,17 @@ from .scheduling_model import (
     ProblemError,
     Resource,
     Schedule,
+    SolveStatus,
     Violation,
     build_schedule,
     check_solution,
     objective_key,
     validate,
 )
+
+# Seconds of random-key improvement when the heuristic runs alone (its first
+# schedule is then improved for this long at most).
+HEURISTIC_ALONE_MAX = 1.0
 
 __all__ = [
     "BACKWARD",
@@ -68,6 +73,7 @@ __all__ = [
     "ProblemError",
     "Resource",
     "Schedule",
+    "SolveStatus",
     "Timeline",
     "Violation",
     "read_jsplib",
@@ -105,15 +111,17 @@ def solve(
     h = heuristic(prep, strategy, heuristic_time, seed=seed)
     sol = h.sol
     warnings = [f"internal: heuristic {v}" for v in check_solution(prep, sol)]
-    method = "heuristic"
+    status, method = SolveStatus.HEURISTIC, None
     cp = None
     if use_cp_sat and prep.movable and not warnings:
-        cp, method = _run_cp_sat(prep, strategy, sol, deadline, workers, log, cp_params)
+        cp, status, method = _run_cp_sat(
+            prep, strategy, sol, deadline, workers, log, cp_params
+        )
         if cp is not None and cp.sol is not None:
             sol = _compact(prep, cp.sol, strategy)
-    schedule = build_schedule(prep, sol, strategy, method)
+    schedule = build_schedule(prep, sol, strategy, status, method)
     schedule.warnings[:0] = warnings
-    hsched = build_schedule(prep, h.sol, strategy, method)
+    hsched = build_schedule(prep, h.sol, strategy)
     schedule.heuristic_value = hsched.objective_value
     if cp is not None:
         schedule.phases = cp.phases
@@ -133,19 +141,25 @@ def ortools_available() -> bool:
 def default_heuristic_time(prep, time_limit: float, use_cp_sat: bool) -> float:
     """Seconds for the heuristic's improvement loop: small problems leave the
     time to CP-SAT; on big ones (where CP-SAT's search is slow) the heuristic
-    gets a quarter of the time; alone it stops after at most 2 s."""
+    gets a quarter of the time; alone it stops after at most
+    ``HEURISTIC_ALONE_MAX`` seconds (half the limit when that is shorter).
+
+    The engine owns the time budget: callers give the limit, not its split."""
     time_limit = float(time_limit)
     if not use_cp_sat:
-        return min(2.0, 0.5 * time_limit)
+        return min(HEURISTIC_ALONE_MAX, 0.5 * time_limit)
     if len(prep.movable) >= 500:
         return 0.25 * time_limit
     return min(0.5, 0.05 * time_limit)
 
 
 def _run_cp_sat(prep, strategy, hint, deadline, workers, log, params):
+    """``(CpResult or None, SolveStatus, method)``: CP-SAT's improvement of
+    ``hint``; the result's solution is None when the heuristic's stays."""
     if not ortools_available():
-        return None, "heuristic (cp-sat unavailable)"
-    from .scheduling_cpsat import solve_cp_sat
+        status = SolveStatus.CP_SAT_UNAVAILABLE
+        return None, status, status.describe()
+    from .scheduling_cpsat import CpStatus, solve_cp_sat
 
     def check(sol):
         return not check_solution(prep, sol)
@@ -160,18 +174,19 @@ def _run_cp_sat(prep, strategy, hint, deadline, workers, log, params):
         log=log,
         params=params,
     )
-    if cp.status == "optimal":
-        method = "cp-sat optimal"
-    elif cp.status == "feasible":
-        method = "cp-sat feasible" if cp.improved else "heuristic (cp-sat no gain)"
-    elif cp.status == "timeout":
-        method = "heuristic (cp-sat timeout)"
+    if cp.status is CpStatus.OPTIMAL:
+        status = SolveStatus.CP_SAT_OPTIMAL
+    elif cp.status is CpStatus.FEASIBLE:
+        status = (
+            SolveStatus.CP_SAT_FEASIBLE if cp.improved else SolveStatus.CP_SAT_NO_GAIN
+        )
+    elif cp.status is CpStatus.TIMEOUT:
+        status = SolveStatus.CP_SAT_TIMEOUT
     else:
-        method = f"heuristic (cp-sat {cp.status})"
+        status = SolveStatus.CP_SAT_FAILED
         cp.sol = None
-    if cp.phases and any(p.get("invalid") for p in cp.phases):
-        method += " [invalid cp-sat solution rejected]"
-    return cp, method
+    rejected = any(p.get("invalid") for p in cp.phases)
+    return cp, status, status.describe(cp.failure, rejected)
 
 
 def _compact(prep, sol, strategy):

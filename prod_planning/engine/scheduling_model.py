@@ -10,6 +10,7 @@ CP-SAT model, the objective evaluation and :func:`validate`.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 
@@ -18,6 +19,46 @@ from .scheduling_calendar import Calendar
 FORWARD = "forward"
 BACKWARD = "backward"
 STRATEGIES = (FORWARD, BACKWARD)
+
+
+class SolveStatus(enum.Enum):
+    """How :func:`~.scheduling.solve` obtained its schedule (``Schedule.status``).
+
+    CP-SAT starts from the dispatching heuristic's schedule: only
+    ``CP_SAT_OPTIMAL`` and ``CP_SAT_FEASIBLE`` return a CP-SAT schedule, every
+    other status the heuristic's, and says why.
+    """
+
+    HEURISTIC = "heuristic"  # CP-SAT not asked for, or nothing to move
+    CP_SAT_OPTIMAL = "cp_sat_optimal"  # CP-SAT proved every objective optimal
+    CP_SAT_FEASIBLE = "cp_sat_feasible"  # CP-SAT improved it, without a proof
+    CP_SAT_NO_GAIN = "cp_sat_no_gain"  # CP-SAT found nothing better
+    CP_SAT_TIMEOUT = "cp_sat_timeout"  # no CP-SAT solution within the time limit
+    CP_SAT_FAILED = "cp_sat_failed"  # CP-SAT's model failed (``failure`` says how)
+    CP_SAT_UNAVAILABLE = "cp_sat_unavailable"  # OR-Tools is not installed
+
+    def describe(self, failure: str = "", rejected: bool = False) -> str:
+        """The short English description :attr:`Schedule.method` holds
+        (``"cp-sat optimal"``, ``"heuristic (cp-sat timeout)"``...); ``failure``
+        details ``CP_SAT_FAILED``; ``rejected``: a CP-SAT solution failed
+        :func:`validate` and was dropped."""
+        if self is SolveStatus.CP_SAT_FAILED:
+            text = f"heuristic (cp-sat failed:{failure})"
+        else:
+            text = _DESCRIPTIONS[self]
+        if rejected:
+            text += " [invalid cp-sat solution rejected]"
+        return text
+
+
+_DESCRIPTIONS = {
+    SolveStatus.HEURISTIC: "heuristic",
+    SolveStatus.CP_SAT_OPTIMAL: "cp-sat optimal",
+    SolveStatus.CP_SAT_FEASIBLE: "cp-sat feasible",
+    SolveStatus.CP_SAT_NO_GAIN: "heuristic (cp-sat no gain)",
+    SolveStatus.CP_SAT_TIMEOUT: "heuristic (cp-sat timeout)",
+    SolveStatus.CP_SAT_UNAVAILABLE: "heuristic (cp-sat unavailable)",
+}
 
 
 class ProblemError(ValueError):
@@ -127,7 +168,9 @@ class JobResult:
 class Schedule:
     """The result of :func:`solve`.
 
-    ``objective`` names the primary objective (``"weighted_tardiness"`` when some
+    ``status`` (:class:`SolveStatus`) says how it was obtained and ``method``
+    describes it in words (``status.describe()``). ``objective`` names the
+    primary objective (``"weighted_tardiness"`` when some
     job has a due date, else ``"makespan"``), ``objective_value`` its value,
     ``lower_bound`` a proven lower bound of it (CP-SAT) and ``gap`` the relative
     gap ``(value - bound) / value`` in percent. ``phases`` lists the lexicographic
@@ -147,6 +190,7 @@ class Schedule:
     gap: float | None = None
     wall_time: float = 0.0
     heuristic_value: float | None = None
+    status: SolveStatus = SolveStatus.HEURISTIC
     phases: list[dict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -169,11 +213,23 @@ class Prepared:
 
     def __init__(self, problem: Problem):
         self.problem = problem
+        self._read_resources(problem.resources)
+        ops = self._read_jobs(problem.jobs)
+        self.n = len(ops)
+        self._link_predecessors(ops)
+        self.topo = self._topological_order()
+        self.topo_pos = [0] * self.n
+        for pos, i in enumerate(self.topo):
+            self.topo_pos[i] = pos
+        self._derive()
+
+    def _read_resources(self, resources):
+        """Index the resources: keys, capacities and calendars."""
         self.res_keys = []
         self.res_index = {}
         self.caps = []
         self.cals = []
-        for res in problem.resources:
+        for res in resources:
             if res.key in self.res_index:
                 raise ProblemError(
                     f"duplicate resource {res.key!r}",
@@ -191,6 +247,9 @@ class Prepared:
             self.caps.append(int(res.capacity))
             self.cals.append(Calendar(res.available))
 
+    def _read_jobs(self, jobs):
+        """Index the jobs and their operations; returns the operations in
+        index order."""
         self.job_keys = []
         self.job_w = []
         self.job_release = []
@@ -203,7 +262,7 @@ class Prepared:
         self.fixed = []  # (res index, start, end) or None
         job_seen = set()
         ops = []
-        for job in problem.jobs:
+        for job in jobs:
             if job.key in job_seen:
                 raise ProblemError(
                     f"duplicate job {job.key!r}", "duplicate_job", job=job.key
@@ -216,30 +275,36 @@ class Prepared:
             self.job_due.append(None if job.due is None else int(job.due))
             self.job_ops.append([])
             for op in job.operations:
-                if op.job is not None and op.job != job.key:
-                    raise ProblemError(
-                        f"operation {op.key!r} lists job {op.job!r} "
-                        f"but belongs to job {job.key!r}",
-                        "wrong_job",
-                        operation=op.key,
-                        job=op.job,
-                        owner=job.key,
-                    )
-                if op.key in self.op_index:
-                    raise ProblemError(
-                        f"duplicate operation {op.key!r}",
-                        "duplicate_operation",
-                        operation=op.key,
-                    )
-                i = len(self.op_keys)
-                self.op_index[op.key] = i
-                self.op_keys.append(op.key)
-                self.op_job.append(j)
-                self.job_ops[j].append(i)
+                self._read_operation(op, job, j)
                 ops.append(op)
-                self.alts.append(self._alternatives(op))
-                self.fixed.append(self._fixed(op))
-        self.n = len(ops)
+        return ops
+
+    def _read_operation(self, op, job, j):
+        if op.job is not None and op.job != job.key:
+            raise ProblemError(
+                f"operation {op.key!r} lists job {op.job!r} "
+                f"but belongs to job {job.key!r}",
+                "wrong_job",
+                operation=op.key,
+                job=op.job,
+                owner=job.key,
+            )
+        if op.key in self.op_index:
+            raise ProblemError(
+                f"duplicate operation {op.key!r}",
+                "duplicate_operation",
+                operation=op.key,
+            )
+        i = len(self.op_keys)
+        self.op_index[op.key] = i
+        self.op_keys.append(op.key)
+        self.op_job.append(j)
+        self.job_ops[j].append(i)
+        self.alts.append(self._alternatives(op))
+        self.fixed.append(self._fixed(op))
+
+    def _link_predecessors(self, ops):
+        """Predecessor and successor lists by operation index."""
         self.preds = [[] for _ in range(self.n)]
         self.succs = [[] for _ in range(self.n)]
         for i, op in enumerate(ops):
@@ -255,11 +320,6 @@ class Prepared:
                 if p != i and p not in self.preds[i]:
                     self.preds[i].append(p)
                     self.succs[p].append(i)
-        self.topo = self._topological_order()
-        self.topo_pos = [0] * self.n
-        for pos, i in enumerate(self.topo):
-            self.topo_pos[i] = pos
-        self._derive()
 
     def _alternatives(self, op):
         alts = []
@@ -411,7 +471,15 @@ def primary_objective(prep: Prepared) -> str:
     return "weighted_tardiness" if prep.has_due else "makespan"
 
 
-def build_schedule(prep: Prepared, sol, strategy: str, method: str) -> Schedule:
+def build_schedule(
+    prep: Prepared,
+    sol,
+    strategy: str,
+    status: SolveStatus = SolveStatus.HEURISTIC,
+    method: str | None = None,
+) -> Schedule:
+    """The :class:`Schedule` of an index-based solution; ``method`` defaults to
+    ``status.describe()``."""
     assignments = {}
     warnings = []
     for i in range(prep.n):
@@ -456,7 +524,8 @@ def build_schedule(prep: Prepared, sol, strategy: str, method: str) -> Schedule:
         makespan=makespan,
         total_weighted_tardiness=twt,
         total_weighted_earliness=twe,
-        method=method,
+        method=status.describe() if method is None else method,
+        status=status,
         objective=name,
         objective_value=twt if name == "weighted_tardiness" else makespan,
         warnings=warnings,

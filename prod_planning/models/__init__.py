@@ -29,9 +29,6 @@ from . import prod_planning_vendor_scorecard
 from . import purchase_order_line
 from . import res_partner
 from . import mail_activity
-from . import prod_planning_schedule_data
-from . import prod_planning_capacity_load
-from . import prod_planning_production_rate
 from . import mrp_bom
 from . import mrp_production
 from . import mrp_workcenter

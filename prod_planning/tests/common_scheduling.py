@@ -142,6 +142,6 @@ class SchedulingCase(ProdPlanningCase):
         return self.env["prod.planning.schedule"].create(vals)
 
     def _build(self, productions, keep_started=True, days=28):
-        return self.env["prod.planning.schedule.data"]._build(
+        return self.env["prod.planning.schedule.reader"]._build(
             productions, MONDAY, MONDAY + timedelta(days=days), keep_started
         )

@@ -526,6 +526,7 @@ class TestRandomProblems:
         result = quick(problem, strategy=strategy, use_cp_sat=False)
         assert_valid(problem, result)
         assert result.method == "heuristic"
+        assert result.status is sched.SolveStatus.HEURISTIC
 
     @needs_ortools
     @settings(
@@ -610,6 +611,7 @@ class TestOptimality:
         problem = sched.read_jsplib(random_jobshop(seed))
         result = quick(problem)
         assert result.method == "cp-sat optimal"
+        assert result.status is sched.SolveStatus.CP_SAT_OPTIMAL
         assert result.makespan == brute_force_makespan(problem)
         assert result.lower_bound == result.makespan and result.gap == 0
         assert_valid(problem, result)
@@ -669,6 +671,7 @@ class TestFallbacks:
         problem = self.calendar_problem()
         result = quick(problem)
         assert result.method == "heuristic (cp-sat unavailable)"
+        assert result.status is sched.SolveStatus.CP_SAT_UNAVAILABLE
         assert result.lower_bound is None
         assert_valid(problem, result)
 
@@ -685,13 +688,23 @@ class TestFallbacks:
         result = quick(problem)
         assert result.method.startswith("heuristic")
         assert "rejected" in result.method
+        assert result.status is sched.SolveStatus.CP_SAT_NO_GAIN
         assert_valid(problem, result)
+
+    def test_the_engine_owns_the_heuristic_time(self):
+        """Callers give the time limit; the engine splits it (alone, the
+        heuristic improves its schedule for at most 1 s)."""
+        prep = sched.Prepared(self.calendar_problem())
+        assert sched.default_heuristic_time(prep, 10.0, False) == 1.0
+        assert sched.default_heuristic_time(prep, 0.5, False) == 0.25
+        assert sched.default_heuristic_time(prep, 10.0, True) == 0.5
 
     @needs_ortools
     def test_no_time_left_returns_heuristic(self):
         problem = random_problem(7, max_jobs=6)
         result = sched.solve(problem, time_limit=0.0)
         assert result.method == "heuristic (cp-sat timeout)"
+        assert result.status is sched.SolveStatus.CP_SAT_TIMEOUT
         assert_valid(problem, result)
 
 

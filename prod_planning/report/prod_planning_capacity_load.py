@@ -2,14 +2,15 @@
 
 import bisect
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 import pytz
 
 from odoo import _, api, fields, models
 
-from .prod_planning_report_mixin import ratio_of
-from .prod_planning_schedule_data import OPEN_WORKORDER_STATES
+from ..models.prod_planning_report_mixin import ratio_of
+from ..services.prod_planning_schedule_reader import OPEN_WORKORDER_STATES
 
 # Refreshed window: from the Monday of last week over this many weeks.
 DEFAULT_WEEKS = 12
@@ -17,6 +18,24 @@ OVERLOAD_TOLERANCE = 0.01  # hours
 
 
 load_percent = ratio_of("load_hours", "available_hours", 100.0, empty=0.0)
+
+
+@dataclass
+class LoadSources:
+    """What the rows of a window are made of, per work center id: the
+    calendars (``{wc id: (calendar, fallback)}``), the working intervals
+    (``{wc id: (tz, intervals or None)}``), the available and calendar hours
+    per local day (``{wc id: {day: hours}}``, None: always available), and
+    per (wc id, day) the hours and count of work orders and the hours of
+    planned orders."""
+
+    calendars: dict
+    work: dict
+    available: dict
+    calendar_hours: dict
+    workorder_hours: dict
+    workorder_count: dict
+    planned_hours: dict
 
 
 class ProdPlanningCapacityLoad(models.Model):
@@ -32,9 +51,10 @@ class ProdPlanningCapacityLoad(models.Model):
 
     _name = "prod.planning.capacity.load"
     _description = "Work Center Capacity Load"
-    _inherit = ["prod.planning.report.mixin"]
+    _inherit = ["prod.planning.report.window"]
     _order = "date, workcenter_id"
     _check_company_auto = True
+    _window_scope_field = "workcenter_id"
 
     workcenter_id = fields.Many2one(
         comodel_name="mrp.workcenter",
@@ -87,49 +107,76 @@ class ProdPlanningCapacityLoad(models.Model):
     def _report_ratios(self):
         return {"load_percent": (load_percent, ["load_hours", "available_hours"])}
 
-    # -- actions -------------------------------------------------------------------
-    @api.model
-    def _cron_refresh(self):
-        self._refresh(workcenters=self.env["mrp.workcenter"].search([]))
-
-    # -- computation ---------------------------------------------------------------
-    @api.model
-    def _default_window(self):
-        today = fields.Date.context_today(self)
-        monday = today - timedelta(days=today.weekday() + 7)
-        return monday, monday + timedelta(days=7 * DEFAULT_WEEKS - 1)
-
+    # -- refresh -------------------------------------------------------------------
     @api.model
     def _refresh(self, date_from=None, date_to=None, workcenters=None):
         """Replace the rows of ``workcenters`` (default: all of the allowed
-        companies) for the days from ``date_from`` to ``date_to`` included."""
-        default_from, default_to = self._default_window()
-        date_from = fields.Date.to_date(date_from) or default_from
-        date_to = fields.Date.to_date(date_to) or default_to
-        if workcenters is None:
-            workcenters = self.env["mrp.workcenter"].search(
-                [("company_id", "in", [False, *self.env.companies.ids])]
-            )
-        rows = self._compute_rows(workcenters, date_from, date_to)
-        return self._replace_rows(
-            [
-                ("workcenter_id", "in", workcenters.ids),
-                ("date", ">=", date_from),
-                ("date", "<=", date_to),
-            ],
-            rows,
+        companies) for the days from ``date_from`` to ``date_to`` included
+        (default: from the Monday of last week over 12 weeks)."""
+        return self._refresh_window(date_from, date_to, workcenters)
+
+    @api.model
+    def _refresh_days(self, pairs):
+        """Refresh the (work center id, date) ``pairs`` touched by a change of
+        dates (an applied schedule), within the stored horizon."""
+        if not pairs:
+            return
+        today = fields.Date.context_today(self)
+        lowest = today - timedelta(days=7)
+        highest = today + timedelta(days=366)
+        days = [d for _wc, d in pairs if lowest <= d <= highest]
+        if not days:
+            return
+        workcenters = self.env["mrp.workcenter"].browse({wc for wc, _d in pairs})
+        self._refresh(
+            min(days) - timedelta(days=1), max(days) + timedelta(days=1), workcenters
         )
 
     @api.model
-    def _compute_rows(self, workcenters, date_from, date_to):
+    def _window_dates(self, date_from, date_to):
+        today = fields.Date.context_today(self)
+        monday = today - timedelta(days=today.weekday() + 7)
+        return (
+            date_from or monday,
+            date_to or monday + timedelta(days=7 * DEFAULT_WEEKS - 1),
+        )
+
+    @api.model
+    def _window_default_scope(self):
+        return self.env["mrp.workcenter"].search(
+            [("company_id", "in", [False, *self.env.companies.ids])]
+        )
+
+    @api.model
+    def _window_all_scope(self):
+        return self.env["mrp.workcenter"].search([])
+
+    # -- computation ---------------------------------------------------------------
+    @api.model
+    def _compute_rows(self, date_from, date_to, workcenters):
         """One dict of values per work center and day from ``date_from`` to
         ``date_to`` (local days of the work center's calendar)."""
+        sources = self._read_sources(workcenters, date_from, date_to)
+        days = (date_to - date_from).days + 1
+        return [
+            self._prepare_row_vals(
+                workcenter, date_from + timedelta(days=offset), sources
+            )
+            for workcenter in workcenters
+            for offset in range(days)
+        ]
+
+    @api.model
+    def _read_sources(self, workcenters, date_from, date_to):
+        """The :class:`LoadSources` of the window: the work centers' working
+        time (with and without leaves), their work orders' load and the
+        planned orders' load."""
         planned = self._planned_operations(workcenters, date_from, date_to)
         span_from = min([date_from] + [p["release"] for p in planned])
         span_to = max([date_to] + [p["due"] for p in planned])
         utc_from = datetime.combine(span_from - timedelta(days=1), time.min)
         utc_to = datetime.combine(span_to + timedelta(days=2), time.min)
-        reader = self.env["prod.planning.schedule.data"]
+        reader = self.env["prod.planning.calendar.reader"]
         work, calendars = reader._local_work_intervals(workcenters, utc_from, utc_to)
         attendance, _calendars = reader._local_work_intervals(
             workcenters, utc_from, utc_to, compute_leaves=False
@@ -138,59 +185,58 @@ class ProdPlanningCapacityLoad(models.Model):
             wc_id: None if intervals is None else self._daily_hours(intervals)
             for wc_id, (_tz, intervals) in work.items()
         }
-        calendar_hours = {
-            wc_id: self._daily_hours(intervals)
-            for wc_id, (_tz, intervals) in attendance.items()
-        }
         workorder_hours, workorder_count = self._workorder_load(
             workcenters, work, date_from, date_to
         )
         planned_hours = defaultdict(float)
         for item in planned:
             self._spread_planned(item, available, planned_hours)
+        return LoadSources(
+            calendars=calendars,
+            work=work,
+            available=available,
+            calendar_hours={
+                wc_id: self._daily_hours(intervals)
+                for wc_id, (_tz, intervals) in attendance.items()
+            },
+            workorder_hours=workorder_hours,
+            workorder_count=workorder_count,
+            planned_hours=planned_hours,
+        )
 
-        rows = []
-        days = (date_to - date_from).days + 1
-        for workcenter in workcenters:
-            calendar, fallback = calendars[workcenter.id]
-            always = work[workcenter.id][1] is None
-            for offset in range(days):
-                day = date_from + timedelta(days=offset)
-                key = (workcenter.id, day)
-                if always:
-                    cal_h = avail_h = 24.0
-                else:
-                    cal_h = calendar_hours[workcenter.id].get(day, 0.0)
-                    avail_h = available[workcenter.id].get(day, 0.0)
-                wo_h = workorder_hours.get(key, 0.0)
-                plan_h = planned_hours.get(key, 0.0)
-                load_h = wo_h + plan_h
-                rows.append(
-                    {
-                        "workcenter_id": workcenter.id,
-                        "company_id": (workcenter.company_id or self.env.company).id,
-                        "date": day,
-                        "calendar_id": calendar.id,
-                        "calendar_fallback": fallback,
-                        "calendar_hours": round(cal_h, 4),
-                        "leave_hours": round(max(0.0, cal_h - avail_h), 4),
-                        "available_hours": round(avail_h, 4),
-                        "workorder_hours": round(wo_h, 4),
-                        "planned_hours": round(plan_h, 4),
-                        "load_hours": round(load_h, 4),
-                        "free_hours": round(avail_h - load_h, 4),
-                        "overload_hours": round(max(0.0, load_h - avail_h), 4),
-                        "load_percent": round(
-                            load_percent(
-                                {"load_hours": load_h, "available_hours": avail_h}
-                            ),
-                            2,
-                        ),
-                        "overloaded": load_h > avail_h + OVERLOAD_TOLERANCE,
-                        "workorder_count": workorder_count.get(key, 0),
-                    }
-                )
-        return rows
+    @api.model
+    def _prepare_row_vals(self, workcenter, day, sources):
+        """The row of one work center and day."""
+        calendar, fallback = sources.calendars[workcenter.id]
+        key = (workcenter.id, day)
+        if sources.work[workcenter.id][1] is None:  # always available
+            cal_h = avail_h = 24.0
+        else:
+            cal_h = sources.calendar_hours[workcenter.id].get(day, 0.0)
+            avail_h = sources.available[workcenter.id].get(day, 0.0)
+        wo_h = sources.workorder_hours.get(key, 0.0)
+        plan_h = sources.planned_hours.get(key, 0.0)
+        load_h = wo_h + plan_h
+        return {
+            "workcenter_id": workcenter.id,
+            "company_id": (workcenter.company_id or self.env.company).id,
+            "date": day,
+            "calendar_id": calendar.id,
+            "calendar_fallback": fallback,
+            "calendar_hours": round(cal_h, 4),
+            "leave_hours": round(max(0.0, cal_h - avail_h), 4),
+            "available_hours": round(avail_h, 4),
+            "workorder_hours": round(wo_h, 4),
+            "planned_hours": round(plan_h, 4),
+            "load_hours": round(load_h, 4),
+            "free_hours": round(avail_h - load_h, 4),
+            "overload_hours": round(max(0.0, load_h - avail_h), 4),
+            "load_percent": round(
+                load_percent({"load_hours": load_h, "available_hours": avail_h}), 2
+            ),
+            "overloaded": load_h > avail_h + OVERLOAD_TOLERANCE,
+            "workorder_count": sources.workorder_count.get(key, 0),
+        }
 
     @api.model
     def _daily_hours(self, intervals):

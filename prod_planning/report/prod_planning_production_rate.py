@@ -4,7 +4,7 @@ from datetime import datetime, time, timedelta
 
 from odoo import api, fields, models
 
-from .prod_planning_report_mixin import ratio_of
+from ..models.prod_planning_report_mixin import ratio_of
 
 HISTORY_WEEKS = 52
 FUTURE_WEEKS = 4
@@ -56,9 +56,10 @@ class ProdPlanningProductionRate(models.Model):
 
     _name = "prod.planning.production.rate"
     _description = "Production Rate"
-    _inherit = ["prod.planning.report.mixin"]
+    _inherit = ["prod.planning.report.window"]
     _order = "date desc, workcenter_id, product_id"
     _check_company_auto = True
+    _window_scope_field = "company_id"
 
     workcenter_id = fields.Many2one(
         comodel_name="mrp.workcenter",
@@ -113,64 +114,79 @@ class ProdPlanningProductionRate(models.Model):
     def _report_ratios(self):
         return RATIOS
 
-    @api.model
-    def _cron_refresh(self):
-        self._refresh(companies=self.env["res.company"].search([]))
-
+    # -- refresh -------------------------------------------------------------------
     @api.model
     def _refresh(self, date_from=None, date_to=None, companies=None):
         """Replace the rows of ``companies`` (default: the allowed ones) for the
         weeks from the one of ``date_from`` to the one before ``date_to``
         (default: the last 52 weeks and the next 4)."""
-        companies = companies or self.env.companies
-        today = fields.Date.context_today(self)
-        date_from = fields.Date.to_date(date_from) or today - timedelta(
-            weeks=HISTORY_WEEKS
-        )
-        date_to = fields.Date.to_date(date_to) or today + timedelta(weeks=FUTURE_WEEKS)
-        date_from -= timedelta(days=date_from.weekday())
-        date_to += timedelta(days=(7 - date_to.weekday()) % 7)
-        rows = self._compute_rows(date_from, date_to, companies)
-        return self._replace_rows(
-            [
-                ("company_id", "in", companies.ids),
-                ("date", ">=", date_from),
-                ("date", "<", date_to),
-            ],
-            rows,
-        )
+        return self._refresh_window(date_from, date_to, companies or None)
 
     @api.model
-    def _compute_rows(self, date_from, date_to, companies):
-        """Rows for the weeks in ``[date_from, date_to)`` (Mondays)."""
+    def _window_dates(self, date_from, date_to):
+        """Whole weeks (Monday to Sunday), from the week of ``date_from`` to
+        the one before the week of ``date_to`` (unless it is a Monday)."""
+        today = fields.Date.context_today(self)
+        date_from = date_from or today - timedelta(weeks=HISTORY_WEEKS)
+        date_to = date_to or today + timedelta(weeks=FUTURE_WEEKS)
+        date_from -= timedelta(days=date_from.weekday())
+        date_to += timedelta(days=(7 - date_to.weekday()) % 7)
+        return date_from, date_to - timedelta(days=1)
+
+    @api.model
+    def _window_default_scope(self):
+        return self.env.companies
+
+    @api.model
+    def _window_all_scope(self):
+        return self.env["res.company"].search([])
+
+    # -- computation ---------------------------------------------------------------
+    @api.model
+    def _compute_rows(self, first, last, companies):
+        """Rows for the weeks from ``first`` (a Monday) to ``last`` included."""
         self.env["mrp.workorder"].flush_model()
         self.env["mrp.production"].flush_model()
         self.env["mrp.workcenter.productivity"].flush_model()
-        start = datetime.combine(date_from, time.min)
-        end = datetime.combine(date_to, time.min)
-        cr = self.env.cr
+        start = datetime.combine(first, time.min)
+        end = datetime.combine(last + timedelta(days=1), time.min)
         rows = {}
+        self._add_workorder_output(rows, start, end, companies)
+        self._add_time_logs(rows, start, end, companies)
+        result = []
+        for values in rows.values():
+            for name, (function, _needs) in RATIOS.items():
+                values[name] = round(function(values), 4)
+            result.append(values)
+        return result
 
-        def row(wc_id, product_id, company_id, week):
-            key = (wc_id, product_id, company_id, week)
-            if key not in rows:
-                rows[key] = {
-                    "workcenter_id": wc_id,
-                    "product_id": product_id,
-                    "company_id": company_id,
-                    "date": week,
-                    "workorder_count": 0,
-                    "planned_qty": 0.0,
-                    "qty_produced": 0.0,
-                    "expected_hours": 0.0,
-                    "real_hours": 0.0,
-                    "run_hours": 0.0,
-                    "blocked_hours": 0.0,
-                    "performance_loss_hours": 0.0,
-                }
-            return rows[key]
+    @api.model
+    def _row(self, rows, wc_id, product_id, company_id, week):
+        """The row of ``rows`` (a dict by key) of a work center, product,
+        company and week, created empty on first use."""
+        key = (wc_id, product_id, company_id, week)
+        if key not in rows:
+            rows[key] = {
+                "workcenter_id": wc_id,
+                "product_id": product_id,
+                "company_id": company_id,
+                "date": week,
+                "workorder_count": 0,
+                "planned_qty": 0.0,
+                "qty_produced": 0.0,
+                "expected_hours": 0.0,
+                "real_hours": 0.0,
+                "run_hours": 0.0,
+                "blocked_hours": 0.0,
+                "performance_loss_hours": 0.0,
+            }
+        return rows[key]
 
-        # Work orders finishing in the window: done ones produced, all planned.
+    @api.model
+    def _add_workorder_output(self, rows, start, end, companies):
+        """Work orders finishing in ``[start, end)``: done ones produced, all
+        planned (quantities in the product's unit)."""
+        cr = self.env.cr
         cr.execute(
             """
             SELECT wo.workcenter_id, wo.product_id, mo.company_id,
@@ -194,25 +210,20 @@ class ProdPlanningProductionRate(models.Model):
             """,
             [start, end, tuple(companies.ids)],
         )
-        for (
-            wc_id,
-            product_id,
-            company_id,
-            week,
-            done,
-            planned,
-            qty,
-            exp,
-            real,
-        ) in cr.fetchall():
-            values = row(wc_id, product_id, company_id, week)
+        for wc_id, product_id, company_id, week, *sums in cr.fetchall():
+            done, planned, qty, exp, real = sums
+            values = self._row(rows, wc_id, product_id, company_id, week)
             values["workorder_count"] += done or 0
             values["planned_qty"] += planned or 0.0
             values["qty_produced"] += qty or 0.0
             values["expected_hours"] += (exp or 0.0) / 60.0
             values["real_hours"] += (real or 0.0) / 60.0
 
-        # Time logs: running and blocked time, losses.
+    @api.model
+    def _add_time_logs(self, rows, start, end, companies):
+        """Time logs started in ``[start, end)``: running and blocked time,
+        performance losses."""
+        cr = self.env.cr
         cr.execute(
             """
             SELECT p.workcenter_id, wo.product_id, p.company_id,
@@ -232,14 +243,7 @@ class ProdPlanningProductionRate(models.Model):
             [start, end, tuple(companies.ids)],
         )
         for wc_id, product_id, company_id, week, run, blocked, slow in cr.fetchall():
-            values = row(wc_id, product_id, company_id, week)
+            values = self._row(rows, wc_id, product_id, company_id, week)
             values["run_hours"] += (run or 0.0) / 60.0
             values["blocked_hours"] += (blocked or 0.0) / 60.0
             values["performance_loss_hours"] += (slow or 0.0) / 60.0
-
-        result = []
-        for values in rows.values():
-            for name, (function, _needs) in RATIOS.items():
-                values[name] = round(function(values), 4)
-            result.append(values)
-        return result
