@@ -27,7 +27,7 @@ import tempfile
 import time
 import xmlrpc.client
 
-from benchdb import REPO, addons_path, drop_database, install, open_registry  # noqa: E402 (benchmarks/ is on sys.path)
+from benchdb import addons_path, drop_database, install, load_engine, open_registry  # noqa: E402 (benchmarks/ is on sys.path)
 
 RAW_COUNT = 5000
 SUB_COUNT = 100
@@ -36,17 +36,6 @@ IMPORT_ROWS = 100_000
 BATCH = 5000
 IMPORT_DAYS = IMPORT_ROWS // RAW_COUNT  # the last 20 days, through XML-RPC
 TOTAL_DAYS = 200  # 5,000 products x 200 days = 1,000,000 observations
-
-
-def load_engine():
-    """The pure price engine, loaded by path."""
-    import importlib.util
-
-    path = os.path.join(REPO, "prod_planning", "engine", "prices.py")
-    spec = importlib.util.spec_from_file_location("bench_price_engine", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def free_port():
@@ -139,7 +128,7 @@ def create_products(reg):
         # (rolled up by the engine on plain data): the cost impact then shows
         # what the observed prices alone change.
         made = subs | finished
-        costs = load_engine().rollup_bom_costs(
+        costs = load_engine("prices").rollup_bom_costs(
             {
                 product.id: {
                     "qty": bom.get("product_qty", 1),

@@ -1,6 +1,7 @@
-"""What every benchmark needs around its own measure: Odoo's addons path, a fresh
-database with modules installed without demo data, a registry on it, and its
-removal. Connection parameters come from the usual PG* variables."""
+"""What every benchmark needs around its own measure: the pure engine without
+Odoo (through ``prod_planning/tests/engine_loader.py``), Odoo's addons path, a
+fresh database with modules installed without demo data, a registry on it, and
+its removal. Connection parameters come from the usual PG* variables."""
 
 import os
 import subprocess
@@ -9,6 +10,16 @@ import tempfile
 import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TESTS = os.path.join(REPO, "prod_planning", "tests")
+
+
+def load_engine(name):
+    """``prod_planning/engine/<name>.py`` as a module, without Odoo."""
+    if TESTS not in sys.path:
+        sys.path.insert(0, TESTS)
+    from engine_loader import load_engine_module  # noqa: PLC0415 - path set above
+
+    return load_engine_module(name)
 
 
 def addons_path(*extra):

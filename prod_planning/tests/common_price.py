@@ -1,21 +1,10 @@
 """Shared setup of the raw-material price tests (built on ProdPlanningCase)."""
 
 import datetime
-import importlib.util
-import pathlib
 
 from odoo import Command, fields
 
 from .common import ProdPlanningCase
-
-
-def load_price_engine():
-    """The pure engine, loaded by path like its own tests do."""
-    path = pathlib.Path(__file__).resolve().parent.parent / "engine" / "prices.py"
-    spec = importlib.util.spec_from_file_location("prod_planning_price_engine", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 class PriceCase(ProdPlanningCase):
