@@ -5,9 +5,8 @@ from datetime import datetime
 from freezegun import freeze_time
 
 from odoo import Command, fields
-from odoo.tests import new_test_user
 
-from .common import PlanningRunCase
+from .common import PlanningRunCase, new_user
 
 
 class VendorCase(PlanningRunCase):
@@ -27,21 +26,20 @@ class VendorCase(PlanningRunCase):
                 "prod_planning_escalation_user_id": False,
             }
         )
-        cls.buyer = new_test_user(
+        cls.buyer = new_user(
             cls.env,
-            login="test_vendor_buyer",
+            "test_vendor_buyer",
             name="Test Buyer",
             email="buyer@example.com",
             tz="UTC",
-            groups="base.group_user,prod_planning.group_prod_planning_user",
         )
-        cls.purchase_manager = new_test_user(
+        cls.purchase_manager = new_user(
             cls.env,
-            login="test_purchase_manager",
+            "test_purchase_manager",
+            "base.group_user,purchase.group_purchase_manager",
             name="Test Purchase Manager",
             email="manager@example.com",
             tz="UTC",
-            groups="base.group_user,purchase.group_purchase_manager",
         )
         cls.company.prod_planning_escalation_user_id = cls.purchase_manager
         cls.vendor_a.write({"email": "sales@vendor-a.example.com", "lang": "en_US"})

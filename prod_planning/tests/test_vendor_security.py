@@ -2,8 +2,9 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
+from .common import new_user
 from .common_vendor import VendorCase
 
 TODAY = "2024-06-03 09:00:00"
@@ -19,19 +20,9 @@ class TestVendorSecurity(VendorCase):
         cls.vendor_of_b = cls.env["res.partner"].create(
             {"name": "Vendor Of B", "is_company": True, "company_id": cls.company_b.id}
         )
-        cls.planner_a = new_test_user(
-            cls.env,
-            login="vendor_planner_a",
-            groups="base.group_user,prod_planning.group_prod_planning_user",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
-        )
-        cls.planner_ab = new_test_user(
-            cls.env,
-            login="vendor_planner_ab",
-            groups="base.group_user,prod_planning.group_prod_planning_user",
-            company_id=cls.company.id,
-            company_ids=[Command.set((cls.company | cls.company_b).ids)],
+        cls.planner_a = new_user(cls.env, "vendor_planner_a", companies=cls.company)
+        cls.planner_ab = new_user(
+            cls.env, "vendor_planner_ab", companies=cls.company | cls.company_b
         )
         env_b = cls.env(
             context=dict(cls.env.context, allowed_company_ids=cls.company_b.ids)
