@@ -106,6 +106,26 @@ class VendorCase(PlanningRunCase):
         return picking
 
     @classmethod
+    def _slip(cls, line, day, **values):
+        """A contact in which the vendor promises ``line`` for ``day``."""
+        return cls._contact(
+            purchase_order_id=line.order_id.id,
+            purchase_line_ids=[Command.set(line.ids)],
+            outcome="new_date",
+            new_promised_date=day,
+            **values,
+        )
+
+    def _line_activities(self, lines, activity_type):
+        """The activities of ``activity_type`` on the purchase ``lines``."""
+        return self.env["mail.activity"].search(
+            [
+                ("prod_planning_purchase_line_id", "in", lines.ids),
+                ("activity_type_id", "=", activity_type.id),
+            ]
+        )
+
+    @classmethod
     def _contact(cls, vendor=None, **values):
         vals = {
             "partner_id": (vendor or cls.vendor_a).id,
