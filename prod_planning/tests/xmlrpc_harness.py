@@ -3,7 +3,8 @@
 The server is a separate ``python3 -m odoo`` process on a free 127.0.0.1 port,
 serving a copy of the test database, so that what integrators write over RPC
 is committed for real without touching the database the other tests use. The
-benchmarks serve their own database with it (``copy=False``).
+benchmarks serve their own database with it (``copy=False``), importing this
+file on its own: it needs neither odoo.tests nor the addon's test package.
 """
 
 import contextlib
@@ -19,7 +20,10 @@ import odoo
 from odoo.service import db as db_service
 from odoo.tools import config
 
-from .databases import drop_database
+if __package__:
+    from .databases import drop_database
+else:  # imported on its own by a benchmark (benchmarks/benchdb.py)
+    from databases import drop_database
 
 ADMIN_LOGIN = "admin"
 ADMIN_PASSWORD = "admin"
