@@ -55,6 +55,19 @@ class ProdPlanningCase(TransactionCase):
             cls.env, "test_planning_manager", MANAGER_GROUPS
         )
 
+    @classmethod
+    def _create_company(cls, name):
+        """Another company, an environment working in it, and its warehouse.
+
+        Odoo gives a new company its warehouse only while its own test runner
+        runs (not under pytest once the registry is loaded): made here if missing.
+        """
+        company = cls.env["res.company"].create({"name": name})
+        env = cls.env(context=dict(cls.env.context, allowed_company_ids=company.ids))
+        Warehouse = env["stock.warehouse"]
+        warehouse = Warehouse.search([("company_id", "=", company.id)], limit=1)
+        return company, env, warehouse or Warehouse.create({"company_id": company.id})
+
     def _translate_terms(self, lang, translations):
         """Activate ``lang`` with ``translations`` ({source: translated}) of
         this addon's Python terms, as a ``<lang>.po`` file of the addon would

@@ -80,12 +80,8 @@ class TestCompanyScope(ProdPlanningCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company_b = cls.env["res.company"].create({"name": "Scope Test Co B"})
-        cls.env_b = cls.env(
-            context=dict(cls.env.context, allowed_company_ids=cls.company_b.ids)
-        )
-        cls.warehouse_b = cls.env["stock.warehouse"].search(
-            [("company_id", "=", cls.company_b.id)], limit=1
+        cls.company_b, cls.env_b, cls.warehouse_b = cls._create_company(
+            "Scope Test Co B"
         )
         cls.product_a = cls._create_product(
             "Scope Product A", company_id=cls.company.id
