@@ -17,6 +17,24 @@ settings.register_profile(
 settings.load_profile("prod_planning")
 
 
+def pytest_configure(config):
+    """Keep Odoo's loader to this addon's at-install tests.
+
+    pytest-odoo loads the registry with test_enable (scripts/test passes it):
+    Odoo's loader then runs the at-install tests of every installed module
+    (base, stock, mrp, purchase, ...) before the first test, minutes of tests
+    that are not this suite's and whose results nobody reads.
+    """
+    if not config.getoption("--odoo-database", default=None):
+        return  # engine tests run without Odoo (-p no:odoo)
+    extra = config.getoption("--odoo-extra")
+    if any(option.startswith("test-tags") for option in extra):
+        return  # the caller chose
+    from odoo.tools import config as odoo_config
+
+    odoo_config["test_tags"] = "/prod_planning"
+
+
 @pytest.fixture(scope="session")
 def odoo_server():
     """A real Odoo HTTP server on a copy of the test database."""

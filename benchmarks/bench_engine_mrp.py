@@ -17,18 +17,10 @@ import argparse
 import gc
 import random
 import resource
-import sys
 import time
 from datetime import date, timedelta
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "prod_planning" / "tests"))
-from engine_loader import load_engine_module  # noqa: E402  (no Odoo needed)
-
-
-def load_engine():
-    """The engine without importing the Odoo addon."""
-    return load_engine_module("mrp")
+from benchdb import load_engine  # noqa: E402 (benchmarks/ is on sys.path)
 
 
 def factory(mrp, n, seed, today):
@@ -122,7 +114,7 @@ def main():
     parser.add_argument("sizes", nargs="*", type=int, default=[500, 2500])
     parser.add_argument("--seed", type=int, default=42)
     args = parser.parse_args()
-    mrp = load_engine()
+    mrp = load_engine("mrp")
     for n in args.sizes:
         run(mrp, n, args.seed)
 

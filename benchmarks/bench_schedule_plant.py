@@ -21,7 +21,6 @@ Needs PostgreSQL and Odoo 18.0 importable by ``python3`` (see README).
 
 from __future__ import annotations
 
-import argparse
 import logging
 import os
 import random
@@ -29,38 +28,21 @@ import sys
 import time
 from datetime import datetime, timedelta
 
-from benchdb import addons_path, drop_database, install  # noqa: E402 (benchmarks/ is on sys.path)
+from benchdb import (  # noqa: E402 (benchmarks/ is on sys.path)
+    argument_parser,
+    fresh_database,
+    open_registry,
+    superuser_env,
+    tests_module,
+)
 
 BATCH = 100
-
-
-def calendar_vals(name, days, shifts):
-    """A UTC calendar working ``shifts`` [(from, to)] hours on ``days``."""
-    from odoo import Command
-
-    return {
-        "name": name,
-        "tz": "UTC",
-        "attendance_ids": [Command.clear()]
-        + [
-            Command.create(
-                {
-                    "name": f"{name} {day}/{start}",
-                    "dayofweek": str(day),
-                    "hour_from": start,
-                    "hour_to": end,
-                    "day_period": "morning" if start < 12 else "afternoon",
-                }
-            )
-            for day in days
-            for start, end in shifts
-        ],
-    }
 
 
 def build_plant(env, n_orders, seed, monday):
     from odoo import Command
 
+    calendar_vals = tests_module("factories").calendar_vals
     rng = random.Random(seed)
     calendars = env["resource.calendar"].create(
         [
@@ -224,35 +206,25 @@ def run_wizard(env, monday, use_cp_sat, time_limit):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argument_parser(__doc__, f"prod_planning_bench_schedule_{os.getpid()}")
     parser.add_argument("--orders", type=int, default=500)
     parser.add_argument("--time-limit", type=int, default=30)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--db", default=f"prod_planning_bench_schedule_{os.getpid()}")
-    parser.add_argument("--keep", action="store_true", help="do not drop the database")
     args = parser.parse_args(argv)
 
-    import odoo
-    from odoo import SUPERUSER_ID, api
-    from odoo.tools import config
-
-    addons = addons_path()
-    drop_database(args.db)
-    print(f"installing prod_planning without demo data into {args.db} ...")
-    print(f"  installed in {install(args.db, addons):.1f} s")
-    config.parse_config([f"--addons-path={addons}", "-d", args.db, "--log-level=warn"])
-    # The wizard logs the time of each phase of compute, its writer of apply.
-    for logger in ("wizards", "services"):
-        logging.getLogger(f"odoo.addons.prod_planning.{logger}").setLevel(logging.INFO)
-    registry = odoo.modules.registry.Registry(args.db)
     today = datetime.now().replace(hour=0, minute=0, second=0, microsecond=0)
     monday = today + timedelta(days=7 - today.weekday())
-    try:
-        with registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+    with fresh_database(args.db, keep=args.keep) as (addons, _seconds):
+        registry = open_registry(args.db, addons)
+        # The wizard logs the time of each phase of compute, its writer of apply.
+        for logger in ("wizards", "services"):
+            logging.getLogger(f"odoo.addons.prod_planning.{logger}").setLevel(
+                logging.INFO
+            )
+        with superuser_env(registry, tracking_disable=True) as env:
             t0 = time.perf_counter()
             workcenters, productions = build_plant(env, args.orders, args.seed, monday)
-            cr.commit()
+            env.cr.commit()
             n_wo = len(productions.workorder_ids)
             print(
                 f"plant: {len(workcenters)} work centers, {len(productions)} "
@@ -278,13 +250,7 @@ def main(argv=None):
                     f"{wizard.objective_value:.1f} h, last finish "
                     f"{wizard.date_last_finish}"
                 )
-                cr.rollback()
-    finally:
-        registry.delete(args.db)
-        odoo.sql_db.close_db(args.db)
-        if not args.keep:
-            drop_database(args.db)
-            print(f"dropped {args.db}")
+                env.cr.rollback()
     return 0
 
 

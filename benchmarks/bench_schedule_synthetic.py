@@ -17,17 +17,10 @@ import argparse
 import random
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "prod_planning" / "tests"))
-from engine_loader import load_engine_module  # noqa: E402  (no Odoo needed)
+from benchdb import load_engine  # noqa: E402 (benchmarks/ is on sys.path)
 
 DAY = 24 * 60
-
-
-def load_engine():
-    """The engine without importing the Odoo addon."""
-    return load_engine_module("scheduling")
 
 
 def week_calendar(weeks: int = 4, start: int = 8 * 60, end: int = 16 * 60):
@@ -44,7 +37,7 @@ def make_synthetic_problem(
     weeks: int = 4,
     seed: int = 0,
 ):
-    sched = load_engine()
+    sched = load_engine("scheduling")
     rng = random.Random(seed)
     calendar = week_calendar(weeks)
     resources = [
@@ -115,7 +108,7 @@ def main(argv=None):
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
-    sched = load_engine()
+    sched = load_engine("scheduling")
     problem = make_synthetic_problem(n_jobs=args.jobs, seed=args.seed)
     n_ops = sum(len(j.operations) for j in problem.jobs)
     print(f"synthetic: {len(problem.jobs)} jobs, {n_ops} operations, 12 resources")

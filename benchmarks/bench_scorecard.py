@@ -18,12 +18,11 @@
 Connection parameters come from the usual PG* variables.
 """
 
-import argparse
 import sys
 import time
 from datetime import date, timedelta
 
-from benchdb import addons_path, drop_database, install  # noqa: E402 (benchmarks/ is on sys.path)
+from benchdb import argument_parser, fresh_database, open_registry, say, superuser_env  # noqa: E402 (benchmarks/ is on sys.path)
 from dateutil.relativedelta import relativedelta
 
 VENDORS = 200
@@ -31,10 +30,6 @@ PRODUCTS_PER_VENDOR = 5
 MONTHS = 24
 LINES_PER_ORDER = 5
 GOAL_SECONDS = 20.0
-
-
-def say(message):
-    print(message, flush=True)
 
 
 def create_master_data(env):
@@ -341,9 +336,7 @@ def generate_transactions(env, orders_per_vendor):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", default="prod_planning_bench_vendors")
-    parser.add_argument("--keep", action="store_true", help="keep the database")
+    parser = argument_parser(__doc__, "prod_planning_bench_vendors")
     parser.add_argument(
         "--lines",
         type=int,
@@ -353,20 +346,9 @@ def main():
     args = parser.parse_args()
     orders_per_vendor = max(1, args.lines // (VENDORS * LINES_PER_ORDER))
 
-    import odoo
-    from odoo.modules.registry import Registry
-    from odoo.tools import config
-
-    addons = addons_path()
-    drop_database(args.db)
-    say(f"Installing prod_planning (no demo) into {args.db}...")
-    install_seconds = install(args.db, addons)
-    say(f"  installed in {install_seconds:.0f} s")
-    config.parse_config([f"--addons-path={addons}", "-d", args.db, "--log-level=warn"])
-    try:
-        registry = Registry(args.db)
-        with registry.cursor() as cr:
-            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+    with fresh_database(args.db, keep=args.keep) as (addons, _seconds):
+        registry = open_registry(args.db, addons)
+        with superuser_env(registry) as env:
             started = time.perf_counter()
             create_master_data(env)
             say(
@@ -382,11 +364,11 @@ def main():
                 "{contacts:,} contacts".format(**counts)
                 + f" in {time.perf_counter() - started:.1f} s"
             )
-            cr.commit()  # the data is the benchmark's input: keep it
+            env.cr.commit()  # the data is the benchmark's input: keep it
         timings = []
         for attempt in (1, 2):
-            with registry.cursor() as cr:
-                env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            with superuser_env(registry) as env:
+                cr = env.cr
                 cards = env["prod.planning.vendor.scorecard"]
                 started = time.perf_counter()
                 result = cards._refresh(companies=env.company, months=MONTHS)
@@ -434,11 +416,6 @@ def main():
         if rows != result["rows"]:
             raise SystemExit(f"expected {result['rows']} scorecards, found {rows}")
         return 0 if worst < GOAL_SECONDS else 1
-    finally:
-        odoo.sql_db.close_all()
-        if not args.keep:
-            drop_database(args.db)
-            say(f"Dropped {args.db}.")
 
 
 if __name__ == "__main__":

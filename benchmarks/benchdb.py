@@ -1,14 +1,47 @@
-"""What every benchmark needs around its own measure: Odoo's addons path, a fresh
-database with modules installed without demo data, a registry on it, and its
-removal. Connection parameters come from the usual PG* variables."""
+"""What every benchmark needs around its own measure: the pure engine without
+Odoo and the other helpers of ``prod_planning/tests`` it shares with the tests,
+Odoo's addons path, a fresh database with modules installed without demo data,
+a registry on it, and its removal. Connection parameters come from the usual
+PG* variables."""
 
+import argparse
+import importlib
 import os
 import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TESTS = os.path.join(REPO, "prod_planning", "tests")
+
+
+def say(message):
+    """Print ``message`` at once (the benchmarks' progress lines)."""
+    print(message, flush=True)
+
+
+def argument_parser(doc, db):
+    """The parser of a benchmark's options, with those of its own database:
+    ``--db`` (default ``db``) and ``--keep``; described by ``doc``'s first line."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--db", default=db, help=f"the database (default {db})")
+    parser.add_argument("--keep", action="store_true", help="keep the database")
+    return parser
+
+
+def tests_module(name):
+    """``prod_planning/tests/<name>.py`` imported on its own, not through the
+    addon's test package (whose test modules import Odoo's test framework)."""
+    if TESTS not in sys.path:
+        sys.path.insert(0, TESTS)
+    return importlib.import_module(name)
+
+
+def load_engine(name):
+    """``prod_planning/engine/<name>.py`` as a module, without Odoo."""
+    return tests_module("engine_loader").load_engine_module(name)
 
 
 def addons_path(*extra):
@@ -66,3 +99,34 @@ def open_registry(db, addons):
         [f"--addons-path={addons}", f"--database={db}", "--log-level=warn"]
     )
     return odoo.modules.registry.Registry(db)
+
+
+@contextmanager
+def superuser_env(registry, **context):
+    """An environment of the superuser on a new cursor of ``registry``."""
+    from odoo import SUPERUSER_ID, api  # noqa: PLC0415
+
+    with registry.cursor() as cr:
+        yield api.Environment(cr, SUPERUSER_ID, context)
+
+
+@contextmanager
+def fresh_database(db, keep=False, modules=("prod_planning",), addons=None, log=say):
+    """A new ``db`` with ``modules`` installed without demo data, dropped at the
+    end unless ``keep``; yields (addons path, seconds the install took)."""
+    addons = addons or addons_path()
+    drop_database(db)
+    log(f"Installing {', '.join(modules)} without demo data into {db}...")
+    seconds = install(db, addons, modules)
+    log(f"  installed in {seconds:.0f} s")
+    try:
+        yield addons, seconds
+    finally:
+        if "odoo" in sys.modules:  # this process may hold a registry on db
+            import odoo  # noqa: PLC0415
+
+            odoo.modules.registry.Registry.delete(db)
+            odoo.sql_db.close_all()
+        if not keep:
+            drop_database(db)
+            log(f"Database {db} dropped.")

@@ -1,10 +1,26 @@
-"""Shared test setup: a small plant built from scratch, independent of demo data."""
+"""Shared test setup: a small plant built from scratch, independent of demo data,
+and the test users."""
 
 from contextlib import contextmanager
 
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 from odoo.tools.translate import code_translations
+
+PLANNER_GROUPS = "base.group_user,prod_planning.group_prod_planning_user"
+MANAGER_GROUPS = "base.group_user,prod_planning.group_prod_planning_manager"
+
+
+def new_user(env, login, groups=PLANNER_GROUPS, companies=None, **values):
+    """A test user, by default a planner (the planning user group).
+
+    ``groups``: comma-separated xml ids; ``companies``: the companies the user
+    may work in, the first one their current company; ``values``: other fields.
+    """
+    if companies:
+        values["company_id"] = companies[0].id
+        values["company_ids"] = [Command.set(companies.ids)]
+    return new_test_user(env, login=login, groups=groups, **values)
 
 
 class ProdPlanningCase(TransactionCase):
@@ -34,16 +50,23 @@ class ProdPlanningCase(TransactionCase):
                 {"name": "Test Vendor B", "is_company": True},
             ]
         )
-        cls.planner = new_test_user(
-            cls.env,
-            login="test_planner",
-            groups="base.group_user,prod_planning.group_prod_planning_user",
+        cls.planner = new_user(cls.env, "test_planner")
+        cls.planning_manager = new_user(
+            cls.env, "test_planning_manager", MANAGER_GROUPS
         )
-        cls.planning_manager = new_test_user(
-            cls.env,
-            login="test_planning_manager",
-            groups="base.group_user,prod_planning.group_prod_planning_manager",
-        )
+
+    @classmethod
+    def _create_company(cls, name):
+        """Another company, an environment working in it, and its warehouse.
+
+        Odoo gives a new company its warehouse only while its own test runner
+        runs (not under pytest once the registry is loaded): made here if missing.
+        """
+        company = cls.env["res.company"].create({"name": name})
+        env = cls.env(context=dict(cls.env.context, allowed_company_ids=company.ids))
+        Warehouse = env["stock.warehouse"]
+        warehouse = Warehouse.search([("company_id", "=", company.id)], limit=1)
+        return company, env, warehouse or Warehouse.create({"company_id": company.id})
 
     def _translate_terms(self, lang, translations):
         """Activate ``lang`` with ``translations`` ({source: translated}) of

@@ -1,21 +1,10 @@
 """Shared setup of the raw-material price tests (built on ProdPlanningCase)."""
 
 import datetime
-import importlib.util
-import pathlib
 
 from odoo import Command, fields
 
 from .common import ProdPlanningCase
-
-
-def load_price_engine():
-    """The pure engine, loaded by path like its own tests do."""
-    path = pathlib.Path(__file__).resolve().parent.parent / "engine" / "prices.py"
-    spec = importlib.util.spec_from_file_location("prod_planning_price_engine", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 class PriceCase(ProdPlanningCase):
@@ -34,33 +23,17 @@ class PriceCase(ProdPlanningCase):
             {"name": "Test Metals", "parent_id": cls.categ_raw.id}
         )
         cls.categ_other = cls.env["product.category"].create({"name": "Test Other"})
-        cls.steel = cls._create_product(
-            "Test Steel Sheet",
-            uom=cls.uom_kg,
-            default_code="T-STEEL",
-            categ_id=cls.categ_metal.id,
-            standard_price=1.0,
+        cls.steel = cls._create_raw_material(
+            "Test Steel Sheet", "T-STEEL", cls.categ_metal, 1.0, uom=cls.uom_kg
         )
-        cls.tube = cls._create_product(
-            "Test Steel Tube",
-            uom=cls.uom_meter,
-            default_code="T-TUBE",
-            categ_id=cls.categ_metal.id,
-            standard_price=4.0,
+        cls.tube = cls._create_raw_material(
+            "Test Steel Tube", "T-TUBE", cls.categ_metal, 4.0, uom=cls.uom_meter
         )
-        cls.screw = cls._create_product(
-            "Test Screw",
-            default_code="T-SCREW",
-            categ_id=cls.categ_raw.id,
-            uom_po_id=cls.uom_dozen.id,
-            standard_price=0.05,
+        cls.screw = cls._create_raw_material(
+            "Test Screw", "T-SCREW", cls.categ_raw, 0.05, uom_po_id=cls.uom_dozen.id
         )
-        cls.paint = cls._create_product(
-            "Test Paint",
-            uom=cls.uom_kg,
-            default_code="T-PAINT",
-            categ_id=cls.categ_other.id,
-            standard_price=3.0,
+        cls.paint = cls._create_raw_material(
+            "Test Paint", "T-PAINT", cls.categ_other, 3.0, uom=cls.uom_kg
         )
         cls.company_currency = cls.company.currency_id
         cls.other_currency = cls.env.ref(
@@ -89,6 +62,13 @@ class PriceCase(ProdPlanningCase):
                 "uom_id": cls.uom_ton.id,
                 "currency_id": cls.company_currency.id,
             }
+        )
+
+    @classmethod
+    def _create_raw_material(cls, name, code, categ, cost, **values):
+        """A bought product with its internal reference, category and cost."""
+        return cls._create_product(
+            name, default_code=code, categ_id=categ.id, standard_price=cost, **values
         )
 
     @classmethod

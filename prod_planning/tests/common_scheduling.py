@@ -13,6 +13,7 @@ from freezegun import freeze_time
 from odoo import Command
 
 from .common import ProdPlanningCase
+from .factories import calendar_vals
 
 MONDAY = datetime(2027, 3, 1, 6, 0)
 # The engine measures its time budget with time.perf_counter(), which freezegun
@@ -56,25 +57,7 @@ class SchedulingCase(ProdPlanningCase):
     @classmethod
     def _create_calendar(cls, name, days=range(5), shifts=((8, 12), (13, 17))):
         return cls.env["resource.calendar"].create(
-            {
-                "name": name,
-                "tz": "UTC",
-                "company_id": cls.company.id,
-                "attendance_ids": [Command.clear()]
-                + [
-                    Command.create(
-                        {
-                            "name": f"{name} {day} {start}",
-                            "dayofweek": str(day),
-                            "hour_from": start,
-                            "hour_to": end,
-                            "day_period": "morning" if start < 12 else "afternoon",
-                        }
-                    )
-                    for day in days
-                    for start, end in shifts
-                ],
-            }
+            calendar_vals(name, days, shifts, company_id=cls.company.id)
         )
 
     @classmethod

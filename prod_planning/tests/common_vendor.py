@@ -5,9 +5,8 @@ from datetime import datetime
 from freezegun import freeze_time
 
 from odoo import Command, fields
-from odoo.tests import new_test_user
 
-from .common import PlanningRunCase
+from .common import PlanningRunCase, new_user
 
 
 class VendorCase(PlanningRunCase):
@@ -27,21 +26,20 @@ class VendorCase(PlanningRunCase):
                 "prod_planning_escalation_user_id": False,
             }
         )
-        cls.buyer = new_test_user(
+        cls.buyer = new_user(
             cls.env,
-            login="test_vendor_buyer",
+            "test_vendor_buyer",
             name="Test Buyer",
             email="buyer@example.com",
             tz="UTC",
-            groups="base.group_user,prod_planning.group_prod_planning_user",
         )
-        cls.purchase_manager = new_test_user(
+        cls.purchase_manager = new_user(
             cls.env,
-            login="test_purchase_manager",
+            "test_purchase_manager",
+            "base.group_user,purchase.group_purchase_manager",
             name="Test Purchase Manager",
             email="manager@example.com",
             tz="UTC",
-            groups="base.group_user,purchase.group_purchase_manager",
         )
         cls.company.prod_planning_escalation_user_id = cls.purchase_manager
         cls.vendor_a.write({"email": "sales@vendor-a.example.com", "lang": "en_US"})
@@ -106,6 +104,26 @@ class VendorCase(PlanningRunCase):
                 context["picking_ids_not_to_backorder"] = picking.ids
             picking.with_context(**context).button_validate()
         return picking
+
+    @classmethod
+    def _slip(cls, line, day, **values):
+        """A contact in which the vendor promises ``line`` for ``day``."""
+        return cls._contact(
+            purchase_order_id=line.order_id.id,
+            purchase_line_ids=[Command.set(line.ids)],
+            outcome="new_date",
+            new_promised_date=day,
+            **values,
+        )
+
+    def _line_activities(self, lines, activity_type):
+        """The activities of ``activity_type`` on the purchase ``lines``."""
+        return self.env["mail.activity"].search(
+            [
+                ("prod_planning_purchase_line_id", "in", lines.ids),
+                ("activity_type_id", "=", activity_type.id),
+            ]
+        )
 
     @classmethod
     def _contact(cls, vendor=None, **values):

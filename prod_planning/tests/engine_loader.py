@@ -1,7 +1,9 @@
 """Load the addon's pure engine without Odoo, for tests and benchmarks.
 
 The engine package is imported from its files under its own name, so the
-addon's ``__init__`` (which defines Odoo models) never runs for it.
+addon's ``__init__`` (which defines Odoo models) never runs for it. The one
+way the engine tests (``test_engine_*.py``) and the benchmarks
+(``benchmarks/benchdb.py``) load it.
 """
 
 import importlib
@@ -23,6 +25,28 @@ def load_engine_module(name):
         package.__path__ = [str(ENGINE_DIR)]
         sys.modules[PACKAGE] = package
     return importlib.import_module(f"{PACKAGE}.{name}")
+
+
+def without_registry():
+    """pytest-odoo's two autouse session fixtures, emptied for one test module.
+
+    An engine test module binds them at its top level
+    (``load_registry, load_http = without_registry()``) so that its tests never
+    open the Odoo registry, and run with any ``--odoo-database``.
+    """
+    import pytest  # noqa: PLC0415 - the benchmarks load the engine without it
+
+    @pytest.fixture(scope="session")
+    def load_registry():
+        """Overrides pytest-odoo's autouse fixture: these tests need no registry."""
+        yield
+
+    @pytest.fixture(scope="session")
+    def load_http():
+        """Overrides pytest-odoo's autouse fixture (it depends on load_registry)."""
+        yield
+
+    return load_registry, load_http
 
 
 def run_test_file_without_odoo(test_file, args):

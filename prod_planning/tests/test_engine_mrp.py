@@ -27,12 +27,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 if __package__:
-    from .engine_loader import load_engine_module, run_test_file_without_odoo
+    from . import engine_loader
 else:  # run as a script, without Odoo (see the __main__ block)
-    from engine_loader import load_engine_module, run_test_file_without_odoo
+    import engine_loader
 
-mrp = load_engine_module("mrp")
-workcalendar = load_engine_module("workcalendar")
+mrp = engine_loader.load_engine_module("mrp")
+workcalendar = engine_loader.load_engine_module("workcalendar")
 WorkCalendar = workcalendar.WorkCalendar
 Item, BomLine, Demand, Forecast, Supply = (
     mrp.Item,
@@ -46,16 +46,8 @@ EPS = 1e-6
 TODAY = date(2024, 6, 3)  # a Monday
 
 
-@pytest.fixture(scope="session")
-def load_registry():
-    """Overrides pytest-odoo's autouse fixture: these tests need no registry."""
-    yield
-
-
-@pytest.fixture(scope="session")
-def load_http():
-    """Overrides pytest-odoo's autouse fixture (it depends on load_registry)."""
-    yield
+# pytest-odoo opens no registry for these tests.
+load_registry, load_http = engine_loader.without_registry()
 
 
 def d(days):
@@ -991,4 +983,4 @@ def test_time_fence_is_respected(plant, fence):
 
 
 if __name__ == "__main__":
-    sys.exit(run_test_file_without_odoo(__file__, sys.argv[1:]))
+    sys.exit(engine_loader.run_test_file_without_odoo(__file__, sys.argv[1:]))

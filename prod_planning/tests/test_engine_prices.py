@@ -1,31 +1,27 @@
 """The price engine on plain data, without Odoo.
 
-The engine file is loaded by path, so these tests import neither odoo nor
-the engine package's __init__ (which other features may fill).
+The engine is loaded from its files (engine_loader.py), so these tests import
+neither odoo nor the addon's __init__. Run alone with
+``python3 prod_planning/tests/test_engine_prices.py``, or with pytest-odoo and
+any ``--odoo-database``.
 """
 
 import datetime
-import importlib.util
-import pathlib
 import sys
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-ENGINE_FILE = pathlib.Path(__file__).resolve().parent.parent / "engine" / "prices.py"
+if __package__:
+    from . import engine_loader
+else:  # run as a script, without Odoo (see the __main__ block)
+    import engine_loader
 
-
-def _load_engine():
-    spec = importlib.util.spec_from_file_location(
-        "prod_planning_engine_prices", ENGINE_FILE
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-prices = _load_engine()
+ENGINE_FILE = engine_loader.ENGINE_DIR / "prices.py"
+prices = engine_loader.load_engine_module("prices")
+# pytest-odoo opens no registry for these tests.
+load_registry, load_http = engine_loader.without_registry()
 D = datetime.date
 
 
@@ -332,3 +328,7 @@ def test_map_feed_rows():
         prices.map_feed_rows([{"sku": "A", "value": "x"}], mapping, D(2025, 1, 5))
     with pytest.raises(prices.PriceDataError, match="row 1: negative price"):
         prices.map_feed_rows([{"sku": "A", "value": -1}], mapping, D(2025, 1, 5))
+
+
+if __name__ == "__main__":
+    sys.exit(engine_loader.run_test_file_without_odoo(__file__, sys.argv[1:]))

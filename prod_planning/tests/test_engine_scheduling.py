@@ -23,13 +23,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 if __package__:
-    from .engine_loader import load_engine_module, run_test_file_without_odoo
+    from . import engine_loader
 else:  # run as a script, without Odoo (see the __main__ block)
-    from engine_loader import load_engine_module, run_test_file_without_odoo
+    import engine_loader
 
-sched = load_engine_module("scheduling")
-calmod = load_engine_module("scheduling_calendar")
-cpsat = load_engine_module("scheduling_cpsat")
+sched = engine_loader.load_engine_module("scheduling")
+calmod = engine_loader.load_engine_module("scheduling_calendar")
+cpsat = engine_loader.load_engine_module("scheduling_cpsat")
 Resource, Operation, Job, Problem = (
     sched.Resource,
     sched.Operation,
@@ -42,16 +42,8 @@ HAS_ORTOOLS = sched.ortools_available()
 needs_ortools = pytest.mark.skipif(not HAS_ORTOOLS, reason="ortools not installed")
 
 
-@pytest.fixture(scope="session")
-def load_registry():
-    """Overrides pytest-odoo's autouse fixture: these tests need no registry."""
-    yield
-
-
-@pytest.fixture(scope="session")
-def load_http():
-    """Overrides pytest-odoo's autouse fixture (it depends on load_registry)."""
-    yield
+# pytest-odoo opens no registry for these tests.
+load_registry, load_http = engine_loader.without_registry()
 
 
 def shifts(days=14, start=8 * 60, end=16 * 60, weekdays=5):
@@ -744,4 +736,4 @@ class TestJsplib:
 
 
 if __name__ == "__main__":
-    sys.exit(run_test_file_without_odoo(__file__, sys.argv[1:]))
+    sys.exit(engine_loader.run_test_file_without_odoo(__file__, sys.argv[1:]))

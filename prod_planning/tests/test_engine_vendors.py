@@ -7,46 +7,25 @@ Run alone with ``python3 prod_planning/tests/test_engine_vendors.py``, or with
 pytest-odoo and any ``--odoo-database``.
 """
 
-import importlib
-import importlib.machinery
-import importlib.util
 import sys
-import types
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-ENGINE_DIR = Path(__file__).resolve().parent.parent / "engine"
+if __package__:
+    from . import engine_loader
+else:  # run as a script, without Odoo (see the __main__ block)
+    import engine_loader
 
-
-def _load_engine():
-    name = "_prod_planning_engine"
-    if name not in sys.modules:
-        spec = importlib.machinery.ModuleSpec(name, None, is_package=True)
-        package = importlib.util.module_from_spec(spec)
-        package.__path__ = [str(ENGINE_DIR)]
-        sys.modules[name] = package
-    return importlib.import_module(name + ".vendors")
-
-
-vendors = _load_engine()
+vendors = engine_loader.load_engine_module("vendors")
 LineState = vendors.LineState
 TODAY = date(2024, 6, 3)
 
 
-@pytest.fixture(scope="session")
-def load_registry():
-    """Overrides pytest-odoo's autouse fixture: these tests need no registry."""
-    yield
-
-
-@pytest.fixture(scope="session")
-def load_http():
-    """Overrides pytest-odoo's autouse fixture (it depends on load_registry)."""
-    yield
+# pytest-odoo opens no registry for these tests.
+load_registry, load_http = engine_loader.without_registry()
 
 
 def d(days):
@@ -206,15 +185,4 @@ class TestUrgency:
 
 
 if __name__ == "__main__":
-    # Without Odoo: stand-in packages so that pytest imports this file as
-    # prod_planning.tests.test_engine_vendors without running the addon's __init__.
-    addon = Path(__file__).resolve().parent.parent
-    for module_name, path in (
-        ("prod_planning", addon),
-        ("prod_planning.tests", addon / "tests"),
-    ):
-        stand_in = types.ModuleType(module_name)
-        stand_in.__path__ = [str(path)]
-        sys.modules[module_name] = stand_in
-    quiet = ["-W", "ignore::pytest.PytestAssertRewriteWarning"]
-    sys.exit(pytest.main([__file__, "-p", "no:odoo", *quiet, *sys.argv[1:]]))
+    sys.exit(engine_loader.run_test_file_without_odoo(__file__, sys.argv[1:]))

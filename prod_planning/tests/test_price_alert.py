@@ -5,7 +5,8 @@ import random
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from .common_price import PriceCase, load_price_engine
+from ..engine import prices
+from .common_price import PriceCase
 
 
 @tagged("post_install", "-at_install")
@@ -14,7 +15,7 @@ class TestPriceAlert(PriceCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.Alert = cls.env["prod.planning.price.alert"]
-        cls.engine = load_price_engine()
+        cls.engine = prices
         cls.activity_type = cls.env.ref("prod_planning.mail_activity_type_price_alert")
 
     def test_previous_price_rule_raises_each_alert_once(self):

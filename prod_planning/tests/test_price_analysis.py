@@ -4,7 +4,8 @@ from lxml import etree
 
 from odoo.tests import tagged
 
-from .common_price import PriceCase, load_price_engine
+from ..engine import prices
+from .common_price import PriceCase
 
 
 @tagged("post_install", "-at_install")
@@ -12,7 +13,7 @@ class TestPriceAnalysis(PriceCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.engine = load_price_engine()
+        cls.engine = prices
         cls.Impact = cls.env["prod.planning.price.cost.impact"]
         cls.frame = cls._create_product(
             "Test Frame", route="manufacture", standard_price=20.0

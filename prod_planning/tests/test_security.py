@@ -1,8 +1,8 @@
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, tagged
 
-from .common import ProdPlanningCase
+from .common import ProdPlanningCase, new_user
 
 
 @tagged("post_install", "-at_install")
@@ -80,12 +80,8 @@ class TestCompanyScope(ProdPlanningCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company_b = cls.env["res.company"].create({"name": "Scope Test Co B"})
-        cls.env_b = cls.env(
-            context=dict(cls.env.context, allowed_company_ids=cls.company_b.ids)
-        )
-        cls.warehouse_b = cls.env["stock.warehouse"].search(
-            [("company_id", "=", cls.company_b.id)], limit=1
+        cls.company_b, cls.env_b, cls.warehouse_b = cls._create_company(
+            "Scope Test Co B"
         )
         cls.product_a = cls._create_product(
             "Scope Product A", company_id=cls.company.id
@@ -124,13 +120,7 @@ class TestCompanyScope(ProdPlanningCase):
                 "company_id": cls.company_b.id,
             }
         )
-        cls.planner_b = new_test_user(
-            cls.env,
-            login="scope_planner_b",
-            groups="base.group_user,prod_planning.group_prod_planning_user",
-            company_id=cls.company_b.id,
-            company_ids=[Command.set(cls.company_b.ids)],
-        )
+        cls.planner_b = new_user(cls.env, "scope_planner_b", companies=cls.company_b)
 
     def _planned_order_vals(self, **values):
         vals = {
@@ -228,11 +218,10 @@ class TestCoreRecordsWithoutPlanningRights(ProdPlanningCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.buyer = new_test_user(
+        cls.buyer = new_user(
             cls.env,
-            login="scope_plain_buyer",
-            groups="base.group_user,purchase.group_purchase_user,"
-            "stock.group_stock_user",
+            "scope_plain_buyer",
+            "base.group_user,purchase.group_purchase_user,stock.group_stock_user",
         )
         cls.product = cls._create_product("Plain Buyer Part")
         cls._add_vendor(cls.product, cls.vendor_a, 4.0)

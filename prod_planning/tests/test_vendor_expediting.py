@@ -69,12 +69,7 @@ class TestExpediting(VendorCase):
         )
 
     def _activities(self, lines):
-        return self.env["mail.activity"].search(
-            [
-                ("prod_planning_purchase_line_id", "in", lines.ids),
-                ("activity_type_id", "=", self.expedite_type.id),
-            ]
-        )
+        return self._line_activities(lines, self.expedite_type)
 
     def test_reasons_and_urgency(self):
         self.queue._refresh()

@@ -21,21 +21,7 @@ class TestPromisedDates(VendorCase):
         )
 
     def _escalations(self, line):
-        return self.env["mail.activity"].search(
-            [
-                ("prod_planning_purchase_line_id", "=", line.id),
-                ("activity_type_id", "=", self.escalation_type.id),
-            ]
-        )
-
-    def _slip(self, line, day, **values):
-        return self._contact(
-            purchase_order_id=line.order_id.id,
-            purchase_line_ids=[Command.set(line.ids)],
-            outcome="new_date",
-            new_promised_date=day,
-            **values,
-        )
+        return self._line_activities(line, self.escalation_type)
 
     def test_original_date_set_at_confirmation_and_kept(self):
         order = self._order(

@@ -2,7 +2,6 @@ from datetime import date
 
 from freezegun import freeze_time
 
-from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -57,35 +56,20 @@ class TestVendorScorecard(VendorCase):
             )
         lines = cls.order.order_line
         cls.l1, cls.l2, cls.l3, cls.l4, cls.l5, cls.l6, cls.l7, cls.l8 = lines
-        cls._contact(
-            vendor=cls.vendor,
-            purchase_order_id=cls.order.id,
-            date="2024-03-01 10:00:00",
-            outcome="no_answer",
-        )
-        cls._contact(
-            vendor=cls.vendor,
-            purchase_order_id=cls.order.id,
-            direction="in",
-            date="2024-03-02 16:00:00",
-            outcome="confirmed",
-        )
-        cls._contact(
-            vendor=cls.vendor,
-            purchase_order_id=cls.order.id,
-            date="2024-03-05 10:00:00",
-            outcome="partial",
-        )
+        for values in (
+            {"date": "2024-03-01 10:00:00", "outcome": "no_answer"},
+            {"date": "2024-03-02 16:00:00", "outcome": "confirmed", "direction": "in"},
+            {"date": "2024-03-05 10:00:00", "outcome": "partial"},
+        ):
+            cls._contact(vendor=cls.vendor, purchase_order_id=cls.order.id, **values)
         with freeze_time("2024-03-08 11:00:00"):
-            cls._contact(
+            cls._slip(
+                cls.l3,
+                "2024-03-15",
                 vendor=cls.vendor,
-                purchase_order_id=cls.order.id,
-                purchase_line_ids=[Command.set(cls.l3.ids)],
                 direction="in",
                 channel="email",
                 date="2024-03-08 11:00:00",
-                outcome="new_date",
-                new_promised_date="2024-03-15",
             )
         cls._receive(cls.l1, 10, "2024-03-04")
         cls._receive(cls.l2, 4, "2024-03-09")

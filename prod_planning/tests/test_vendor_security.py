@@ -2,8 +2,9 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
+from .common import new_user
 from .common_vendor import VendorCase
 
 TODAY = "2024-06-03 09:00:00"
@@ -15,29 +16,13 @@ class TestVendorSecurity(VendorCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company_b = cls.env["res.company"].create({"name": "Vendor Test Co B"})
+        cls.company_b, env_b, warehouse_b = cls._create_company("Vendor Test Co B")
         cls.vendor_of_b = cls.env["res.partner"].create(
             {"name": "Vendor Of B", "is_company": True, "company_id": cls.company_b.id}
         )
-        cls.planner_a = new_test_user(
-            cls.env,
-            login="vendor_planner_a",
-            groups="base.group_user,prod_planning.group_prod_planning_user",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
-        )
-        cls.planner_ab = new_test_user(
-            cls.env,
-            login="vendor_planner_ab",
-            groups="base.group_user,prod_planning.group_prod_planning_user",
-            company_id=cls.company.id,
-            company_ids=[Command.set((cls.company | cls.company_b).ids)],
-        )
-        env_b = cls.env(
-            context=dict(cls.env.context, allowed_company_ids=cls.company_b.ids)
-        )
-        warehouse_b = env_b["stock.warehouse"].search(
-            [("company_id", "=", cls.company_b.id)], limit=1
+        cls.planner_a = new_user(cls.env, "vendor_planner_a", companies=cls.company)
+        cls.planner_ab = new_user(
+            cls.env, "vendor_planner_ab", companies=cls.company | cls.company_b
         )
         cls.order_b = env_b["purchase.order"].create(
             {

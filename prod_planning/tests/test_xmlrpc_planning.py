@@ -6,9 +6,7 @@ import xmlrpc.client
 import odoorpc
 import pytest
 
-
-def _demo_product(client, xmlid):
-    return client.env.ref(f"prod_planning.{xmlid}").id
+from .xmlrpc_harness import ref_id
 
 
 def test_import_forecasts_and_refuse_bad_rows(odoo_rpc, odoo_server):
@@ -16,8 +14,8 @@ def test_import_forecasts_and_refuse_bad_rows(odoo_rpc, odoo_server):
     month = (
         datetime.date.today().replace(day=1) + datetime.timedelta(days=32)
     ).replace(day=1)
-    desk = _demo_product(odoo_rpc, "product_office_desk_demo")
-    chair = _demo_product(odoo_rpc, "product_office_chair_demo")
+    desk = ref_id(odoo_rpc, "product_office_desk_demo")
+    chair = ref_id(odoo_rpc, "product_office_chair_demo")
     # create() with a list of dicts, through plain XML-RPC.
     ids = odoo_server.xmlrpc_execute(
         "prod.planning.forecast",

@@ -11,13 +11,11 @@ import xmlrpc.client
 import odoorpc
 import pytest
 
-
-def _ref(client, xmlid):
-    return client.env.ref(f"prod_planning.{xmlid}").id
+from .xmlrpc_harness import ref_id
 
 
 def _lines(client, order_xmlid):
-    order_id = _ref(client, order_xmlid)
+    order_id = ref_id(client, order_xmlid)
     return client.env["purchase.order.line"].search_read(
         [("order_id", "=", order_id)],
         ["product_id", "date_promised", "qty_received", "product_qty", "partner_id"],
@@ -28,9 +26,9 @@ def _lines(client, order_xmlid):
 def test_log_contacts_in_batch_all_or_nothing(odoo_rpc):
     contacts = odoo_rpc.env["prod.planning.vendor.contact"]
     sheet = _lines(odoo_rpc, "purchase_order_keystone_late_demo")[1]
-    keystone = _ref(odoo_rpc, "res_partner_vendor_keystone_demo")
+    keystone = ref_id(odoo_rpc, "res_partner_vendor_keystone_demo")
     fastline_order = odoo_rpc.env["purchase.order"].read(
-        [_ref(odoo_rpc, "purchase_order_fastline_demo")], ["name"]
+        [ref_id(odoo_rpc, "purchase_order_fastline_demo")], ["name"]
     )[0]["name"]
     promised = datetime.date.today() + datetime.timedelta(days=6)
     before = contacts.search_count([])
@@ -38,7 +36,7 @@ def test_log_contacts_in_batch_all_or_nothing(odoo_rpc):
         [
             {
                 "vendor": keystone,
-                "purchase_order": _ref(odoo_rpc, "purchase_order_keystone_late_demo"),
+                "purchase_order": ref_id(odoo_rpc, "purchase_order_keystone_late_demo"),
                 "lines": [sheet["id"]],
                 "channel": "phone",
                 "direction": "in",
@@ -120,8 +118,8 @@ def test_read_scorecards_for_a_period(odoo_server, odoo_rpc):
         [],
         True,
     )
-    timberline = _ref(odoo_rpc, "res_partner_vendor_timberline_demo")
-    ergodrive = _ref(odoo_rpc, "res_partner_vendor_ergodrive_demo")
+    timberline = ref_id(odoo_rpc, "res_partner_vendor_timberline_demo")
+    ergodrive = ref_id(odoo_rpc, "res_partner_vendor_ergodrive_demo")
     measured = [c for c in cards if c["vendor_id"] == timberline and c["line_count"]]
     assert len(measured) == 1
     card = measured[0]

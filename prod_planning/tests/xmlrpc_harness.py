@@ -2,7 +2,9 @@
 
 The server is a separate ``python3 -m odoo`` process on a free 127.0.0.1 port,
 serving a copy of the test database, so that what integrators write over RPC
-is committed for real without touching the database the other tests use.
+is committed for real without touching the database the other tests use. The
+benchmarks serve their own database with it (``copy=False``), importing this
+file on its own: it needs neither odoo.tests nor the addon's test package.
 """
 
 import contextlib
@@ -14,30 +16,41 @@ import tempfile
 import time
 import xmlrpc.client
 
-import odoorpc
-
 import odoo
 from odoo.service import db as db_service
 from odoo.tools import config
 
-from .databases import drop_database
+if __package__:
+    from .databases import drop_database
+else:  # imported on its own by a benchmark (benchmarks/benchdb.py)
+    from databases import drop_database
 
 ADMIN_LOGIN = "admin"
 ADMIN_PASSWORD = "admin"
 
 
+def ref_id(client, xmlid):
+    """The id of the record ``prod_planning.<xmlid>``, read by an odoorpc client."""
+    return client.env.ref(f"prod_planning.{xmlid}").id
+
+
 def free_port():
+    """A TCP port of 127.0.0.1 that nothing listens on."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
 class OdooServer:
-    """A running Odoo HTTP server on a copy of the test database."""
+    """A running Odoo HTTP server on a copy of ``source_db`` (on ``source_db``
+    itself with ``copy=False``: then stop() leaves the database alone)."""
 
-    def __init__(self, source_db, startup_timeout=180):
+    def __init__(self, source_db, startup_timeout=180, copy=True, addons_path=None):
         self.source_db = source_db
-        self.db = f"{source_db}_rpc"
+        self.copy = copy
+        self.db = f"{source_db}_rpc" if copy else source_db
+        self.addons_path = addons_path or config["addons_path"]
+        self.uid = None
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.startup_timeout = startup_timeout
@@ -48,13 +61,14 @@ class OdooServer:
         self.process = None
 
     def start(self):
-        self._copy_database()
+        if self.copy:
+            self._copy_database()
         self.process = subprocess.Popen(
             [
                 sys.executable,
                 "-m",
                 "odoo",
-                f"--addons-path={config['addons_path']}",
+                f"--addons-path={self.addons_path}",
                 f"--database={self.db}",
                 f"--db-filter=^{self.db}$",
                 "--http-interface=127.0.0.1",
@@ -100,7 +114,8 @@ class OdooServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        drop_database(self.db)
+        if self.copy:
+            drop_database(self.db)
         self.log.close()
         os.unlink(self.log.name)
 
@@ -115,17 +130,24 @@ class OdooServer:
             f"{self.url}/xmlrpc/2/{endpoint}", allow_none=True
         )
 
+    def login(self):
+        """Admin's uid, authenticated over XML-RPC once."""
+        if self.uid is None:
+            self.uid = self.xmlrpc("common").authenticate(
+                self.db, ADMIN_LOGIN, ADMIN_PASSWORD, {}
+            )
+        return self.uid
+
     def xmlrpc_execute(self, model, method, *args, **kwargs):
         """Call ``model.method`` as admin over XML-RPC (execute_kw)."""
-        uid = self.xmlrpc("common").authenticate(
-            self.db, ADMIN_LOGIN, ADMIN_PASSWORD, {}
-        )
         return self.xmlrpc("object").execute_kw(
-            self.db, uid, ADMIN_PASSWORD, model, method, list(args), kwargs
+            self.db, self.login(), ADMIN_PASSWORD, model, method, list(args), kwargs
         )
 
     def odoorpc(self, login=ADMIN_LOGIN, password=ADMIN_PASSWORD):
         """An odoorpc client logged in to the copy (odoorpc speaks JSON-RPC)."""
+        import odoorpc  # noqa: PLC0415 - a test requirement the benchmarks need not
+
         client = odoorpc.ODOO("127.0.0.1", port=self.port, timeout=300)
         client.login(self.db, login, password)
         return client
