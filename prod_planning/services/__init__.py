@@ -1,0 +1,3 @@
+from . import prod_planning_price_import
+from . import prod_planning_price_capture
+from . import prod_planning_price_feed_fetcher
