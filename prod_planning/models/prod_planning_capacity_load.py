@@ -8,7 +8,7 @@ import pytz
 
 from odoo import _, api, fields, models
 
-from .prod_planning_report_mixin import ratio_of
+from ..report.prod_planning_report_mixin import ratio_of
 from .prod_planning_schedule_data import OPEN_WORKORDER_STATES
 
 # Refreshed window: from the Monday of last week over this many weeks.

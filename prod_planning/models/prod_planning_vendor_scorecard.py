@@ -8,7 +8,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..engine import vendors as engine
-from .prod_planning_report_mixin import ratio_of
+from ..report.prod_planning_report_mixin import ratio_of
 
 # Measures of a month, filled by _refresh() and returned by get_scorecards()
 # (False: no data).

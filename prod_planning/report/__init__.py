@@ -1,2 +1,3 @@
+from . import prod_planning_report_mixin
 from . import prod_planning_price_cost_impact
 from . import prod_planning_price_cost_impact_line

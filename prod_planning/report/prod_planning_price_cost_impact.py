@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
-from ..models.prod_planning_report_mixin import ratio_of
+from .prod_planning_report_mixin import ratio_of
 
 
 class ProdPlanningPriceCostImpact(models.Model):
