@@ -24,7 +24,6 @@ from . import purchase_order
 from . import prod_planning_vendor_contact
 from . import prod_planning_promised_date_revision
 from . import prod_planning_expediting
-from . import prod_planning_vendor_scorecard
 from . import purchase_order_line
 from . import res_partner
 from . import mail_activity
