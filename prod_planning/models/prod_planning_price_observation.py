@@ -206,14 +206,7 @@ class ProdPlanningPriceObservation(models.Model):
     def _check_target_and_price(self):
         for observation in self:
             if not observation.product_id and not observation.index_id:
-                raise ValidationError(
-                    _(
-                        "The price %(price)s observed on %(date)s names no product: "
-                        "choose the product (or the commodity index) it is for.",
-                        price=observation.price,
-                        date=observation.date,
-                    )
-                )
+                raise self._error_no_target(observation.price, observation.date)
             if observation.price < 0:
                 raise ValidationError(
                     _(
@@ -244,6 +237,17 @@ class ProdPlanningPriceObservation(models.Model):
                     )
                 )
 
+    @api.model
+    def _error_no_target(self, price, date):
+        return ValidationError(
+            _(
+                "The price %(price)s observed on %(date)s names no product: "
+                "choose the product (or the commodity index) it is for.",
+                price=price,
+                date=date,
+            )
+        )
+
     @api.onchange("product_id", "index_id")
     def _onchange_product_id(self):
         unit = self.product_id.uom_id or self.index_id.uom_id
@@ -262,13 +266,9 @@ class ProdPlanningPriceObservation(models.Model):
         )
         for vals in vals_list:
             if not vals.get("product_id") and not vals.get("index_id"):
-                raise ValidationError(
-                    _(
-                        "The price %(price)s observed on %(date)s names no product: "
-                        "choose the product (or the commodity index) it is for.",
-                        price=vals.get("price", 0.0),
-                        date=vals.get("date") or fields.Date.context_today(self),
-                    )
+                raise self._error_no_target(
+                    vals.get("price", 0.0),
+                    vals.get("date") or fields.Date.context_today(self),
                 )
             if vals.get("uom_id"):
                 continue

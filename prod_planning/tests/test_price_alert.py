@@ -45,6 +45,18 @@ BOUND_RULES = st.fixed_dictionaries(
 ).filter(lambda rule: rule["min_price"] or rule["max_price"])
 
 
+def rule_values(spec):
+    """The values of an alert rule defined like the engine's rule ``spec``."""
+    return {
+        "rule_type": spec["type"],
+        "threshold_percent": spec.get("threshold", 0),
+        "direction": spec.get("direction", "up"),
+        "window_days": spec.get("window_days", 30),
+        "min_price": spec.get("min_price", 0),
+        "max_price": spec.get("max_price", 0),
+    }
+
+
 @tagged("post_install", "-at_install")
 class TestPriceAlert(PriceCase):
     @classmethod
@@ -224,15 +236,7 @@ class TestPriceAlert(PriceCase):
         for lookback in (0, 60):
             date_from = self._days_ago(lookback - 1) if lookback else None
             for spec in rules:
-                rule = self._create_rule(
-                    rule_type=spec["type"],
-                    threshold_percent=spec.get("threshold", 0),
-                    direction=spec.get("direction", "up"),
-                    window_days=spec.get("window_days", 30),
-                    min_price=spec.get("min_price", 0),
-                    max_price=spec.get("max_price", 0),
-                    lookback_days=lookback,
-                )
+                rule = self._create_rule(**rule_values(spec), lookback_days=lookback)
                 alerts = rule._evaluate()
                 expected = {}
                 for points in series.values():
@@ -361,14 +365,9 @@ class TestPriceAlertSqlAgainstEngine(PriceCase):
         with closing(self.env.cr.savepoint()):
             self._store_series(observations, pricelist)
             rule = self._create_rule(
+                **rule_values(spec),
                 scope="product",
                 product_id=self.steel.id,
-                rule_type=spec["type"],
-                threshold_percent=spec.get("threshold", 0),
-                direction=spec.get("direction", "up"),
-                window_days=spec.get("window_days", 30),
-                min_price=spec.get("min_price", 0),
-                max_price=spec.get("max_price", 0),
                 lookback_days=lookback,
             )
             expected = self._engine_alerts(spec, rule._evaluate_date_from(None))
