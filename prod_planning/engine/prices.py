@@ -58,19 +58,25 @@ def change_percent(old, new):
     return (new - old) * 100.0 / old
 
 
-def exceeds(change, threshold, direction="both"):
-    """Whether a change in percent is beyond ``threshold`` in ``direction``.
+def percent_limit(threshold):
+    """The smallest change in percent that is beyond ``threshold``.
 
     Strictly greater at PERCENT_DIGITS decimals: a 10 % rule does not fire on
     a change of exactly 10 % (nor on 10.0000000000002 %, float noise of
-    (110 - 100) / 100). Written as ``change >= threshold + half a unit of
-    the last decimal``, the comparison the SQL makes.
+    (110 - 100) / 100). The limit is ``threshold + half a unit of the last
+    decimal``; exceeds() and the alert rules' SQL both compare with it.
     """
+    return threshold + 0.5 * 10**-PERCENT_DIGITS
+
+
+def exceeds(change, threshold, direction="both"):
+    """Whether a change in percent is beyond ``threshold`` in ``direction``
+    (at or beyond percent_limit(threshold))."""
     if change is None:
         return False
     if direction not in ALERT_DIRECTIONS:
         raise ValueError(f"direction must be one of {ALERT_DIRECTIONS}")
-    limit = threshold + 0.5 * 10**-PERCENT_DIGITS
+    limit = percent_limit(threshold)
     if direction == "up":
         return change >= limit
     if direction == "down":

@@ -1,6 +1,5 @@
 from . import res_company
 from . import res_config_settings
-from . import prod_planning_report_mixin
 from . import prod_planning_parameter
 from . import prod_planning_forecast
 from . import prod_planning_run
@@ -25,7 +24,6 @@ from . import purchase_order
 from . import prod_planning_vendor_contact
 from . import prod_planning_promised_date_revision
 from . import prod_planning_expediting
-from . import prod_planning_vendor_scorecard
 from . import purchase_order_line
 from . import res_partner
 from . import mail_activity

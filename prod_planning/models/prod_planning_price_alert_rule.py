@@ -358,8 +358,11 @@ class ProdPlanningPriceAlertRule(models.Model):
         return SQL("lag(s.price) OVER (%s ORDER BY s.date, s.id)", series)
 
     def _condition_sql(self):
-        """Whether candidate ``c`` raises an alert. Percentages compare like
-        the engine: strictly beyond the threshold at 6 decimals."""
+        """Whether candidate ``c`` raises an alert. Percentages compare with
+        the engine's limit: strictly beyond the threshold at 6 decimals.
+
+        The engine's evaluate_series is the reference of this evaluation
+        (tests/test_price_alert.py checks both on random series)."""
         if self.rule_type == "threshold":
             return SQL(
                 "((%(min)s > 0 AND c.new_price < %(min)s) "
@@ -367,7 +370,7 @@ class ProdPlanningPriceAlertRule(models.Model):
                 min=self.min_price,
                 max=self.max_price,
             )
-        limit = self.threshold_percent + 0.5 * 10**-price_engine.PERCENT_DIGITS
+        limit = price_engine.percent_limit(self.threshold_percent)
         comparison = {
             "up": SQL("c.change >= %s", limit),
             "down": SQL("c.change <= %s", -limit),

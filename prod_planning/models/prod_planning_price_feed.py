@@ -1,15 +1,16 @@
 """Market price feeds, after OCA currency_rate_update's provider pattern.
 
-A scheduled action fetches the feeds that are due; each feed is fetched and
-stored in its own savepoint, so that a failure (timeout, HTTP error, malformed
-payload, unknown code) rolls back that feed only, is posted on its chatter
-with the reason, and the other feeds go on. A payload without prices (a day
-without data) is not an error: the feed is tried again at the next run.
+A scheduled action fetches the feeds that are due. A feed run reads fetch
+(prod.planning.price.feed.fetcher) -> parse (the price engine) -> import
+(prod.planning.price.import), each feed in its own savepoint, so that a
+failure (timeout, HTTP error, malformed payload, unknown code) rolls back
+that feed only, is posted on its chatter with the reason, and the other feeds
+go on. A payload without prices (a day without data) is not an error: the
+feed is tried again at the next run.
 """
 
 import logging
 
-import requests
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
@@ -270,7 +271,8 @@ class ProdPlanningPriceFeed(models.Model):
     def _fetch_and_store(self):
         """Fetch, parse and store this feed's prices. Raises on any failure."""
         self.ensure_one()
-        rows = self._fetch_rows()
+        payload = self.env["prod.planning.price.feed.fetcher"]._fetch(self)
+        rows = self._parse_payload(payload)
         quotes = price_engine.map_feed_rows(
             rows,
             {
@@ -285,8 +287,9 @@ class ProdPlanningPriceFeed(models.Model):
         if not quotes:
             return {"rows": 0}
         import_rows, skipped = self._prepare_feed_rows(quotes)
-        observations = self.env["prod.planning.price.observation"]
-        results = observations._import_rows(import_rows, source="feed", feed=self)
+        results = self.env["prod.planning.price.import"]._import_rows(
+            import_rows, source="feed", feed=self
+        )
         errors = [
             (quote, result)
             for quote, result in zip(
@@ -314,24 +317,12 @@ class ProdPlanningPriceFeed(models.Model):
             "skipped": len(skipped),
         }
 
-    def _fetch_rows(self):
-        """GET the URL and parse the payload into rows (dicts)."""
-        headers = {
-            "Accept": "application/json"
-            if self.payload_format == "json"
-            else "text/csv"
-        }
-        secret = self.sudo().auth_header_value
-        if self.auth_header_name and secret:
-            headers[self.auth_header_name.strip()] = secret
-        response = requests.get(self.url, headers=headers, timeout=self.timeout)
-        if response.status_code == 204:
-            return []
-        response.raise_for_status()
+    def _parse_payload(self, payload):
+        """The payload's rows (dicts), read by the price engine."""
         if self.payload_format == "json":
-            return price_engine.parse_json_rows(response.text, self.json_path or "")
+            return price_engine.parse_json_rows(payload, self.json_path or "")
         return price_engine.parse_csv_rows(
-            response.text,
+            payload,
             self.csv_delimiter or ",",
             required=[self.field_code, self.field_price],
         )
@@ -419,22 +410,11 @@ class ProdPlanningPriceFeed(models.Model):
         )
 
     def _failure_reason(self, error):
-        if isinstance(error, requests.Timeout):
-            return _(
-                "no answer within the timeout of %(timeout)s s; raise the timeout "
-                "or check the server.",
-                timeout=self.timeout,
-            )
-        if isinstance(error, requests.HTTPError):
-            response = error.response
-            return _(
-                "the server answered HTTP %(status)s %(reason)s; check the URL and "
-                "the authentication.",
-                status=response.status_code if response is not None else "?",
-                reason=response.reason if response is not None else "",
-            )
-        if isinstance(error, requests.ConnectionError):
-            return _("could not connect (%(error)s); check the URL.", error=error)
+        reason = self.env["prod.planning.price.feed.fetcher"]._failure_reason(
+            self, error
+        )
+        if reason:
+            return reason
         if isinstance(error, price_engine.PriceDataError):
             return _(
                 "malformed %(format)s payload: %(error)s; check the feed's format "

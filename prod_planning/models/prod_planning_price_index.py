@@ -126,9 +126,8 @@ class ProdPlanningPriceIndex(models.Model):
 
     def action_derive_product_prices(self):
         """Recompute the prices of the linked products from every value."""
-        observations = self.env["prod.planning.price.observation"]
-        values = observations.search(
+        values = self.env["prod.planning.price.observation"].search(
             [("index_id", "in", self.ids), ("product_id", "=", False)]
         )
-        observations._derive_index_prices_sql(values.ids)
+        values._derive_index_prices()
         return True

@@ -1,8 +1,7 @@
-import psycopg2
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
 from odoo.tools import float_compare
 
 CHANNELS = [
@@ -26,22 +25,6 @@ OUTCOMES = [
 ]
 # Outcomes in which the vendor commits to the (new) date of the lines.
 CONFIRMING_OUTCOMES = ("confirmed", "new_date")
-# Keys accepted by log_contacts() rows, and the field each one feeds.
-ROW_KEYS = {
-    "vendor": "partner_id",
-    "contact": "contact_partner_id",
-    "purchase_order": "purchase_order_id",
-    "lines": "purchase_line_ids",
-    "channel": "channel",
-    "direction": "direction",
-    "date": "date",
-    "summary": "summary",
-    "outcome": "outcome",
-    "new_promised_date": "new_promised_date",
-    "new_price": "new_price",
-    "next_followup_date": "next_followup_date",
-    "user": "user_id",
-}
 
 
 class ProdPlanningVendorContact(models.Model):
@@ -430,30 +413,7 @@ class ProdPlanningVendorContact(models.Model):
         every bad row (``Row 3: ...``) and **nothing is written**; otherwise
         returns ``{"created": n, "ids": [...]}`` with the ids in row order.
         """
-        if not isinstance(rows, list | tuple) or not all(
-            isinstance(row, dict) for row in rows
-        ):
-            raise ValidationError(_("log_contacts expects a list of dicts (rows)."))
-        errors = []
-        contacts = self.browse()
-        for index, row in enumerate(rows, start=1):
-            try:
-                with self.env.cr.savepoint():
-                    vals = self._prepare_row_vals(row, index)
-                    contacts |= self.create(vals)
-                    self.env.flush_all()
-            except (UserError, ValueError, TypeError, psycopg2.Error) as error:
-                message = error.args[0] if error.args else str(error)
-                errors.append(_("Row %(row)s: %(error)s", row=index, error=message))
-        if errors:
-            raise ValidationError(
-                _(
-                    "No vendor contact was logged; fix these rows and send the "
-                    "batch again:\n%(errors)s",
-                    errors="\n".join(errors),
-                )
-            )
-        return {"created": len(contacts), "ids": contacts.ids}
+        return self.env["prod.planning.vendor.contact.import"]._import_rows(rows)
 
     @api.model
     def _action_log_contact(self, vendor, order=None, lines=None):
@@ -488,78 +448,6 @@ class ProdPlanningVendorContact(models.Model):
             "target": "new",
             "context": context,
         }
-
-    def _prepare_row_vals(self, row, index):
-        """create() values of one log_contacts() row; raises ValidationError."""
-        unknown = set(row) - set(ROW_KEYS)
-        if unknown:
-            raise ValidationError(
-                _(
-                    "unknown keys %(keys)s; use %(allowed)s.",
-                    keys=", ".join(sorted(unknown)),
-                    allowed=", ".join(ROW_KEYS),
-                )
-            )
-        vals = {ROW_KEYS[key]: value for key, value in row.items()}
-        vendor = row.get("vendor")
-        if isinstance(vendor, str):
-            partners = self.env["res.partner"].search(
-                [("name", "=", vendor), ("parent_id", "=", False)], limit=2
-            )
-            if len(partners) != 1:
-                raise ValidationError(
-                    _(
-                        "vendor %(vendor)r is unknown or ambiguous; give its id.",
-                        vendor=vendor,
-                    )
-                )
-            vals["partner_id"] = partners.id
-        elif vendor and not self.env["res.partner"].browse(vendor).exists():
-            raise ValidationError(_("vendor %(vendor)r does not exist.", vendor=vendor))
-        order = row.get("purchase_order")
-        if isinstance(order, str):
-            orders = self.env["purchase.order"].search([("name", "=", order)], limit=1)
-            if not orders:
-                raise ValidationError(
-                    _("purchase order %(order)r is unknown.", order=order)
-                )
-            vals["purchase_order_id"] = orders.id
-        elif order and not self.env["purchase.order"].browse(order).exists():
-            raise ValidationError(
-                _("purchase order %(order)r does not exist.", order=order)
-            )
-        if "lines" in row:
-            line_ids = row["lines"] or []
-            if not isinstance(line_ids, list | tuple) or not all(
-                isinstance(line_id, int) for line_id in line_ids
-            ):
-                raise ValidationError(_("lines must be a list of purchase line ids."))
-            existing = self.env["purchase.order.line"].browse(line_ids).exists()
-            if len(existing) != len(set(line_ids)):
-                raise ValidationError(
-                    _(
-                        "purchase lines %(ids)s do not exist.",
-                        ids=sorted(set(line_ids) - set(existing.ids)),
-                    )
-                )
-            vals["purchase_line_ids"] = [fields.Command.set(list(line_ids))]
-        for key, allowed in (
-            ("channel", CHANNELS),
-            ("direction", DIRECTIONS),
-            ("outcome", OUTCOMES),
-        ):
-            if key in row and row[key] not in dict(allowed):
-                raise ValidationError(
-                    _(
-                        "%(key)s %(value)r is not one of %(allowed)s.",
-                        key=key,
-                        value=row[key],
-                        allowed=", ".join(dict(allowed)),
-                    )
-                )
-        if not row.get("outcome"):
-            raise ValidationError(_("the outcome is missing."))
-        return vals
 
     def _error_no_vendor(self, label):
         return _(

@@ -10,7 +10,7 @@ class ProductSupplierinfo(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         infos = super().create(vals_list)
-        self.env["prod.planning.price.observation"]._capture_supplierinfo(infos)
+        self.env["prod.planning.price.capture"]._capture_supplierinfo(infos)
         return infos
 
     def write(self, vals):
@@ -27,5 +27,5 @@ class ProductSupplierinfo(models.Model):
                 or {"product_id", "product_tmpl_id"} & set(vals)
             )
         )
-        self.env["prod.planning.price.observation"]._capture_supplierinfo(changed)
+        self.env["prod.planning.price.capture"]._capture_supplierinfo(changed)
         return result

@@ -107,7 +107,7 @@ class PurchaseOrder(models.Model):
         result = super().button_approve(force=force)
         confirmed = self.filtered(lambda order: order.state in ("purchase", "done"))
         if confirmed:
-            self.env["prod.planning.price.observation"]._capture_purchase_lines(
+            self.env["prod.planning.price.capture"]._capture_purchase_lines(
                 confirmed.order_line
             )
         return result

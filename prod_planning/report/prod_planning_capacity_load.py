@@ -9,8 +9,8 @@ import pytz
 
 from odoo import _, api, fields, models
 
-from ..models.prod_planning_report_mixin import ratio_of
 from ..services.prod_planning_schedule_reader import OPEN_WORKORDER_STATES
+from .prod_planning_report_mixin import ratio_of
 
 # Refreshed window: from the Monday of last week over this many weeks.
 DEFAULT_WEEKS = 12

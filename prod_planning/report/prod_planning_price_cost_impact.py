@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
-from ..models.prod_planning_report_mixin import ratio_of
+from .prod_planning_report_mixin import ratio_of
 
 
 class ProdPlanningPriceCostImpact(models.Model):
@@ -138,62 +138,89 @@ class ProdPlanningPriceCostImpact(models.Model):
 
     @api.model
     def _refresh_company(self, company):
-        cr = self.env.cr
-        now = cr.now()
-        cr.execute(
+        """Replace the rows of ``company``: roll the BoMs up into a temporary
+        table, then store one row per product and one line per leaf."""
+        self._delete_company_rows(company)
+        self._create_rollup_table(company)
+        self._insert_impacts(company)
+        self.env.cr.execute(SQL("DROP TABLE prod_planning_cost_rollup"))
+
+    @api.model
+    def _delete_company_rows(self, company):
+        self.env.cr.execute(
             SQL(
                 "DELETE FROM prod_planning_price_cost_impact WHERE company_id = %s",
                 company.id,
             )
         )
+
+    @api.model
+    def _bom_choice_sql(self, company):
+        """The BoM used for each variant: variant-specific first, then by
+        sequence (like mrp.bom._bom_find)."""
+        return SQL(
+            """
+            SELECT DISTINCT ON (pp.id)
+                   pp.id AS product_id, b.id AS bom_id, b.product_qty,
+                   b.product_uom_id
+              FROM mrp_bom b
+              JOIN product_product pp
+                ON pp.product_tmpl_id = b.product_tmpl_id
+               AND (b.product_id IS NULL OR b.product_id = pp.id)
+             WHERE b.active AND pp.active
+               AND b.type IN ('normal', 'phantom')
+               AND (b.company_id IS NULL OR b.company_id = %s)
+             ORDER BY pp.id, b.product_id IS NULL, b.sequence, b.id
+            """,
+            company.id,
+        )
+
+    @api.model
+    def _bom_line_sql(self):
+        """Component quantity per unit of the parent, in the component's own
+        unit, from the ``bom`` CTE (lines of other variants skipped)."""
+        return SQL(
+            """
+            SELECT bom.product_id AS parent_id, l.product_id AS component_id,
+                   (l.product_qty / lu.factor * cu.factor)
+                   / NULLIF(bom.product_qty / bu.factor * pu.factor, 0) AS qty
+              FROM bom
+              JOIN mrp_bom_line l ON l.bom_id = bom.bom_id
+              JOIN uom_uom lu ON lu.id = l.product_uom_id
+              JOIN product_product cp ON cp.id = l.product_id
+              JOIN product_template ct ON ct.id = cp.product_tmpl_id
+              JOIN uom_uom cu ON cu.id = ct.uom_id
+              JOIN uom_uom bu ON bu.id = bom.product_uom_id
+              JOIN product_product fp ON fp.id = bom.product_id
+              JOIN product_template ft ON ft.id = fp.product_tmpl_id
+              JOIN uom_uom pu ON pu.id = ft.uom_id
+             WHERE NOT EXISTS (
+                   -- lines restricted to other variants (_skip_bom_line)
+                   SELECT 1
+                     FROM mrp_bom_line_product_template_attribute_value_rel r
+                     JOIN product_template_attribute_value v
+                       ON v.id = r.product_template_attribute_value_id
+                    WHERE r.mrp_bom_line_id = l.id
+                    GROUP BY v.attribute_line_id
+                   HAVING NOT bool_or(EXISTS (
+                       SELECT 1 FROM product_variant_combination c
+                        WHERE c.product_product_id = bom.product_id
+                          AND c.product_template_attribute_value_id = v.id)))
+            """
+        )
+
+    @api.model
+    def _create_rollup_table(self, company):
+        """prod_planning_cost_rollup: per product and leaf component, the
+        quantity per unit (multi-level, cycles cut at 30 levels), the leaf's
+        latest observed price and its standard price."""
+        cr = self.env.cr
         cr.execute(SQL("DROP TABLE IF EXISTS prod_planning_cost_rollup"))
         cr.execute(
             SQL(
                 """
             CREATE TEMPORARY TABLE prod_planning_cost_rollup ON COMMIT DROP AS
-            WITH RECURSIVE bom AS (
-                -- the BoM used for each variant: variant-specific first, then
-                -- by sequence (like mrp.bom._bom_find)
-                SELECT DISTINCT ON (pp.id)
-                       pp.id AS product_id, b.id AS bom_id, b.product_qty,
-                       b.product_uom_id
-                  FROM mrp_bom b
-                  JOIN product_product pp
-                    ON pp.product_tmpl_id = b.product_tmpl_id
-                   AND (b.product_id IS NULL OR b.product_id = pp.id)
-                 WHERE b.active AND pp.active
-                   AND b.type IN ('normal', 'phantom')
-                   AND (b.company_id IS NULL OR b.company_id = %(company)s)
-                 ORDER BY pp.id, b.product_id IS NULL, b.sequence, b.id
-            ), line AS (
-                -- component quantity per unit of the parent, in the
-                -- component's own unit
-                SELECT bom.product_id AS parent_id, l.product_id AS component_id,
-                       (l.product_qty / lu.factor * cu.factor)
-                       / NULLIF(bom.product_qty / bu.factor * pu.factor, 0) AS qty
-                  FROM bom
-                  JOIN mrp_bom_line l ON l.bom_id = bom.bom_id
-                  JOIN uom_uom lu ON lu.id = l.product_uom_id
-                  JOIN product_product cp ON cp.id = l.product_id
-                  JOIN product_template ct ON ct.id = cp.product_tmpl_id
-                  JOIN uom_uom cu ON cu.id = ct.uom_id
-                  JOIN uom_uom bu ON bu.id = bom.product_uom_id
-                  JOIN product_product fp ON fp.id = bom.product_id
-                  JOIN product_template ft ON ft.id = fp.product_tmpl_id
-                  JOIN uom_uom pu ON pu.id = ft.uom_id
-                 WHERE NOT EXISTS (
-                       -- lines restricted to other variants (_skip_bom_line)
-                       SELECT 1
-                         FROM mrp_bom_line_product_template_attribute_value_rel r
-                         JOIN product_template_attribute_value v
-                           ON v.id = r.product_template_attribute_value_id
-                        WHERE r.mrp_bom_line_id = l.id
-                        GROUP BY v.attribute_line_id
-                       HAVING NOT bool_or(EXISTS (
-                           SELECT 1 FROM product_variant_combination c
-                            WHERE c.product_product_id = bom.product_id
-                              AND c.product_template_attribute_value_id = v.id)))
-            ), explode AS (
+            WITH RECURSIVE bom AS (%(bom)s), line AS (%(line)s), explode AS (
                 SELECT parent_id AS root_id, component_id, qty, 1 AS depth,
                        ARRAY[parent_id, component_id] AS path,
                        component_id = parent_id AS cycle
@@ -236,11 +263,19 @@ class ProdPlanningPriceCostImpact(models.Model):
               LEFT JOIN latest ON latest.product_id = leaf.component_id
               LEFT JOIN cycles ON cycles.root_id = leaf.root_id
             """,
+                bom=self._bom_choice_sql(company),
+                line=self._bom_line_sql(),
                 company=company.id,
                 company_key=str(company.id),
             )
         )
-        cr.execute(
+
+    @api.model
+    def _insert_impacts(self, company):
+        """One row per rolled-up product (its costs and their differences)
+        and one line per leaf component, from prod_planning_cost_rollup."""
+        now = self.env.cr.now()
+        self.env.cr.execute(
             SQL(
                 """
             WITH totals AS (
@@ -251,16 +286,7 @@ class ProdPlanningPriceCostImpact(models.Model):
                        bool_or(cycle) AS cycle
                   FROM prod_planning_cost_rollup
                  GROUP BY root_id
-            ), chosen AS (
-                SELECT DISTINCT ON (pp.id) pp.id AS product_id, b.id AS bom_id
-                  FROM mrp_bom b
-                  JOIN product_product pp
-                    ON pp.product_tmpl_id = b.product_tmpl_id
-                   AND (b.product_id IS NULL OR b.product_id = pp.id)
-                 WHERE b.active AND pp.active AND b.type IN ('normal', 'phantom')
-                   AND (b.company_id IS NULL OR b.company_id = %(company)s)
-                 ORDER BY pp.id, b.product_id IS NULL, b.sequence, b.id
-            ), components AS (
+            ), chosen AS (%(bom)s), components AS (
                 SELECT DISTINCT l.product_id
                   FROM mrp_bom_line l
                   JOIN mrp_bom b ON b.id = l.bom_id AND b.active
@@ -310,13 +336,13 @@ class ProdPlanningPriceCostImpact(models.Model):
               FROM prod_planning_cost_rollup r
               JOIN inserted ON inserted.product_id = r.root_id
             """,
+                bom=self._bom_choice_sql(company),
                 company=company.id,
                 company_key=str(company.id),
                 now=now,
                 uid=self.env.uid,
             )
         )
-        cr.execute(SQL("DROP TABLE prod_planning_cost_rollup"))
 
     def action_open_components(self):
         self.ensure_one()

@@ -4,7 +4,7 @@ from datetime import datetime, time, timedelta
 
 from odoo import api, fields, models
 
-from ..models.prod_planning_report_mixin import ratio_of
+from .prod_planning_report_mixin import ratio_of
 
 HISTORY_WEEKS = 52
 FUTURE_WEEKS = 4

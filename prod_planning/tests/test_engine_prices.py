@@ -40,6 +40,12 @@ def test_change_percent():
     assert prices.change_percent(5, None) is None
 
 
+def test_percent_limit_is_half_a_unit_beyond_the_threshold():
+    assert prices.percent_limit(10) == 10 + 0.5 * 10**-prices.PERCENT_DIGITS
+    assert prices.exceeds(prices.percent_limit(10), 10)
+    assert not prices.exceeds(prices.percent_limit(10) - 1e-9, 10)
+
+
 def test_exceeds_is_strict_and_directional():
     assert not prices.exceeds(10.0, 10)
     assert prices.exceeds(10.01, 10)

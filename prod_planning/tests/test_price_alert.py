@@ -1,12 +1,61 @@
 """Alert rules: SQL evaluation, activities for buyers, no duplicates, digest."""
 
 import random
+from contextlib import closing
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from ..engine import prices
 from .common_price import PriceCase
+
+# Random price series: (days ago, price in cents, vendor). Prices in cents
+# around 1.00 and round thresholds make exact-threshold changes (1.00 ->
+# 1.10 against 10 %) and equal prices frequent.
+OBSERVATIONS = st.lists(
+    st.tuples(
+        st.integers(0, 45),
+        st.integers(80, 130),
+        st.sampled_from(("market", "vendor_a", "vendor_b")),
+    ),
+    min_size=1,
+    max_size=14,
+)
+# The vendor pricelist of vendor A: its price today, then prices on past days.
+PRICELIST = st.tuples(
+    st.integers(80, 130),
+    st.dictionaries(st.integers(1, 45), st.integers(80, 130), max_size=4),
+)
+PERCENT_RULES = st.fixed_dictionaries(
+    {
+        "type": st.sampled_from(("previous", "moving_average", "pricelist")),
+        "threshold": st.sampled_from((0, 2.5, 5, 10, 20)),
+        "direction": st.sampled_from(("up", "down", "both")),
+        "window_days": st.integers(1, 20),
+    }
+)
+BOUND_RULES = st.fixed_dictionaries(
+    {
+        "type": st.just("threshold"),
+        "min_price": st.sampled_from((0, 0.9, 1.0)),
+        "max_price": st.sampled_from((0, 1.1, 1.2)),
+    }
+).filter(lambda rule: rule["min_price"] or rule["max_price"])
+
+
+def rule_values(spec):
+    """The values of an alert rule defined like the engine's rule ``spec``."""
+    return {
+        "rule_type": spec["type"],
+        "threshold_percent": spec.get("threshold", 0),
+        "direction": spec.get("direction", "up"),
+        "window_days": spec.get("window_days", 30),
+        "min_price": spec.get("min_price", 0),
+        "max_price": spec.get("max_price", 0),
+    }
 
 
 @tagged("post_install", "-at_install")
@@ -188,15 +237,7 @@ class TestPriceAlert(PriceCase):
         for lookback in (0, 60):
             date_from = self._days_ago(lookback - 1) if lookback else None
             for spec in rules:
-                rule = self._create_rule(
-                    rule_type=spec["type"],
-                    threshold_percent=spec.get("threshold", 0),
-                    direction=spec.get("direction", "up"),
-                    window_days=spec.get("window_days", 30),
-                    min_price=spec.get("min_price", 0),
-                    max_price=spec.get("max_price", 0),
-                    lookback_days=lookback,
-                )
+                rule = self._create_rule(**rule_values(spec), lookback_days=lookback)
                 alerts = rule._evaluate()
                 expected = {}
                 for points in series.values():
@@ -293,3 +334,108 @@ class TestPriceAlert(PriceCase):
                 index_id=self.steel_index.id,
                 rule_type="pricelist",
             )
+
+
+@tagged("post_install", "-at_install")
+class TestPriceAlertSqlAgainstEngine(PriceCase):
+    """The rules are defined twice: in SQL (prod.planning.price.alert.rule,
+    for speed over millions of observations) and in the engine
+    (evaluate_series, the reference). On random series and rule parameters,
+    both raise the same alerts with the same reference prices."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.engine = prices
+
+    @settings(
+        max_examples=40,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+    @given(
+        observations=OBSERVATIONS,
+        pricelist=PRICELIST,
+        spec=st.one_of(PERCENT_RULES, BOUND_RULES),
+        lookback=st.sampled_from((0, 1, 10, 30)),
+    )
+    def test_sql_and_engine_raise_the_same_alerts(
+        self, observations, pricelist, spec, lookback
+    ):
+        # Each example in a savepoint rolled back at its end.
+        with closing(self.env.cr.savepoint()):
+            self._store_series(observations, pricelist)
+            rule = self._create_rule(
+                **rule_values(spec),
+                scope="product",
+                product_id=self.steel.id,
+                lookback_days=lookback,
+            )
+            expected = self._engine_alerts(spec, rule._evaluate_date_from(None))
+            alerts = rule._evaluate()
+            self.assertEqual(set(alerts.observation_id.ids), set(expected), spec)
+            for alert in alerts:
+                reference = expected[alert.observation_id.id]
+                self.assertAlmostEqual(alert.new_price, reference["new"], places=6)
+                if reference["old"] is None:
+                    self.assertFalse(alert.old_price)
+                else:
+                    self.assertAlmostEqual(alert.old_price, reference["old"], places=4)
+
+    def _store_series(self, observations, pricelist):
+        vendors = {"market": False, "vendor_a": self.vendor_a.id}
+        vendors["vendor_b"] = self.vendor_b.id
+        today_price, past_prices = pricelist
+        # Creating the pricelist line observes its price today.
+        info = self._add_vendor(self.steel, self.vendor_a, today_price / 100)
+        vals_list = [
+            {
+                "product_id": self.steel.id,
+                "price": price / 100,
+                "date": self._days_ago(days_ago),
+                "source": "pricelist",
+                "partner_id": self.vendor_a.id,
+                "supplierinfo_id": info.id,
+            }
+            for days_ago, price in past_prices.items()
+        ]
+        vals_list += [
+            {
+                "product_id": self.steel.id,
+                "price": price / 100,
+                "date": self._days_ago(days_ago),
+                "source": "manual",
+                "partner_id": vendors[vendor],
+            }
+            for days_ago, price, vendor in observations
+        ]
+        self.Observation.create(vals_list)
+
+    def _engine_alerts(self, spec, date_from):
+        """The engine's alerts on every series of the product, by id."""
+        stored = self._observations(self.steel).sorted(lambda o: (o.date, o.id))
+        pricelist = [
+            (o.date, o.normalized_price) for o in stored if o.source == "pricelist"
+        ]
+        series = {}
+        for observation in stored:
+            reference = None
+            if observation.partner_id in (self.vendor_a, self.env["res.partner"]):
+                # The only pricelist line is vendor A's: its latest price.
+                latest = self.engine.latest_on_or_before(pricelist, observation.date)
+                reference = latest[1] if latest else None
+            key = (observation.partner_id, observation.supplierinfo_id)
+            series.setdefault(key, []).append(
+                {
+                    "id": observation.id,
+                    "date": observation.date,
+                    "price": observation.normalized_price,
+                    "source": observation.source,
+                    "pricelist": reference,
+                }
+            )
+        return {
+            alert["id"]: alert
+            for points in series.values()
+            for alert in self.engine.evaluate_series(points, spec, date_from)
+        }

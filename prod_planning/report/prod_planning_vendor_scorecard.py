@@ -62,172 +62,6 @@ SCORE_COLUMNS = (
 )
 API_FIELDS = MEASURE_COLUMNS
 
-# Per purchase line: what was ordered and received, when, at which price. The
-# month of a line is the month of its current promised date; a line counts once
-# it is due (promised date passed) or fully received. Quantities are in the
-# product's unit (moves converted), received = receipts - refunded returns.
-# One pass over the lines: the receipts and the pricelist entry of each line
-# come from index lookups (LATERAL), so the plan stays linear whatever the
-# planner estimates for the intermediate results.
-LINE_METRICS_QUERY = """
-WITH lines AS (
-    SELECT pol.id AS line_id,
-           po.company_id,
-           rp.commercial_partner_id AS partner_id,
-           po.partner_id AS order_partner_id,
-           date_trunc('month', pol.date_promised)::date AS month,
-           pol.date_promised,
-           COALESCE(pol.date_requested_original, pol.date_promised) AS date_original,
-           pol.product_uom_qty AS ordered,
-           pol.product_qty,
-           pol.product_id,
-           pp.product_tmpl_id,
-           p_uom.factor AS product_factor,
-           po_uom.factor AS purchase_factor,
-           po.currency_id,
-           po.date_order,
-           pol.price_subtotal / pol.product_uom_qty AS paid_unit,
-           COALESCE(NULLIF(up.tz, ''), NULLIF(cp.tz, ''), 'UTC') AS tz,
-           po.date_approve
-      FROM purchase_order_line pol
-      JOIN purchase_order po ON po.id = pol.order_id
-      JOIN res_partner rp ON rp.id = po.partner_id
-      JOIN product_product pp ON pp.id = pol.product_id
-      JOIN product_template pt ON pt.id = pp.product_tmpl_id
-      JOIN uom_uom p_uom ON p_uom.id = pt.uom_id
-      JOIN uom_uom po_uom ON po_uom.id = pt.uom_po_id
-      JOIN res_company co ON co.id = po.company_id
-      JOIN res_partner cp ON cp.id = co.partner_id
-      LEFT JOIN res_users u ON u.id = po.user_id
-      LEFT JOIN res_partner up ON up.id = u.partner_id
-     WHERE po.state IN ('purchase', 'done')
-       AND pol.display_type IS NULL
-       AND pt.type = 'consu'
-       AND pol.product_uom_qty > 0
-       AND pol.date_promised >= %(date_from)s
-       AND pol.date_promised < %(date_to)s
-       AND po.company_id = ANY(%(companies)s)
-),
-metrics AS (
-    SELECT l.company_id, l.partner_id, l.month, l.ordered, l.date_promised,
-           GREATEST(COALESCE(r.received, 0), 0) AS received,
-           GREATEST(COALESCE(r.received_promised, 0), 0) AS received_promised,
-           GREATEST(COALESCE(r.received_original, 0), 0) AS received_original,
-           r.last_day,
-           (l.date_approve AT TIME ZONE 'UTC' AT TIME ZONE l.tz)::date AS approve_day,
-           si.delay AS pricelist_delay,
-           CASE WHEN si.currency_id = l.currency_id
-                THEN si.price * (1 - COALESCE(si.discount, 0) / 100.0)
-                     * l.purchase_factor / l.product_factor
-           END AS list_unit,
-           l.paid_unit
-      FROM lines l
-      -- Receipts of the line (index on stock_move.purchase_line_id), in the
-      -- product's unit, by day in the order's time zone.
-      LEFT JOIN LATERAL (
-            SELECT SUM(m.qty) AS received,
-                   SUM(m.qty) FILTER (WHERE m.day <= l.date_promised)
-                       AS received_promised,
-                   SUM(m.qty) FILTER (WHERE m.day <= l.date_original)
-                       AS received_original,
-                   MAX(m.day) FILTER (WHERE m.qty > 0) AS last_day
-              FROM (
-                SELECT (sm.date AT TIME ZONE 'UTC' AT TIME ZONE l.tz)::date AS day,
-                       CASE WHEN dst.usage = 'supplier' THEN -1 ELSE 1 END
-                           * sm.quantity / mu.factor * l.product_factor AS qty
-                  FROM stock_move sm
-                  JOIN stock_location src ON src.id = sm.location_id
-                  JOIN stock_location dst ON dst.id = sm.location_dest_id
-                  JOIN uom_uom mu ON mu.id = sm.product_uom
-                 WHERE sm.purchase_line_id = l.line_id
-                   AND sm.state = 'done'
-                   AND ((src.usage = 'supplier' AND dst.usage != 'supplier')
-                        OR (dst.usage = 'supplier' AND src.usage != 'supplier'
-                            AND sm.to_refund))
-              ) m
-      ) r ON TRUE
-      -- The vendor pricelist entry Odoo would pick for the order.
-      LEFT JOIN LATERAL (
-            SELECT s.delay, s.price, s.discount, s.currency_id
-              FROM product_supplierinfo s
-             WHERE s.product_tmpl_id = l.product_tmpl_id
-               AND s.partner_id IN (l.partner_id, l.order_partner_id)
-               AND (s.product_id IS NULL OR s.product_id = l.product_id)
-               AND (s.company_id IS NULL OR s.company_id = l.company_id)
-               AND (s.date_start IS NULL OR s.date_start <= l.date_order::date)
-               AND (s.date_end IS NULL OR s.date_end >= l.date_order::date)
-               AND s.min_qty <= l.product_qty
-             ORDER BY s.sequence, s.min_qty DESC, s.price, s.id
-             LIMIT 1
-      ) si ON TRUE
-),
-line_scores AS (
-    SELECT company_id, partner_id, month,
-           received > %(eps)s AS has_receipt,
-           received_promised >= ordered - %(eps)s AS full_promised,
-           received_original >= ordered - %(eps)s AS full_original,
-           LEAST(received_promised / ordered, 1) AS ratio_promised,
-           LEAST(received_original / ordered, 1) AS ratio_original,
-           LEAST(received / ordered, 1) AS ratio_received,
-           CASE WHEN received >= ordered - %(eps)s AND approve_day IS NOT NULL
-                THEN GREATEST(last_day - approve_day, 0) END AS lead_days,
-           pricelist_delay,
-           CASE WHEN received > %(eps)s AND list_unit IS NOT NULL
-                THEN paid_unit * received END AS paid_value,
-           CASE WHEN received > %(eps)s AND list_unit IS NOT NULL
-                THEN list_unit * received END AS list_value
-      FROM metrics
-     WHERE date_promised <= %(today)s OR received >= ordered - %(eps)s
-)
-SELECT company_id, partner_id, month,
-       COUNT(*),
-       COUNT(*) FILTER (WHERE full_promised),
-       COUNT(*) FILTER (WHERE full_original),
-       COUNT(*) FILTER (WHERE has_receipt),
-       SUM(ratio_promised),
-       SUM(ratio_original),
-       SUM(ratio_received),
-       COUNT(lead_days),
-       AVG(lead_days),
-       AVG(pricelist_delay) FILTER (WHERE lead_days IS NOT NULL),
-       SUM(lead_days),
-       SUM(pricelist_delay) FILTER (WHERE lead_days IS NOT NULL),
-       COUNT(pricelist_delay) FILTER (WHERE lead_days IS NOT NULL),
-       ARRAY_AGG(lead_days) FILTER (WHERE lead_days IS NOT NULL),
-       COUNT(list_value),
-       SUM(paid_value),
-       SUM(list_value)
-  FROM line_scores
- GROUP BY company_id, partner_id, month
-"""
-
-# Promised-date revisions of the vendor's lines, by month of the revision.
-REVISIONS_QUERY = """
-SELECT company_id, partner_id, date_trunc('month', date)::date,
-       COUNT(*), COUNT(*) FILTER (WHERE is_slip)
-  FROM prod_planning_promised_date_revision
- WHERE date >= %(date_from)s AND date < %(date_to)s
-   AND company_id = ANY(%(companies)s) AND partner_id IS NOT NULL
- GROUP BY 1, 2, 3
-"""
-
-# Contacts with the vendor, by month of the contact; response of outgoing ones.
-CONTACTS_QUERY = """
-SELECT company_id, partner_id, date_trunc('month', date)::date,
-       COUNT(*),
-       COUNT(*) FILTER (WHERE direction = 'out'),
-       COUNT(*) FILTER (WHERE direction = 'out' AND response_date IS NOT NULL),
-       COUNT(*) FILTER (WHERE direction = 'out' AND response_date IS NULL),
-       AVG(GREATEST(EXTRACT(EPOCH FROM response_date - date), 0) / 3600.0)
-           FILTER (WHERE direction = 'out' AND response_date IS NOT NULL),
-       SUM(GREATEST(EXTRACT(EPOCH FROM response_date - date), 0) / 3600.0)
-           FILTER (WHERE direction = 'out' AND response_date IS NOT NULL)
-  FROM prod_planning_vendor_contact
- WHERE date >= %(date_from)s AND date < %(date_to)s
-   AND company_id = ANY(%(companies)s)
- GROUP BY 1, 2, 3
-"""
-
 
 def _rate(part, whole):
     """Group rate: ``part`` over ``whole`` summed over the group's months."""
@@ -466,13 +300,6 @@ class ProdPlanningVendorScorecard(models.Model):
                 f"{card.date_month.strftime('%Y-%m') if card.date_month else ''}"
             )
 
-    def action_refresh(self):
-        """Refresh button: rebuild the last 24 months of the user's companies."""
-        self.env["prod.planning.vendor.scorecard"]._refresh(
-            companies=self.env.companies
-        )
-        return {"type": "ir.actions.client", "tag": "soft_reload"}
-
     @api.model
     def _cron_refresh(self, months=24):
         """Daily: rebuild the last ``months`` months of every company."""
@@ -512,135 +339,70 @@ class ProdPlanningVendorScorecard(models.Model):
         started = time.perf_counter()
         companies = companies or self.env.companies
         start, end = self._period(date_from, date_to, months)
-        for model in (
-            "purchase.order.line",
-            "purchase.order",
-            "stock.move",
-            "prod.planning.promised.date.revision",
-            "prod.planning.vendor.contact",
-            "product.supplierinfo",
-        ):
-            self.env[model].flush_model()
-        params = {
-            "date_from": start,
-            "date_to": end,
-            "companies": companies.ids,
-            "today": fields.Date.context_today(self),
-            "eps": engine.EPSILON,
-        }
-        cards = {}
-
-        def card(company_id, partner_id, month):
-            key = (company_id, partner_id, month)
-            if key not in cards:
-                cards[key] = {
-                    "company_id": company_id,
-                    "partner_id": partner_id,
-                    "date_month": month,
-                }
-            return cards[key]
-
-        cr = self.env.cr
-        cr.execute(LINE_METRICS_QUERY, params)
-        for (
-            company_id,
-            partner_id,
-            month,
-            line_count,
-            on_time,
-            on_time_original,
-            received_lines,
-            ratio_promised,
-            ratio_original,
-            ratio_received,
-            lead_count,
-            lead_avg,
-            delay_avg,
-            lead_total,
-            delay_total,
-            delay_count,
-            lead_days,
-            price_count,
-            paid_value,
-            list_value,
-        ) in cr.fetchall():
-            values = card(company_id, partner_id, month)
-            values.update(
-                line_count=line_count,
-                on_time_line_count=on_time,
-                on_time_original_line_count=on_time_original,
-                received_line_count=received_lines,
-                on_time_rate=engine.rate(on_time, line_count),
-                on_time_qty_rate=engine.rate(ratio_promised, line_count),
-                on_time_original_rate=engine.rate(on_time_original, line_count),
-                on_time_original_qty_rate=engine.rate(ratio_original, line_count),
-                fill_rate=engine.rate(ratio_received, line_count),
-                lead_line_count=lead_count,
-                lead_time_avg=float(lead_avg) if lead_avg is not None else None,
-                pricelist_delay_avg=float(delay_avg) if delay_avg is not None else None,
-                lead_time_gap=float(lead_avg - delay_avg)
-                if lead_avg is not None and delay_avg is not None
-                else None,
-                suggested_delay=engine.suggested_delay(lead_days or []),
-                price_line_count=price_count,
-                price_variance=engine.price_variance(paid_value, list_value),
-                on_time_qty_score=ratio_promised,
-                on_time_original_qty_score=ratio_original,
-                fill_score=ratio_received,
-                lead_time_total=lead_total,
-                pricelist_delay_total=delay_total,
-                pricelist_delay_count=delay_count,
-                price_paid_value=paid_value,
-                price_list_value=list_value,
-            )
-        cr.execute(REVISIONS_QUERY, params)
-        for company_id, partner_id, month, revisions, slips in cr.fetchall():
-            card(company_id, partner_id, month).update(
-                revision_count=revisions, slip_count=slips
-            )
-        cr.execute(CONTACTS_QUERY, params)
-        for (
-            company_id,
-            partner_id,
-            month,
-            contacts,
-            outgoing,
-            answered,
-            unanswered,
-            response_avg,
-            response_total,
-        ) in cr.fetchall():
-            card(company_id, partner_id, month).update(
-                contact_count=contacts,
-                outgoing_contact_count=outgoing,
-                answered_count=answered,
-                unanswered_count=unanswered,
-                response_time_avg=float(response_avg)
-                if response_avg is not None
-                else None,
-                response_time_total=response_total,
-            )
-        now = fields.Datetime.to_string(fields.Datetime.now())
-        rows = []
-        for values in cards.values():
-            values["date_month"] = fields.Date.to_string(values["date_month"])
-            values["data_status"] = (
-                "measured" if values.get("line_count") else "no_data"
-            )
-            values["refreshed_on"] = now
-            row = {column: values.get(column) for column in SCORE_COLUMNS}
-            for column in SCORE_COLUMNS:
-                if column.endswith("_count") and row[column] is None:
-                    row[column] = 0
-            rows.append(row)
-        cr.execute(
-            "DELETE FROM prod_planning_vendor_scorecard "
-            "WHERE company_id = ANY(%s) AND date_month >= %s AND date_month < %s",
-            [companies.ids, start, end],
+        sums = self.env["prod.planning.vendor.scorecard.reader"]._read(
+            companies, start, end
         )
+        now = fields.Datetime.to_string(fields.Datetime.now())
+        rows = [self._prepare_score_row(values, now) for values in sums.values()]
+        self._delete_rows(companies, start, end)
         self._insert_rows(rows)
         self.invalidate_model()
         return {"rows": len(rows), "seconds": round(time.perf_counter() - started, 3)}
+
+    @api.model
+    def _prepare_score_row(self, sums, refreshed_on):
+        """The stored row of a vendor and month: the counts and sums read, and
+        the rates and averages the engine computes from them."""
+        values = {
+            **sums,
+            **self._prepare_delivery_measures(sums),
+            "date_month": fields.Date.to_string(sums["month"]),
+            "data_status": "measured" if sums.get("line_count") else "no_data",
+            "refreshed_on": refreshed_on,
+        }
+        row = {column: values.get(column) for column in SCORE_COLUMNS}
+        for column in SCORE_COLUMNS:
+            if column.endswith("_count") and row[column] is None:
+                row[column] = 0
+        return row
+
+    @api.model
+    def _prepare_delivery_measures(self, sums):
+        """Rates and averages of a month from its counts and sums (None
+        without data)."""
+        line_count = sums.get("line_count")
+        lead_avg = sums.get("lead_time_avg")
+        delay_avg = sums.get("pricelist_delay_avg")
+        return {
+            "on_time_rate": engine.rate(sums.get("on_time_line_count"), line_count),
+            "on_time_qty_rate": engine.rate(sums.get("on_time_qty_score"), line_count),
+            "on_time_original_rate": engine.rate(
+                sums.get("on_time_original_line_count"), line_count
+            ),
+            "on_time_original_qty_rate": engine.rate(
+                sums.get("on_time_original_qty_score"), line_count
+            ),
+            "fill_rate": engine.rate(sums.get("fill_score"), line_count),
+            "lead_time_gap": float(lead_avg - delay_avg)
+            if lead_avg is not None and delay_avg is not None
+            else None,
+            "suggested_delay": engine.suggested_delay(sums.get("lead_days") or []),
+            "price_variance": engine.price_variance(
+                sums.get("price_paid_value"), sums.get("price_list_value")
+            ),
+        }
+
+    @api.model
+    def _delete_rows(self, companies, date_from, date_to):
+        self.env.cr.execute(
+            SQL(
+                "DELETE FROM prod_planning_vendor_scorecard "
+                "WHERE company_id = ANY(%s) AND date_month >= %s AND date_month < %s",
+                companies.ids,
+                date_from,
+                date_to,
+            )
+        )
 
     def _insert_rows(self, rows):
         """INSERT the rows at once from one JSON array (NULLs stay NULL)."""

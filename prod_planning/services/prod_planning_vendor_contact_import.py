@@ -1,0 +1,151 @@
+"""Vendor contacts logged in batch (the XML-RPC log_contacts): each row is
+checked and created in its own savepoint so that every bad row is reported at
+once, and nothing is written unless every row is good."""
+
+import psycopg2
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+# Keys accepted by log_contacts() rows, and the field each one feeds.
+ROW_KEYS = {
+    "vendor": "partner_id",
+    "contact": "contact_partner_id",
+    "purchase_order": "purchase_order_id",
+    "lines": "purchase_line_ids",
+    "channel": "channel",
+    "direction": "direction",
+    "date": "date",
+    "summary": "summary",
+    "outcome": "outcome",
+    "new_promised_date": "new_promised_date",
+    "new_price": "new_price",
+    "next_followup_date": "next_followup_date",
+    "user": "user_id",
+}
+
+
+class ProdPlanningVendorContactImport(models.AbstractModel):
+    _name = "prod.planning.vendor.contact.import"
+    _description = "Vendor Contact Batch Import"
+
+    @api.model
+    def _import_rows(self, rows):
+        """Create a contact per row; all or nothing (see
+        prod.planning.vendor.contact.log_contacts)."""
+        if not isinstance(rows, list | tuple) or not all(
+            isinstance(row, dict) for row in rows
+        ):
+            raise ValidationError(_("log_contacts expects a list of dicts (rows)."))
+        Contact = self.env["prod.planning.vendor.contact"]
+        errors = []
+        contacts = Contact.browse()
+        for index, row in enumerate(rows, start=1):
+            try:
+                with self.env.cr.savepoint():
+                    contacts |= Contact.create(self._prepare_row_vals(row, index))
+                    self.env.flush_all()
+            except (UserError, ValueError, TypeError, psycopg2.Error) as error:
+                message = error.args[0] if error.args else str(error)
+                errors.append(_("Row %(row)s: %(error)s", row=index, error=message))
+        if errors:
+            raise ValidationError(
+                _(
+                    "No vendor contact was logged; fix these rows and send the "
+                    "batch again:\n%(errors)s",
+                    errors="\n".join(errors),
+                )
+            )
+        return {"created": len(contacts), "ids": contacts.ids}
+
+    @api.model
+    def _prepare_row_vals(self, row, index):
+        """create() values of one log_contacts() row; raises ValidationError."""
+        unknown = set(row) - set(ROW_KEYS)
+        if unknown:
+            raise ValidationError(
+                _(
+                    "unknown keys %(keys)s; use %(allowed)s.",
+                    keys=", ".join(sorted(unknown)),
+                    allowed=", ".join(ROW_KEYS),
+                )
+            )
+        vals = {ROW_KEYS[key]: value for key, value in row.items()}
+        vals.update(self._resolve_vendor(row.get("vendor")))
+        vals.update(self._resolve_purchase_order(row.get("purchase_order")))
+        if "lines" in row:
+            vals["purchase_line_ids"] = self._resolve_lines(row["lines"])
+        self._check_choices(row)
+        if not row.get("outcome"):
+            raise ValidationError(_("the outcome is missing."))
+        return vals
+
+    @api.model
+    def _resolve_vendor(self, vendor):
+        """``{"partner_id": id}`` for a vendor given by its exact name, {}
+        for an id (checked to exist)."""
+        if isinstance(vendor, str):
+            partners = self.env["res.partner"].search(
+                [("name", "=", vendor), ("parent_id", "=", False)], limit=2
+            )
+            if len(partners) != 1:
+                raise ValidationError(
+                    _(
+                        "vendor %(vendor)r is unknown or ambiguous; give its id.",
+                        vendor=vendor,
+                    )
+                )
+            return {"partner_id": partners.id}
+        if vendor and not self.env["res.partner"].browse(vendor).exists():
+            raise ValidationError(_("vendor %(vendor)r does not exist.", vendor=vendor))
+        return {}
+
+    @api.model
+    def _resolve_purchase_order(self, order):
+        """``{"purchase_order_id": id}`` for an order given by its name, {}
+        for an id (checked to exist)."""
+        if isinstance(order, str):
+            orders = self.env["purchase.order"].search([("name", "=", order)], limit=1)
+            if not orders:
+                raise ValidationError(
+                    _("purchase order %(order)r is unknown.", order=order)
+                )
+            return {"purchase_order_id": orders.id}
+        if order and not self.env["purchase.order"].browse(order).exists():
+            raise ValidationError(
+                _("purchase order %(order)r does not exist.", order=order)
+            )
+        return {}
+
+    @api.model
+    def _resolve_lines(self, line_ids):
+        line_ids = line_ids or []
+        if not isinstance(line_ids, list | tuple) or not all(
+            isinstance(line_id, int) for line_id in line_ids
+        ):
+            raise ValidationError(_("lines must be a list of purchase line ids."))
+        existing = self.env["purchase.order.line"].browse(line_ids).exists()
+        if len(existing) != len(set(line_ids)):
+            raise ValidationError(
+                _(
+                    "purchase lines %(ids)s do not exist.",
+                    ids=sorted(set(line_ids) - set(existing.ids)),
+                )
+            )
+        return [fields.Command.set(list(line_ids))]
+
+    @api.model
+    def _check_choices(self, row):
+        """channel, direction and outcome: one of the selection's values."""
+        contact_fields = self.env["prod.planning.vendor.contact"]._fields
+        for key in ("channel", "direction", "outcome"):
+            allowed = dict(contact_fields[key].selection)
+            if key in row and row[key] not in allowed:
+                raise ValidationError(
+                    _(
+                        "%(key)s %(value)r is not one of %(allowed)s.",
+                        key=key,
+                        value=row[key],
+                        allowed=", ".join(allowed),
+                    )
+                )
