@@ -1,0 +1,2 @@
+from . import prod_planning_run_reader
+from . import prod_planning_run_writer
