@@ -22,7 +22,7 @@ class ProdPlanningRunReader(models.AbstractModel):
     """
 
     _name = "prod.planning.run.reader"
-    _description = "Planning Run Reader"
+    _description = "Planning Data Reader"
 
     @api.model
     def _collect(self, company, warehouses, today, horizon_end):

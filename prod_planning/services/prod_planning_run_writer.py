@@ -78,7 +78,7 @@ class ProdPlanningRunWriter(models.AbstractModel):
     reader → engine → writer)."""
 
     _name = "prod.planning.run.writer"
-    _description = "Planning Run Writer"
+    _description = "Planning Result Writer"
 
     @api.model
     def _write(self, run, warehouses, data, result):
