@@ -421,25 +421,7 @@ class ProdPlanningRunReader(models.AbstractModel):
             u["id"]: u["factor"]
             for u in self.env["uom.uom"].search_read([], ["factor"], load=None)
         }
-        boms = self.env["mrp.bom"].search_read(
-            [
-                ("company_id", "in", (False, company.id)),
-                ("type", "in", ("normal", "phantom")),
-            ],
-            [
-                "product_tmpl_id",
-                "product_id",
-                "product_qty",
-                "product_uom_id",
-                "type",
-                "produce_delay",
-                "days_to_prepare_mo",
-                "sequence",
-                "operation_ids",
-            ],
-            order="sequence, id",
-            load=None,
-        )
+        boms = self._read_bom_records(company)
         variants_by_tmpl = defaultdict(list)
         for product_id, template_id, uom_id in self._product_uoms(
             [("product_tmpl_id", "in", list({b["product_tmpl_id"] for b in boms}))]
@@ -447,22 +429,13 @@ class ProdPlanningRunReader(models.AbstractModel):
             variants_by_tmpl[template_id].append({"id": product_id, "uom_id": uom_id})
         bom_ids = [b["id"] for b in boms]
         lines_by_bom = self._read_bom_lines(bom_ids)
+        component_ids = {
+            line["product_id"] for lines in lines_by_bom.values() for line in lines
+        }
         component_uom = {
             product_id: uom_id
             for product_id, _template_id, uom_id in self._product_uoms(
-                [
-                    (
-                        "id",
-                        "in",
-                        list(
-                            {
-                                line["product_id"]
-                                for lines in lines_by_bom.values()
-                                for line in lines
-                            }
-                        ),
-                    )
-                ]
+                [("id", "in", list(component_ids))]
             )
         }
         first_workcenter = self._first_workcenters(bom_ids)
@@ -485,6 +458,28 @@ class ProdPlanningRunReader(models.AbstractModel):
                         first_workcenter.get(bom["id"], False),
                     )
         return chosen
+
+    def _read_bom_records(self, company):
+        """The company's normal and kit BoMs, as dicts, by sequence."""
+        return self.env["mrp.bom"].search_read(
+            [
+                ("company_id", "in", (False, company.id)),
+                ("type", "in", ("normal", "phantom")),
+            ],
+            [
+                "product_tmpl_id",
+                "product_id",
+                "product_qty",
+                "product_uom_id",
+                "type",
+                "produce_delay",
+                "days_to_prepare_mo",
+                "sequence",
+                "operation_ids",
+            ],
+            order="sequence, id",
+            load=None,
+        )
 
     def _read_bom_lines(self, bom_ids):
         """{BoM id: [line dicts]}."""
