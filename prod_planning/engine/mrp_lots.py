@@ -21,13 +21,17 @@ from .mrp_types import PlannedOrder, new_peg
 def _plan_orders(run, item, rows, i, rem, calendar):
     """Step 3: orders covering ``rows`` from the cursor ``(i, rem)`` on.
 
-    Returns (the orders, whether one is due after its need).
+    Returns (the orders, whether one is due after its need). Lots are made
+    inline: there are about as many lots as orders (86,000 in the N=2,500
+    benchmark), and a function call per lot costs 3 % of the whole plan.
     """
     eps = run.eps
     today_ord = run.today_ord
     exceptions = run.exceptions
-    key = item.key
-    lot = _lot_rule(run, item, calendar)
+    order_ids = run.order_ids
+    key, stype, source_ref, earliest, lead_time, poq_days, sizing = _lot_rule(
+        run, item, calendar
+    )
     n = len(rows)
     orders = []
     free = []  # what each order still has for the next requirements
@@ -35,7 +39,41 @@ def _plan_orders(run, item, rows, i, rem, calendar):
     may_dip = False
     while i < n:
         if cur >= len(orders):
-            release, due = _new_lots(run, lot, rows, i, rem, orders, free)
+            # A new lot. Lead-time offsetting: due the working day before the
+            # first uncovered need, not before the time fence, released
+            # lead_time working days earlier. Lot sizing: for what is needed
+            # before the next working day after it is due (or the end of the
+            # poq period), by the item's lot policy.
+            need = rows[i][0]
+            due = calendar.prev_ord(need)
+            if due < earliest:
+                due = earliest
+            release = calendar.sub_ord(due, lead_time)
+            limit = calendar.add_ord(due, 1)
+            if need + poq_days > limit:
+                limit = need + poq_days
+            total = rem
+            j = i + 1
+            while j < n and rows[j][0] < limit:
+                total += rows[j][4]
+                j += 1
+            sizes = (total,) if sizing is None else _lot_sizes(*sizing, total, eps)
+            due_date = date.fromordinal(due)
+            release_date = date.fromordinal(release)
+            for qty in sizes:
+                orders.append(
+                    PlannedOrder(
+                        next(order_ids),
+                        key,
+                        qty,
+                        release_date,
+                        due_date,
+                        stype,
+                        source_ref,
+                        [],
+                    )
+                )
+                free.append(qty)
         po = orders[cur]
         row = rows[i]
         if not po.pegs:  # the first requirement it covers
@@ -64,7 +102,7 @@ def _plan_orders(run, item, rows, i, rem, calendar):
 
 def _lot_rule(run, item, calendar):
     """What every lot of the item needs, read once: (key, supply type, source
-    ref, calendar, earliest due ordinal, lead time, poq days, lot-size
+    ref, earliest due ordinal (time fence), lead time, poq days, lot-size
     arguments or None for lot for lot)."""
     fence = item.time_fence_days
     fence_key = (id(calendar), fence)
@@ -76,7 +114,6 @@ def _lot_rule(run, item, calendar):
         item.key,
         item.supply_type,
         item.source_ref,
-        calendar,
         earliest,
         item.lead_time,
         item.poq_days if policy == "poq" else 0,
@@ -84,54 +121,6 @@ def _lot_rule(run, item, calendar):
         if policy in ("lfl", "poq")
         else (policy, item.fixed_qty, item.min_qty, item.max_qty, item.multiple),
     )
-
-
-def _new_lots(run, lot, rows, i, rem, orders, free):
-    """Append the order(s) of the next lot, for ``rows[i]`` on, to ``orders``
-    (and their quantities to ``free``); returns (release, due) ordinals."""
-    key, supply_type, source_ref, calendar, earliest, lead_time, poq_days, sizing = lot
-    need = rows[i][0]
-    release, due = _offset_lead_time(calendar, need, earliest, lead_time)
-    # the lot covers the requirements before the day after its due date, or
-    # before the end of its period (period order quantity)
-    limit = calendar.add_ord(due, 1)
-    if need + poq_days > limit:
-        limit = need + poq_days
-    n = len(rows)
-    total = rem
-    j = i + 1
-    while j < n and rows[j][0] < limit:
-        total += rows[j][4]
-        j += 1
-    due_date = date.fromordinal(due)
-    release_date = date.fromordinal(release)
-    order_ids = run.order_ids
-    sizes = (total,) if sizing is None else _lot_sizes(*sizing, total, run.eps)
-    for qty in sizes:
-        orders.append(
-            PlannedOrder(
-                next(order_ids),
-                key,
-                qty,
-                release_date,
-                due_date,
-                supply_type,
-                source_ref,
-                [],
-            )
-        )
-        free.append(qty)
-    return release, due
-
-
-def _offset_lead_time(calendar, need, earliest, lead_time):
-    """(release, due) ordinals of a lot needed at ``need``: due the working
-    day before, not before ``earliest`` (time fence), released ``lead_time``
-    working days before its due date (even before today)."""
-    due = calendar.prev_ord(need)
-    if due < earliest:
-        due = earliest
-    return calendar.sub_ord(due, lead_time), due
 
 
 def _lot_sizes(policy, fixed, minimum, maximum, multiple, net, eps):

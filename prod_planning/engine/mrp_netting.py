@@ -70,19 +70,21 @@ def _allocate_on_hand(rows, on_hand, eps):
     rem = rows[0][4] if rows else 0.0
     if on_hand <= eps:
         return 0, rem
-    i, rem, _left = _cover(rows, 0, rem, on_hand, eps, [])
+    i, rem, _left = _cover(rows, 0, rem, on_hand, eps, None)
     return i, rem
 
 
 def _cover(rows, i, rem, qty, eps, pegs):
     """Cover the requirements from the cursor ``(i, rem)`` on with ``qty``,
-    first in first out, pegging each share; returns (i, rem, qty left)."""
+    first in first out, pegging each share (unless ``pegs`` is None);
+    returns (i, rem, qty left)."""
     n = len(rows)
     left = qty
     while i < n and left > eps:
-        row = rows[i]
         take = rem if rem < left else left
-        pegs.append(new_peg((row[5], take, row[7])))
+        if pegs is not None:
+            row = rows[i]
+            pegs.append(new_peg((row[5], take, row[7])))
         left -= take
         rem -= take
         if rem <= eps:
