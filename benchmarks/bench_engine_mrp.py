@@ -1,4 +1,4 @@
-"""Benchmark of the pure-Python MRP engine (prod_planning/engine/mrp.py).
+"""Benchmark of the pure-Python MRP engine (prod_planning/engine/mrp*.py).
 
 A synthetic factory of N finished products (manufactured), N sub-assemblies
 (manufactured) and 2N raw materials (bought): 3 BoM levels with shared

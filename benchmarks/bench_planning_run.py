@@ -423,8 +423,8 @@ def stage_ours(db, addons_path, runs):
 
             setattr(cls, method, wrapper)
 
-        timed("prod.planning.data", "_collect", "collect")
-        timed("prod.planning.writer", "_write", "write")
+        timed("prod.planning.run.reader", "_collect", "collect")
+        timed("prod.planning.run.writer", "_write", "write")
         base_rss = current_rss_mb()
         results = []
         for _ in range(runs):
@@ -474,7 +474,7 @@ def stage_ours(db, addons_path, runs):
         warehouses = env["stock.warehouse"].search([("company_id", "=", company.id)])
         today = fields.Date.context_today(run)
         horizon_end = today + timedelta(days=run.horizon_days)
-        data = env["prod.planning.data"]._collect(
+        data = env["prod.planning.run.reader"]._collect(
             company, warehouses, today, horizon_end
         )
         engine = []

@@ -1,4 +1,4 @@
 from . import models
-from . import report
 from . import services
+from . import report
 from . import wizards

@@ -154,6 +154,18 @@ class ProdPlanningForecast(models.Model):
         """
         if not isinstance(rows, list):
             raise UserError(_("import_forecasts expects a list of rows."))
+        lookups = self._import_lookups(rows)
+        vals_list = [
+            self._prepare_import_vals(index, row, lookups)
+            for index, row in enumerate(rows, start=1)
+        ]
+        self._check_references(vals_list)
+        return self._write_imported(vals_list)
+
+    @api.model
+    def _import_lookups(self, rows):
+        """What resolves the rows' codes, read once: products by internal
+        reference, warehouses by short name, the default warehouse."""
         codes = {r.get("product") for r in rows if isinstance(r.get("product"), str)}
         products_by_code = {
             p["default_code"]: p["id"]
@@ -164,74 +176,102 @@ class ProdPlanningForecast(models.Model):
         warehouses = self.env["stock.warehouse"].search_read(
             [("company_id", "in", self.env.companies.ids)], ["code", "company_id"]
         )
-        warehouse_by_code = {w["code"]: w["id"] for w in warehouses}
-        default_warehouse = self._fields["warehouse_id"].default(self)
-        vals_list = []
-        for index, row in enumerate(rows, start=1):
-            product = row.get("product")
-            product_id = products_by_code.get(product, product)
-            if not isinstance(product_id, int):
-                raise UserError(
-                    _(
-                        "Forecast row %(row)s: unknown product %(product)r; give a "
-                        "product id or an internal reference.",
-                        row=index,
-                        product=product,
-                    )
+        return {
+            "products_by_code": products_by_code,
+            "warehouse_by_code": {w["code"]: w["id"] for w in warehouses},
+            "default_warehouse": self._fields["warehouse_id"].default(self),
+        }
+
+    @api.model
+    def _prepare_import_vals(self, index, row, lookups):
+        """The create values of row number ``index``, checked in this order;
+        a UserError names the row and what is wrong with it."""
+        return {
+            "product_id": self._import_product_id(index, row, lookups),
+            "warehouse_id": self._import_warehouse_id(index, row, lookups),
+            "date_start": self._import_date(index, row),
+            "quantity": self._import_quantity(index, row),
+            "period": self._import_period(index, row),
+        }
+
+    @api.model
+    def _import_product_id(self, index, row, lookups):
+        product = row.get("product")
+        product_id = lookups["products_by_code"].get(product, product)
+        if not isinstance(product_id, int):
+            raise UserError(
+                _(
+                    "Forecast row %(row)s: unknown product %(product)r; give a "
+                    "product id or an internal reference.",
+                    row=index,
+                    product=product,
                 )
-            warehouse = row.get("warehouse") or default_warehouse.id
-            warehouse_id = warehouse_by_code.get(warehouse, warehouse)
-            if not isinstance(warehouse_id, int):
-                raise UserError(
-                    _(
-                        "Forecast row %(row)s: unknown warehouse %(warehouse)r; give "
-                        "a warehouse id or its short name.",
-                        row=index,
-                        warehouse=warehouse,
-                    )
-                )
-            try:
-                date_start = fields.Date.to_date(row.get("date"))
-            except ValueError:
-                date_start = None
-            if not date_start:
-                raise UserError(
-                    _(
-                        "Forecast row %(row)s: the date %(date)r is not a date; "
-                        "use YYYY-MM-DD.",
-                        row=index,
-                        date=row.get("date"),
-                    )
-                )
-            quantity = row.get("quantity")
-            if not isinstance(quantity, int | float):
-                raise UserError(
-                    _(
-                        "Forecast row %(row)s: the quantity %(qty)r is not a number.",
-                        row=index,
-                        qty=quantity,
-                    )
-                )
-            period = row.get("period") or "month"
-            if period not in PERIOD_LENGTH:
-                raise UserError(
-                    _(
-                        "Forecast row %(row)s: the period %(period)r is unknown; use "
-                        "day, week or month.",
-                        row=index,
-                        period=period,
-                    )
-                )
-            vals_list.append(
-                {
-                    "product_id": product_id,
-                    "warehouse_id": warehouse_id,
-                    "date_start": date_start,
-                    "period": period,
-                    "quantity": quantity,
-                }
             )
-        self._check_references(vals_list)
+        return product_id
+
+    @api.model
+    def _import_warehouse_id(self, index, row, lookups):
+        warehouse = row.get("warehouse") or lookups["default_warehouse"].id
+        warehouse_id = lookups["warehouse_by_code"].get(warehouse, warehouse)
+        if not isinstance(warehouse_id, int):
+            raise UserError(
+                _(
+                    "Forecast row %(row)s: unknown warehouse %(warehouse)r; give "
+                    "a warehouse id or its short name.",
+                    row=index,
+                    warehouse=warehouse,
+                )
+            )
+        return warehouse_id
+
+    @api.model
+    def _import_date(self, index, row):
+        try:
+            date_start = fields.Date.to_date(row.get("date"))
+        except ValueError:
+            date_start = None
+        if not date_start:
+            raise UserError(
+                _(
+                    "Forecast row %(row)s: the date %(date)r is not a date; "
+                    "use YYYY-MM-DD.",
+                    row=index,
+                    date=row.get("date"),
+                )
+            )
+        return date_start
+
+    @api.model
+    def _import_quantity(self, index, row):
+        quantity = row.get("quantity")
+        if not isinstance(quantity, int | float):
+            raise UserError(
+                _(
+                    "Forecast row %(row)s: the quantity %(qty)r is not a number.",
+                    row=index,
+                    qty=quantity,
+                )
+            )
+        return quantity
+
+    @api.model
+    def _import_period(self, index, row):
+        period = row.get("period") or "month"
+        if period not in PERIOD_LENGTH:
+            raise UserError(
+                _(
+                    "Forecast row %(row)s: the period %(period)r is unknown; use "
+                    "day, week or month.",
+                    row=index,
+                    period=period,
+                )
+            )
+        return period
+
+    @api.model
+    def _write_imported(self, vals_list):
+        """Update the quantity of the forecasts the rows match (product,
+        warehouse, date, period), create the others."""
         existing = self.search(
             [
                 ("product_id", "in", list({v["product_id"] for v in vals_list})),

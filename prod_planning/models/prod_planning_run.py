@@ -254,48 +254,19 @@ class ProdPlanningRun(models.Model):
         return message
 
     def _plan(self):
-        warehouses = self.warehouse_ids or self.env["stock.warehouse"].search(
-            [("company_id", "=", self.company_id.id)]
-        )
-        if not warehouses:
-            raise UserError(
-                _(
-                    "Planning run %(name)s: company %(company)s has no warehouse "
-                    "to plan.",
-                    name=self.name,
-                    company=self.company_id.name,
-                )
-            )
+        """Read, plan, write: reader → engine → writer. Returns the run's stats."""
+        warehouses = self._planned_warehouses()
         today = fields.Date.context_today(self)
         horizon_end = today + timedelta(days=self.horizon_days)
-        data = self.env["prod.planning.data"]._collect(
+        data = self.env["prod.planning.run.reader"]._collect(
             self.company_id, warehouses, today, horizon_end
         )
         engine_started = time.perf_counter()
-        try:
-            result = mrp.plan(
-                data["items"],
-                data["bom_lines"],
-                data["demands"],
-                data["forecasts"],
-                data["supplies"],
-                today,
-                horizon_end=horizon_end,
-            )
-        except mrp.BomCycleError as error:
-            product_names = self.env["prod.planning.data"]._product_names(
-                [key[0] for key in error.cycle], self.company_id
-            )
-            names = [product_names[key[0]] for key in error.cycle]
-            raise UserError(
-                _(
-                    "The bills of materials form a cycle: %(cycle)s. Remove one of "
-                    "these components from its parent's BoM and run again.",
-                    cycle=" → ".join(names),
-                )
-            ) from error
+        result = self._run_engine(data, today, horizon_end)
         engine_duration = time.perf_counter() - engine_started
-        counts = self.env["prod.planning.writer"]._write(self, warehouses, data, result)
+        counts = self.env["prod.planning.run.writer"]._write(
+            self, warehouses, data, result
+        )
         _logger.info(
             "Planning run %s: %s items, engine %.2f s, peak RSS %s MB",
             self.name,
@@ -310,6 +281,48 @@ class ProdPlanningRun(models.Model):
             "supply_count": len(data["supplies"]),
             **counts,
         }
+
+    def _planned_warehouses(self):
+        """The run's warehouses, else every warehouse of its company."""
+        warehouses = self.warehouse_ids or self.env["stock.warehouse"].search(
+            [("company_id", "=", self.company_id.id)]
+        )
+        if not warehouses:
+            raise UserError(
+                _(
+                    "Planning run %(name)s: company %(company)s has no warehouse "
+                    "to plan.",
+                    name=self.name,
+                    company=self.company_id.name,
+                )
+            )
+        return warehouses
+
+    def _run_engine(self, data, today, horizon_end):
+        """The engine's plan of the data the reader collected; a BoM cycle is
+        a UserError naming its products."""
+        try:
+            return mrp.plan(
+                data["items"],
+                data["bom_lines"],
+                data["demands"],
+                data["forecasts"],
+                data["supplies"],
+                today,
+                horizon_end=horizon_end,
+            )
+        except mrp.BomCycleError as error:
+            product_names = self.env["prod.planning.run.reader"]._product_names(
+                [key[0] for key in error.cycle], self.company_id
+            )
+            names = [product_names[key[0]] for key in error.cycle]
+            raise UserError(
+                _(
+                    "The bills of materials form a cycle: %(cycle)s. Remove one of "
+                    "these components from its parent's BoM and run again.",
+                    cycle=" → ".join(names),
+                )
+            ) from error
 
     @api.model
     def _cron_plan_and_release(self):

@@ -1,4 +1,4 @@
-"""Plain pytest tests of the pure MRP engine (prod_planning/engine/mrp.py).
+"""Plain pytest tests of the pure MRP engine (prod_planning/engine/mrp*.py).
 
 No Odoo and no database: the engine package is loaded from its files under its
 own name, so the addon's ``__init__`` (Odoo models) never runs for it. The two
@@ -32,6 +32,7 @@ else:  # run as a script, without Odoo (see the __main__ block)
     import engine_loader
 
 mrp = engine_loader.load_engine_module("mrp")
+mrp_lots = engine_loader.load_engine_module("mrp_lots")
 workcalendar = engine_loader.load_engine_module("workcalendar")
 WorkCalendar = workcalendar.WorkCalendar
 Item, BomLine, Demand, Forecast, Supply = (
@@ -227,7 +228,7 @@ class TestLotSizing:
         assert {po.due_date for po in orders_of(result, "A")[1:]} == {d(8)}
 
     def test_min_max_multiple_helper(self):
-        sizes = mrp._lot_sizes
+        sizes = mrp_lots._lot_sizes
         assert sizes("min_max_multiple", 0, 0, 0, 6, 13, EPS) == [18]
         assert sizes("min_max_multiple", 0, 0, 10, 0, 25, EPS) == [10, 10, 5]
         # max 12 rounded down to the multiple 5 -> 10 per order

@@ -73,8 +73,11 @@ class _LineReader(io.TextIOBase):
         return data[:size]
 
 
-class ProdPlanningWriter(models.AbstractModel):
-    _name = "prod.planning.writer"
+class ProdPlanningRunWriter(models.AbstractModel):
+    """Write the engine's plan into Odoo (last step of a planning run:
+    reader → engine → writer)."""
+
+    _name = "prod.planning.run.writer"
     _description = "Planning Result Writer"
 
     @api.model
@@ -307,7 +310,7 @@ class ProdPlanningWriter(models.AbstractModel):
         and origin documents are read in bulk, each date and quantity is
         formatted once.
         """
-        product_names = self.env["prod.planning.data"]._product_names(
+        product_names = self.env["prod.planning.run.reader"]._product_names(
             {exception.item[0] for exception in exceptions}, company
         )
         origin_names = self._origin_names(
@@ -329,6 +332,7 @@ class ProdPlanningWriter(models.AbstractModel):
                 return text
             return format_quantity(value)
 
+        wordings = self._exception_wordings()
         messages = []
         for exception in exceptions:
             values = {
@@ -340,14 +344,32 @@ class ProdPlanningWriter(models.AbstractModel):
             }
             for name, value in exception.values.items():
                 values[name] = format_value(value)
-            messages.append(
-                self._exception_message(exception, info[exception.item], values)
-            )
+            word = wordings.get(exception.code, self._word_other)
+            messages.append(word(exception, info[exception.item], values))
         return messages
 
-    def _exception_message(self, exception, item, values):
-        """Word one engine exception; ``values`` are formatted texts: product,
-        origin, date, suggested_date, qty and the exception's own values."""
+    def _exception_wordings(self):
+        """{engine exception code: method(exception, item, values) -> message}.
+
+        ``values`` are formatted texts: product, origin, date, suggested_date,
+        qty and the exception's own values. Another addon words a new code by
+        adding it here; a code without wording gets ``_word_other``.
+        """
+        return {
+            "bring_forward": self._word_supply,
+            "postpone": self._word_supply,
+            "not_needed": self._word_supply,
+            "firm_late": self._word_supply,
+            "release_in_past": self._word_late_planned_order,
+            "time_fence": self._word_late_planned_order,
+            "stock_out": self._word_stock_out,
+            "below_safety": self._word_below_safety,
+            "kit_without_components": self._word_kit_without_components,
+            "no_source": self._word_no_source,
+        }
+
+    def _word_supply(self, exception, item, values):
+        """An existing supply to move or cancel, or a firm one arriving late."""
         _ = self.env._
         code = exception.code
         if code == "bring_forward":
@@ -368,73 +390,83 @@ class ProdPlanningWriter(models.AbstractModel):
                 "cancel it.",
                 **values,
             )
-        if code == "firm_late":
-            return _(
-                "Firm %(origin)s of %(product)s arrives on %(date)s, needed on "
-                "%(suggested_date)s.",
-                **values,
-            )
-        if code == "release_in_past":
-            return _(
+        return _(
+            "Firm %(origin)s of %(product)s arrives on %(date)s, needed on "
+            "%(suggested_date)s.",
+            **values,
+        )
+
+    def _word_late_planned_order(self, exception, item, values):
+        """A planned order released in the past or moved by the time fence."""
+        if exception.code == "release_in_past":
+            return self.env._(
                 "Planned order for %(qty)s of %(product)s needed on "
                 "%(suggested_date)s is late: its release date %(release_date)s is "
                 "in the past.",
                 **values,
             )
-        if code == "time_fence":
-            return _(
-                "Planned order for %(qty)s of %(product)s needed on "
-                "%(suggested_date)s is late: the time fence moves it to %(date)s.",
-                **values,
-            )
-        if code == "stock_out" and exception.suggested_date:
-            return _(
+        return self.env._(
+            "Planned order for %(qty)s of %(product)s needed on "
+            "%(suggested_date)s is late: the time fence moves it to %(date)s.",
+            **values,
+        )
+
+    def _word_stock_out(self, exception, item, values):
+        """Projected stock below zero (until a date or to the end)."""
+        if exception.suggested_date:
+            return self.env._(
                 "%(product)s: projected stock-out from %(date)s until "
                 "%(suggested_date)s (lowest %(lowest)s, safety stock "
                 "%(safety_stock)s).",
                 **values,
             )
-        if code == "stock_out":
-            return _(
-                "%(product)s: projected stock-out from %(date)s to the end of the "
-                "plan (lowest %(lowest)s, safety stock %(safety_stock)s).",
-                **values,
-            )
-        if code == "below_safety" and exception.suggested_date:
-            return _(
+        return self.env._(
+            "%(product)s: projected stock-out from %(date)s to the end of the "
+            "plan (lowest %(lowest)s, safety stock %(safety_stock)s).",
+            **values,
+        )
+
+    def _word_below_safety(self, exception, item, values):
+        """Projected stock below the safety stock (until a date or to the end)."""
+        if exception.suggested_date:
+            return self.env._(
                 "%(product)s: projected below safety stock from %(date)s until "
                 "%(suggested_date)s (lowest %(lowest)s, safety stock "
                 "%(safety_stock)s).",
                 **values,
             )
-        if code == "below_safety":
-            return _(
-                "%(product)s: projected below safety stock from %(date)s to the end "
-                "of the plan (lowest %(lowest)s, safety stock %(safety_stock)s).",
-                **values,
-            )
-        if code == "kit_without_components":
-            return _(
-                "Kit %(product)s has no components: %(qty)s needed from %(date)s "
-                "cannot be supplied.",
-                **values,
-            )
-        if code == "no_source":
-            return self._no_source_message(item["no_source_reason"], values)
-        kind_field = self.env["prod.planning.exception"]._fields["kind"]
-        kinds = dict(kind_field._description_selection(self.env))
-        return _(
-            "%(kind)s: %(product)s", kind=kinds.get(exception.kind, code), **values
+        return self.env._(
+            "%(product)s: projected below safety stock from %(date)s to the end "
+            "of the plan (lowest %(lowest)s, safety stock %(safety_stock)s).",
+            **values,
         )
 
-    def _no_source_message(self, reason, values):
-        """Word a reason of ``prod.planning.data._supply_type``."""
+    def _word_kit_without_components(self, exception, item, values):
+        return self.env._(
+            "Kit %(product)s has no components: %(qty)s needed from %(date)s "
+            "cannot be supplied.",
+            **values,
+        )
+
+    def _word_no_source(self, exception, item, values):
+        """Word a reason of ``prod.planning.run.reader._supply_type``."""
         _ = self.env._
+        reason = item["no_source_reason"]
         if reason == "manufacture_without_bom":
             return _("%(product)s: manufacture product without BoM", **values)
         if reason == "buy_without_vendor":
             return _("%(product)s: buy product without vendor", **values)
         return _("%(product)s: no route, BoM or vendor to supply it", **values)
+
+    def _word_other(self, exception, item, values):
+        """A code without its own wording: the kind's label and the product."""
+        kind_field = self.env["prod.planning.exception"]._fields["kind"]
+        kinds = dict(kind_field._description_selection(self.env))
+        return self.env._(
+            "%(kind)s: %(product)s",
+            kind=kinds.get(exception.kind, exception.code),
+            **values,
+        )
 
     def _origin_names(self, refs, company):
         """{(model, id): the name the planner knows the document by}, read in
