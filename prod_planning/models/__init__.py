@@ -7,7 +7,6 @@ from . import prod_planning_order
 from . import prod_planning_peg
 from . import prod_planning_projection
 from . import prod_planning_exception
-from . import prod_planning_release
 from . import product_product
 from . import product_template
 from . import prod_planning_price_index
