@@ -53,9 +53,9 @@ class ProdPlanningExpediting(models.Model):
         string="Needed On",
         help="The date the last planning run needs this supply.",
     )
-    product_qty = fields.Float(string="Ordered", digits="Product Unit of Measure")
-    qty_received = fields.Float(string="Received", digits="Product Unit of Measure")
-    qty_open = fields.Float(string="Open", digits="Product Unit of Measure")
+    product_qty = fields.Float(string="Ordered", digits="Product Unit")
+    qty_received = fields.Float(string="Received", digits="Product Unit")
+    qty_open = fields.Float(string="Open", digits="Product Unit")
     product_uom_id = fields.Many2one(comodel_name="uom.uom", string="Unit")
     days_late = fields.Integer(help="Days since the promised date, when late.")
     reason = fields.Selection(

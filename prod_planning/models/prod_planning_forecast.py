@@ -57,7 +57,7 @@ class ProdPlanningForecast(models.Model):
         store=True,
         help="First day after the period.",
     )
-    quantity = fields.Float(required=True, digits="Product Unit of Measure")
+    quantity = fields.Float(required=True, digits="Product Unit")
     uom_id = fields.Many2one(related="product_id.uom_id")
     note = fields.Char()
 

@@ -29,7 +29,7 @@ class ProdPlanningOrder(models.Model):
         comodel_name="stock.warehouse", required=True, index=True, check_company=True
     )
     company_id = fields.Many2one(comodel_name="res.company", required=True, index=True)
-    quantity = fields.Float(required=True, digits="Product Unit of Measure")
+    quantity = fields.Float(required=True, digits="Product Unit")
     uom_id = fields.Many2one(related="product_id.uom_id")
     supply_type = fields.Selection(
         selection=[("buy", "Buy"), ("manufacture", "Manufacture")], required=True

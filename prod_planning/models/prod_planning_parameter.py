@@ -65,20 +65,16 @@ class ProdPlanningParameter(models.Model):
         default="lfl",
         required=True,
     )
-    lot_fixed_qty = fields.Float(
-        string="Fixed Quantity", digits="Product Unit of Measure"
-    )
-    lot_min_qty = fields.Float(
-        string="Minimum Quantity", digits="Product Unit of Measure"
-    )
+    lot_fixed_qty = fields.Float(string="Fixed Quantity", digits="Product Unit")
+    lot_min_qty = fields.Float(string="Minimum Quantity", digits="Product Unit")
     lot_max_qty = fields.Float(
         string="Maximum Quantity",
-        digits="Product Unit of Measure",
+        digits="Product Unit",
         help="0 means no maximum.",
     )
     lot_multiple_qty = fields.Float(
         string="Multiple",
-        digits="Product Unit of Measure",
+        digits="Product Unit",
         help="0 means any quantity.",
     )
     poq_days = fields.Integer(
@@ -87,7 +83,7 @@ class ProdPlanningParameter(models.Model):
         help="Period order quantity: one order covers the net requirements of "
         "this many calendar days.",
     )
-    safety_stock = fields.Float(digits="Product Unit of Measure")
+    safety_stock = fields.Float(digits="Product Unit")
     time_fence_days = fields.Integer(
         string="Planning Time Fence",
         help="No new planned order is due within this many working days from today.",

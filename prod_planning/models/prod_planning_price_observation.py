@@ -172,7 +172,7 @@ class ProdPlanningPriceObservation(models.Model):
         required=True,
         help="The unit the observed price is per.",
     )
-    quantity = fields.Float(digits="Product Unit of Measure")
+    quantity = fields.Float(digits="Product Unit")
     normalized_uom_id = fields.Many2one(
         comodel_name="uom.uom",
         string="Product Unit",

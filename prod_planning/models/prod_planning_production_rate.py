@@ -75,10 +75,10 @@ class ProdPlanningProductionRate(models.Model):
     date = fields.Date(string="Week", required=True, index=True)
     workorder_count = fields.Integer(string="# Done Work Orders", aggregator="sum")
     planned_qty = fields.Float(
-        string="Planned Output", digits="Product Unit of Measure", aggregator="sum"
+        string="Planned Output", digits="Product Unit", aggregator="sum"
     )
     qty_produced = fields.Float(
-        string="Produced", digits="Product Unit of Measure", aggregator="sum"
+        string="Produced", digits="Product Unit", aggregator="sum"
     )
     expected_hours = fields.Float(string="Expected Duration", aggregator="sum")
     real_hours = fields.Float(string="Real Duration", aggregator="sum")
