@@ -32,7 +32,7 @@ class TestSecurity(ProdPlanningCase):
         with self.assertRaises(AccessError):
             env["res.groups"].browse(
                 self.env.ref("prod_planning.group_prod_planning_manager").id
-            ).write({"users": [(4, self.planner.id)]})
+            ).write({"user_ids": [(4, self.planner.id)]})
         with self.assertRaises(AccessError):
             env["ir.cron"].search([], limit=1).write({"active": False})
         with self.assertRaises(AccessError):
