@@ -83,13 +83,10 @@ class ProdPlanningExpediting(models.Model):
     )
     refreshed_on = fields.Datetime()
 
-    _sql_constraints = [
-        (
-            "purchase_line_uniq",
-            "unique(purchase_line_id)",
-            "A purchase line appears once in the expediting queue.",
-        )
-    ]
+    _purchase_line_uniq = models.Constraint(
+        "unique(purchase_line_id)",
+        "A purchase line appears once in the expediting queue.",
+    )
 
     @api.depends("is_late", "is_after_need", "is_unconfirmed", "is_partial")
     def _compute_reasons_label(self):

@@ -103,13 +103,10 @@ class ProdPlanningParameter(models.Model):
     )
     uom_id = fields.Many2one(related="product_id.uom_id")
 
-    _sql_constraints = [
-        (
-            "product_warehouse_unique",
-            "unique(product_id, warehouse_id)",
-            "A product has one set of planning parameters per warehouse.",
-        )
-    ]
+    _product_warehouse_unique = models.Constraint(
+        "unique(product_id, warehouse_id)",
+        "A product has one set of planning parameters per warehouse.",
+    )
 
     @api.depends("product_id", "warehouse_id")
     def _compute_display_name(self):

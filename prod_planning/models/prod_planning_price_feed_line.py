@@ -37,13 +37,10 @@ class ProdPlanningPriceFeedLine(models.Model):
         "index's unit.",
     )
 
-    _sql_constraints = [
-        (
-            "code_uniq",
-            "UNIQUE(feed_id, code)",
-            "A code is mapped once per feed.",
-        ),
-    ]
+    _code_uniq = models.Constraint(
+        "UNIQUE(feed_id, code)",
+        "A code is mapped once per feed.",
+    )
 
     @api.depends("product_id", "index_id")
     def _compute_uom_id(self):

@@ -43,14 +43,14 @@ class ProdPlanningPriceIndexProduct(models.Model):
         help="Latest index value carried to the product, in the company currency.",
     )
 
-    _sql_constraints = [
-        (
-            "product_uniq",
-            "UNIQUE(product_id)",
-            "A product follows one commodity index only.",
-        ),
-        ("factor_positive", "CHECK(factor > 0)", "The factor must be positive."),
-    ]
+    _product_uniq = models.Constraint(
+        "UNIQUE(product_id)",
+        "A product follows one commodity index only.",
+    )
+    _factor_positive = models.Constraint(
+        "CHECK(factor > 0)",
+        "The factor must be positive.",
+    )
 
     @api.depends("index_id", "product_id", "factor")
     @api.depends_context("company")
