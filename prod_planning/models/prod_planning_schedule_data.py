@@ -17,8 +17,7 @@ from datetime import datetime, timedelta
 import pytz
 
 from odoo import _, api, models
-
-from odoo.addons.resource.models.utils import Intervals
+from odoo.tools.intervals import Intervals
 
 from ..engine import scheduling
 
