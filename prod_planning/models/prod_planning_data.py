@@ -348,15 +348,15 @@ class ProdPlanningData(models.AbstractModel):
                     continue
                 parent_uom = variant["uom_id"] or bom["product_uom_id"]
                 bom_qty = (
-                    bom["product_qty"] / uoms[bom["product_uom_id"]] * uoms[parent_uom]
+                    bom["product_qty"] * uoms[bom["product_uom_id"]] / uoms[parent_uom]
                 )
                 lines = []
                 for line in lines_by_bom[bom["id"]]:
                     comp_uom = component_uom[line["product_id"]]
                     qty = (
                         line["product_qty"]
-                        / uoms[line["product_uom_id"]]
-                        * uoms[comp_uom]
+                        * uoms[line["product_uom_id"]]
+                        / uoms[comp_uom]
                         / bom_qty
                     )
                     lines.append((line["product_id"], qty))
@@ -513,12 +513,12 @@ class ProdPlanningData(models.AbstractModel):
     def _lead_time(self, supply_type, product, bom, param, company):
         if param.get("lead_time_days"):
             return param["lead_time_days"]
+        # Odoo 19 dropped the company security lead times (po_lead,
+        # manufacturing_lead) that Odoo 18 added here.
         if supply_type == "buy":
-            days = (
-                product["seller"]["delay"] + company.po_lead + company.days_to_purchase
-            )
+            days = product["seller"]["delay"] + company.days_to_purchase
         elif supply_type == "manufacture":
-            days = bom["lead_time"] + company.manufacturing_lead
+            days = bom["lead_time"]
         else:
             days = 0
         return math.ceil(days)

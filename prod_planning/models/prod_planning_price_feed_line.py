@@ -46,7 +46,11 @@ class ProdPlanningPriceFeedLine(models.Model):
     def _compute_uom_id(self):
         for line in self:
             unit = line.product_id.uom_id or line.index_id.uom_id
-            if not line.uom_id or line.uom_id.category_id != unit.category_id:
+            if (
+                not line.uom_id
+                or not unit
+                or not line.uom_id._has_common_reference(unit)
+            ):
                 line.uom_id = unit
 
     @api.constrains("product_id", "index_id", "uom_id")
@@ -62,7 +66,7 @@ class ProdPlanningPriceFeedLine(models.Model):
                     )
                 )
             unit = line.product_id.uom_id or line.index_id.uom_id
-            if line.uom_id and line.uom_id.category_id != unit.category_id:
+            if line.uom_id and not line.uom_id._has_common_reference(unit):
                 raise ValidationError(
                     _(
                         "Code %(code)s of feed %(feed)s is quoted per %(uom)s, which "

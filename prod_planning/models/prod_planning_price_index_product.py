@@ -62,7 +62,7 @@ class ProdPlanningPriceIndexProduct(models.Model):
             if (
                 index_uom
                 and product_uom
-                and index_uom.category_id == (product_uom.category_id)
+                and index_uom._has_common_reference(product_uom)
             ):
                 value = index_uom._compute_price(value, product_uom)
             link.expected_price = value * link.factor

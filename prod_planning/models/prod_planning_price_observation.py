@@ -251,12 +251,14 @@ class ProdPlanningPriceObservation(models.Model):
                 rates,
             )
             to_uom = observation.normalized_uom_id
-            from_factor = observation.uom_id.factor
-            if observation.uom_id.category_id != to_uom.category_id:
-                from_factor = to_uom.factor
+            from_uom = observation.uom_id
+            if not from_uom._has_common_reference(to_uom):
+                from_uom = to_uom
+            # The engine's factor (units per reference unit, Odoo 18) is the
+            # inverse of Odoo 19's: pass Odoo 19's factors swapped.
             observation.normalized_price = float_round(
                 price_engine.normalize_price(
-                    observation.price, rate, from_factor, to_uom.factor
+                    observation.price, rate, to_uom.factor, from_uom.factor
                 ),
                 precision_digits=digits,
             )
@@ -301,17 +303,18 @@ class ProdPlanningPriceObservation(models.Model):
     def _check_uom_category(self):
         for observation in self:
             target = observation.product_id.uom_id or observation.index_id.uom_id
-            if target and observation.uom_id.category_id != target.category_id:
+            if target and not (
+                observation.uom_id and observation.uom_id._has_common_reference(target)
+            ):
                 raise ValidationError(
                     _(
-                        "The price of %(what)s on %(date)s is per %(unit)s, which is "
-                        "not a unit of %(category)s like %(target)s: choose a unit of "
-                        "that category.",
+                        "The price of %(what)s on %(date)s is per %(unit)s, which "
+                        "cannot be converted to %(target)s: choose a unit of the same "
+                        "category.",
                         what=observation.product_id.display_name
                         or observation.index_id.name,
                         date=observation.date,
                         unit=observation.uom_id.name,
-                        category=target.category_id.name,
                         target=target.name,
                     )
                 )
@@ -319,7 +322,7 @@ class ProdPlanningPriceObservation(models.Model):
     @api.onchange("product_id", "index_id")
     def _onchange_product_id(self):
         unit = self.product_id.uom_id or self.index_id.uom_id
-        if unit and (not self.uom_id or self.uom_id.category_id != unit.category_id):
+        if unit and (not self.uom_id or not self.uom_id._has_common_reference(unit)):
             self.uom_id = unit
         if self.index_id and not self.product_id:
             self.currency_id = self.index_id.currency_id
@@ -488,11 +491,12 @@ class ProdPlanningPriceObservation(models.Model):
                 results[position]["message"] = str(error.args[0])
                 continue
             vals["normalized_price"] = float_round(
+                # Odoo 19's factors swapped: the engine's are their inverses.
                 price_engine.normalize_price(
                     vals["price"],
                     rate,
-                    lookup["uoms"][vals["uom_id"]]["factor"],
                     lookup["uoms"][vals["normalized_uom_id"]]["factor"],
+                    lookup["uoms"][vals["uom_id"]]["factor"],
                 ),
                 precision_digits=digits,
             )
@@ -591,7 +595,7 @@ class ProdPlanningPriceObservation(models.Model):
             )
         )
         currencies |= company.currency_id
-        uoms = self.env["uom.uom"].search_read([], ["name", "factor", "category_id"])
+        uoms = self.env["uom.uom"].search_read([], ["name", "factor", "parent_path"])
         indexes_by_id = {index["id"]: index for index in indexes}
         currencies |= self.env["res.currency"].browse(
             [index["currency_id"] for index in indexes]
@@ -607,7 +611,9 @@ class ProdPlanningPriceObservation(models.Model):
             "uoms": {
                 uom["id"]: {
                     "factor": uom["factor"],
-                    "category": uom["category_id"][0],
+                    # Odoo 19 has no unit categories: units convert into
+                    # each other when they share their root reference unit.
+                    "category": uom["parent_path"].split("/")[0],
                     "name": uom["name"],
                 }
                 for uom in uoms
@@ -994,14 +1000,16 @@ class ProdPlanningPriceObservation(models.Model):
                      write_date)
                 SELECT link.product_id, pt.id, pt.categ_id, v.index_id, NULL,
                        v.company_id, v.date, 'index', v.feed_id, v.reference,
-                       ROUND((v.price * vu.factor / iu.factor
-                              * (CASE WHEN iu.category_id = pu.category_id
-                                      THEN iu.factor / pu.factor ELSE 1 END)
+                       ROUND((v.price * iu.factor / vu.factor
+                              * (CASE WHEN split_part(iu.parent_path, '/', 1)
+                                           = split_part(pu.parent_path, '/', 1)
+                                      THEN pu.factor / iu.factor ELSE 1 END)
                               * link.factor)::numeric, %(digits)s),
                        v.currency_id, pt.uom_id, NULL, pt.uom_id,
                        ROUND((v.normalized_price
-                              * (CASE WHEN iu.category_id = pu.category_id
-                                      THEN iu.factor / pu.factor ELSE 1 END)
+                              * (CASE WHEN split_part(iu.parent_path, '/', 1)
+                                           = split_part(pu.parent_path, '/', 1)
+                                      THEN pu.factor / iu.factor ELSE 1 END)
                               * link.factor)::numeric, %(digits)s),
                        %(uid)s, %(now)s, %(uid)s, %(now)s
                   FROM prod_planning_price_observation v
@@ -1063,7 +1071,7 @@ class ProdPlanningPriceObservation(models.Model):
                     "purchase",
                     price,
                     order.currency_id,
-                    line.product_uom,
+                    line.product_uom_id,
                     line.product_qty,
                     order.name,
                     purchase_line_id=line.id,
@@ -1087,9 +1095,11 @@ class ProdPlanningPriceObservation(models.Model):
                         info.company_id or self.env.company,
                         today,
                         "pricelist",
-                        info.price_discounted,
+                        # Odoo 19's price_discounted is converted to the
+                        # product unit: the price is observed in the line's unit.
+                        info.price * (1 - (info.discount or 0.0) / 100),
                         info.currency_id or self.env.company.currency_id,
-                        info.product_uom or product.uom_po_id,
+                        info.product_uom_id or product.uom_id,
                         info.min_qty,
                         info.product_code or info.partner_id.display_name,
                         supplierinfo_id=info.id,
@@ -1119,7 +1129,7 @@ class ProdPlanningPriceObservation(models.Model):
         **links,
     ):
         rate = self._company_rate(currency, company, date, {})
-        if uom.category_id != product.uom_id.category_id:
+        if not uom._has_common_reference(product.uom_id):
             # Cannot be converted: the price is taken as per product unit.
             uom = product.uom_id
         digits = self._price_digits()
@@ -1142,8 +1152,9 @@ class ProdPlanningPriceObservation(models.Model):
             "quantity": quantity or None,
             "normalized_uom_id": product.uom_id.id,
             "normalized_price": float_round(
+                # Odoo 19's factors swapped: the engine's are their inverses.
                 price_engine.normalize_price(
-                    price, rate, uom.factor, product.uom_id.factor
+                    price, rate, product.uom_id.factor, uom.factor
                 ),
                 precision_digits=digits,
             ),

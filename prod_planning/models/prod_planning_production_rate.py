@@ -176,8 +176,8 @@ class ProdPlanningProductionRate(models.Model):
             SELECT wo.workcenter_id, wo.product_id, mo.company_id,
                    date_trunc('week', wo.date_finished)::date,
                    COUNT(*) FILTER (WHERE wo.state = 'done'),
-                   SUM(mo.product_qty / mo_uom.factor * p_uom.factor),
-                   SUM(wo.qty_produced / mo_uom.factor * p_uom.factor)
+                   SUM(mo.product_qty * mo_uom.factor / p_uom.factor),
+                   SUM(wo.qty_produced * mo_uom.factor / p_uom.factor)
                        FILTER (WHERE wo.state = 'done'),
                    SUM(wo.duration_expected) FILTER (WHERE wo.state = 'done'),
                    SUM(wo.duration) FILTER (WHERE wo.state = 'done')

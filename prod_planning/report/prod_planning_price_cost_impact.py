@@ -169,8 +169,8 @@ class ProdPlanningPriceCostImpact(models.Model):
                 -- component quantity per unit of the parent, in the
                 -- component's own unit
                 SELECT bom.product_id AS parent_id, l.product_id AS component_id,
-                       (l.product_qty / lu.factor * cu.factor)
-                       / NULLIF(bom.product_qty / bu.factor * pu.factor, 0) AS qty
+                       (l.product_qty * lu.factor / cu.factor)
+                       / NULLIF(bom.product_qty * bu.factor / pu.factor, 0) AS qty
                   FROM bom
                   JOIN mrp_bom_line l ON l.bom_id = bom.bom_id
                   JOIN uom_uom lu ON lu.id = l.product_uom_id
