@@ -332,7 +332,7 @@ class ProdPlanningExpediting(models.Model):
                 "product_qty": data["product_qty"],
                 "qty_received": data["qty_received"],
                 "qty_open": data["product_qty"] - data["qty_received"],
-                "product_uom_id": data["product_uom"],
+                "product_uom_id": data["product_uom_id"],
                 "days_late": max((today - state.promised).days, 0),
                 "reason": reasons[0],
                 "is_late": engine.LATE in reasons,
@@ -363,10 +363,9 @@ class ProdPlanningExpediting(models.Model):
             SELECT pol.id, po.id, po.company_id, rp.commercial_partner_id,
                    pol.product_id, COALESCE(po.user_id, rp_c.buyer_id),
                    pol.date_promised, pol.date_requested_original,
-                   pol.product_qty, pol.qty_received, pol.product_uom,
+                   pol.product_qty, pol.qty_received, pol.product_uom_id,
                    COALESCE(pol.vendor_confirmed, FALSE)
-                       OR COALESCE(po.mail_reminder_confirmed, FALSE)
-                       OR COALESCE(po.mail_reception_confirmed, FALSE)
+                       OR COALESCE(po.acknowledged, FALSE)
               FROM purchase_order_line pol
               JOIN purchase_order po ON po.id = pol.order_id
               JOIN res_partner rp ON rp.id = po.partner_id
@@ -395,7 +394,7 @@ class ProdPlanningExpediting(models.Model):
             "date_requested_original",
             "product_qty",
             "qty_received",
-            "product_uom",
+            "product_uom_id",
             "confirmed",
         )
         return {

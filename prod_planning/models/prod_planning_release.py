@@ -92,7 +92,7 @@ class ProdPlanningRelease(models.AbstractModel):
         if seller and seller.min_qty:
             qty = max(
                 qty,
-                seller.product_uom._compute_quantity(seller.min_qty, product.uom_id),
+                seller.product_uom_id._compute_quantity(seller.min_qty, product.uom_id),
             )
         if multiple:
             qty = math.ceil(round(qty / multiple, 6)) * multiple

@@ -52,7 +52,7 @@ class PriceCase(ProdPlanningCase):
             "Test Screw",
             default_code="T-SCREW",
             categ_id=cls.categ_raw.id,
-            uom_po_id=cls.uom_dozen.id,
+            purchase_uom=cls.uom_dozen,
             standard_price=0.05,
         )
         cls.paint = cls._create_product(
@@ -140,7 +140,9 @@ class PriceCase(ProdPlanningCase):
                         "product_id": product.id,
                         "product_qty": qty,
                         "price_unit": price,
-                        "product_uom": (uom[0] if uom else product.uom_po_id).id,
+                        "product_uom_id": (
+                            uom[0] if uom else cls._purchase_uom(product)
+                        ).id,
                     }
                 )
             )
