@@ -163,9 +163,9 @@ class TestCompanyScope(ProdPlanningCase):
         with self.assertRaises(AccessError):
             links_b.browse(link_a.id).read(["factor"])
         other_a = self._create_product("Scope Product A2", company_id=self.company.id)
-        with self.assertRaisesRollback(UserError, "Incompatible companies"):
+        with self.assertRaisesRollback(UserError, "no company crossover"):
             Link.create({"index_id": self.index_b.id, "product_id": other_a.id})
-        with self.assertRaisesRollback(UserError, "Incompatible companies"):
+        with self.assertRaisesRollback(UserError, "no company crossover"):
             link_a.write({"index_id": self.index_b.id})
 
     def test_planned_orders_point_to_records_of_their_company(self):
@@ -177,11 +177,11 @@ class TestCompanyScope(ProdPlanningCase):
         ]:
             with (
                 self.subTest(field=field),
-                self.assertRaisesRollback(UserError, "Incompatible companies"),
+                self.assertRaisesRollback(UserError, "no company crossover"),
             ):
                 Order.create(self._planned_order_vals(**{field: record.id}))
         order = Order.create(self._planned_order_vals())
-        with self.assertRaisesRollback(UserError, "Incompatible companies"):
+        with self.assertRaisesRollback(UserError, "no company crossover"):
             order.workcenter_id = self.workcenter_b
 
     def test_projection_and_exceptions_point_to_records_of_their_company(self):
@@ -203,7 +203,7 @@ class TestCompanyScope(ProdPlanningCase):
             ]:
                 with (
                     self.subTest(model=model, field=field),
-                    self.assertRaisesRollback(UserError, "Incompatible companies"),
+                    self.assertRaisesRollback(UserError, "no company crossover"),
                 ):
                     self.env[model].create(dict(base, **extra, **{field: record.id}))
 
@@ -215,7 +215,7 @@ class TestCompanyScope(ProdPlanningCase):
         for field, record in [("index_id", self.index_b), ("feed_id", self.feed_b)]:
             with (
                 self.subTest(field=field),
-                self.assertRaisesRollback(UserError, "Incompatible companies"),
+                self.assertRaisesRollback(UserError, "no company crossover"),
             ):
                 Observation.create(dict(base, **{field: record.id}))
 

@@ -18,9 +18,8 @@ import odoorpc
 
 import odoo
 from odoo.service import db as db_service
-from odoo.tools import config
 
-from .databases import drop_database
+from .databases import addons_path, drop_database
 
 ADMIN_LOGIN = "admin"
 ADMIN_PASSWORD = "admin"
@@ -54,7 +53,7 @@ class OdooServer:
                 sys.executable,
                 "-m",
                 "odoo",
-                f"--addons-path={config['addons_path']}",
+                f"--addons-path={addons_path()}",
                 f"--database={self.db}",
                 f"--db-filter=^{self.db}$",
                 "--http-interface=127.0.0.1",
@@ -77,7 +76,7 @@ class OdooServer:
                 )
             with contextlib.suppress(OSError, xmlrpc.client.Error):
                 version = self.xmlrpc("common").version()
-                if version.get("server_version", "").startswith("18.0"):
+                if version.get("server_version", "").startswith("19.0"):
                     return self
             time.sleep(0.5)
         self.stop()
