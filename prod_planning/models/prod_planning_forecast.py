@@ -79,6 +79,12 @@ class ProdPlanningForecast(models.Model):
                 date=forecast.date_start,
             )
 
+    @api.constrains("warehouse_id")
+    def _check_company_of_warehouse(self):
+        # Odoo 19 checks the companies of the written fields only: moved to
+        # another warehouse, the record's other relations must follow its company.
+        self._check_company()
+
     @api.constrains("quantity", "date_start", "product_id")
     def _check_forecast(self):
         today = fields.Date.context_today(self)

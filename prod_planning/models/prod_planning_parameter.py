@@ -115,6 +115,12 @@ class ProdPlanningParameter(models.Model):
                 f"{parameter.product_id.display_name} @ {parameter.warehouse_id.name}"
             )
 
+    @api.constrains("warehouse_id")
+    def _check_company_of_warehouse(self):
+        # Odoo 19 checks the companies of the written fields only: moved to
+        # another warehouse, the record's other relations must follow its company.
+        self._check_company()
+
     @api.constrains(
         "lot_policy",
         "lot_fixed_qty",

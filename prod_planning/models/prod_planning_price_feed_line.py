@@ -53,6 +53,12 @@ class ProdPlanningPriceFeedLine(models.Model):
             ):
                 line.uom_id = unit
 
+    @api.constrains("feed_id")
+    def _check_company_of_feed(self):
+        # Odoo 19 checks the companies of the written fields only: moved to
+        # another feed, the record's other relations must follow its company.
+        self._check_company()
+
     @api.constrains("product_id", "index_id", "uom_id")
     def _check_target(self):
         for line in self:

@@ -67,6 +67,12 @@ class ProdPlanningPriceIndexProduct(models.Model):
                 value = index_uom._compute_price(value, product_uom)
             link.expected_price = value * link.factor
 
+    @api.constrains("index_id")
+    def _check_company_of_index(self):
+        # Odoo 19 checks the companies of the written fields only: moved to
+        # another index, the record's other relations must follow its company.
+        self._check_company()
+
     @api.model_create_multi
     def create(self, vals_list):
         links = super().create(vals_list)
