@@ -274,7 +274,9 @@ class ProdPlanningData(models.AbstractModel):
         """
         uoms = {
             u["id"]: u["factor"]
-            for u in self.env["uom.uom"].search_read([], ["factor"], load=None)
+            for u in self.env["uom.uom"]
+            .with_context(active_test=False)  # Odoo 19 archives Dozens
+            .search_read([], ["factor"], load=None)
         }
         boms = self.env["mrp.bom"].search_read(
             [
@@ -403,10 +405,13 @@ class ProdPlanningData(models.AbstractModel):
         buy_route = self.env.ref("purchase_stock.route_warehouse0_buy", False)
         manufacture_route = self.env.ref("mrp.route_warehouse0_manufacture", False)
         watched = [route.id for route in (buy_route, manufacture_route) if route]
+        # Odoo 19's Buy and Manufacture routes are not product_selectable (the
+        # warehouse offers them) but a product's routes still count, as in
+        # stock.rule._search_rule.
         product_route_ids = (
             self.env["stock.route"]
             .with_company(company)
-            .search([("id", "in", watched), ("product_selectable", "=", True)])
+            .search([("id", "in", watched)])
             .ids
         )
         cr.execute(

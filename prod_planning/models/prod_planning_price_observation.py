@@ -595,7 +595,13 @@ class ProdPlanningPriceObservation(models.Model):
             )
         )
         currencies |= company.currency_id
-        uoms = self.env["uom.uom"].search_read([], ["name", "factor", "parent_path"])
+        # Odoo 19 archives standard units (Dozens) that 18 had active: archived
+        # units are known too, an active one wins a name they share.
+        uoms = (
+            self.env["uom.uom"]
+            .with_context(active_test=False)
+            .search_read([], ["name", "factor", "parent_path"], order="active, id")
+        )
         indexes_by_id = {index["id"]: index for index in indexes}
         currencies |= self.env["res.currency"].browse(
             [index["currency_id"] for index in indexes]
@@ -1136,7 +1142,7 @@ class ProdPlanningPriceObservation(models.Model):
         vals = {
             "product_id": product.id,
             "product_tmpl_id": product.product_tmpl_id.id,
-            "categ_id": product.categ_id.id,
+            "categ_id": product.categ_id.id or None,
             "index_id": None,
             "partner_id": partner.id or None,
             "company_id": company.id,
