@@ -297,7 +297,7 @@ class ProdPlanningPriceFeed(models.Model):
         if errors:
             raise FeedFailure(
                 "; ".join(
-                    _(
+                    self.env._(
                         "row %(row)s (code %(code)s): %(reason)s",
                         row=quote["row"],
                         code=quote["code"],
