@@ -123,7 +123,10 @@ class ProdPlanningOrder(models.Model):
                     mos=len(result["production_ids"]),
                 ),
                 "type": "success",
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+                # Reload the view the button is in (Odoo 19's soft_reload
+                # restores the whole controller and may leave the form's
+                # status bar on the state it was opened with).
+                "next": {"type": "ir.actions.act_window_close"},
             },
         }
 
