@@ -1,4 +1,5 @@
-"""End-to-end harness for integrator tests: a real Odoo HTTP server + odoorpc.
+"""End-to-end harness for integrator tests: a real Odoo HTTP server + odoorpc,
+plain XML-RPC and Odoo 19's JSON-2 API.
 
 The server is a separate ``python3 -m odoo`` process on a free 127.0.0.1 port,
 serving a copy of the test database, so that what integrators write over RPC
@@ -15,6 +16,7 @@ import time
 import xmlrpc.client
 
 import odoorpc
+import requests
 
 import odoo
 from odoo.service import db as db_service
@@ -23,6 +25,16 @@ from .databases import addons_path, drop_database
 
 ADMIN_LOGIN = "admin"
 ADMIN_PASSWORD = "admin"
+
+
+class Json2Error(Exception):
+    """An error answer of the JSON-2 API: its HTTP ``status`` and its JSON
+    ``body`` (``name``, ``message``, ``arguments``, ``context``, ``debug``)."""
+
+    def __init__(self, status, body):
+        super().__init__(f"{status}: {body}")
+        self.status = status
+        self.body = body
 
 
 def free_port():
@@ -128,3 +140,47 @@ class OdooServer:
         client = odoorpc.ODOO("127.0.0.1", port=self.port, timeout=300)
         client.login(self.db, login, password)
         return client
+
+    def api_key(self, login=ADMIN_LOGIN):
+        """A new API key of ``login`` on the copy, for JSON-2 (``Authorization:
+        bearer <key>``). Made as Odoo's "New API Key" dialog makes one
+        (res.users.apikeys._generate, scope None: every RPC), without
+        expiry (sudo), and committed so that the server sees it."""
+        registry = odoo.modules.registry.Registry(self.db)
+        with registry.cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            user = env["res.users"].search([("login", "=", login)])
+            user.ensure_one()
+            return (
+                env["res.users.apikeys"]
+                .with_user(user)
+                .sudo()
+                ._generate(None, f"prod_planning tests ({login})", None)
+            )
+
+    def json2(self, model, method, api_key, ids=None, context=None, **kwargs):
+        """``POST /json/2/<model>/<method>``: the keyword arguments of the
+        method are the keys of the JSON body (``ids`` for a record method,
+        ``context`` for the context); returns the decoded result or raises
+        :class:`Json2Error`."""
+        body = dict(kwargs)
+        if ids is not None:
+            body["ids"] = ids
+        if context is not None:
+            body["context"] = context
+        response = requests.post(
+            f"{self.url}/json/2/{model}/{method}",
+            json=body,
+            headers={
+                "Authorization": f"bearer {api_key}",
+                "X-Odoo-Database": self.db,
+            },
+            timeout=300,
+        )
+        if response.status_code != 200:
+            try:
+                error = response.json()
+            except ValueError:
+                error = response.text
+            raise Json2Error(response.status_code, error)
+        return response.json()
