@@ -39,11 +39,10 @@ def pytest_configure(config):
 def odoo_server():
     """A real Odoo HTTP server on a copy of the test database."""
     # Imported here: Odoo's addons path is set up once pytest-odoo parsed its options.
-    from odoo.tools import config
-
+    from odoo.addons.prod_planning.tests.databases import current_database
     from odoo.addons.prod_planning.tests.xmlrpc_harness import OdooServer
 
-    server = OdooServer(config["db_name"]).start()
+    server = OdooServer(current_database()).start()
     yield server
     server.stop()
 

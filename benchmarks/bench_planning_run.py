@@ -2,7 +2,7 @@
 """Benchmark of the planning run against OCA's mrp_multi_level, on a synthetic plant.
 
 For each size N it creates a fresh database ``prod_planning_bench_N`` with
-prod_planning (and OCA's mrp_multi_level 18.0, unless ``--skip-oca``) installed
+prod_planning (and OCA's mrp_multi_level 19.0, unless ``--skip-oca``) installed
 without demo data, builds a factory of N finished products, N sub-assemblies and
 2N raw materials (3 BoM levels, 4-8 confirmed customer deliveries per finished
 product over 12 weeks, vendors with lead times, some stock, some open purchase
@@ -44,9 +44,9 @@ from benchdb import addons_path as benchdb_addons_path  # noqa: E402
 from benchdb import fresh_database, open_registry, superuser_env  # noqa: E402
 
 OCA_REQUIREMENTS = (
-    "odoo-addon-mrp-multi-level>=18.0,<18.1",
-    "odoo-addon-mrp-warehouse-calendar>=18.0,<18.1",
-    "odoo-addon-stock-warehouse-calendar>=18.0,<18.1",
+    "odoo-addon-mrp-multi-level>=19.0,<19.1",
+    "odoo-addon-mrp-warehouse-calendar>=19.0,<19.1",
+    "odoo-addon-stock-warehouse-calendar>=19.0,<19.1",
 )
 OCA_MODULE = "mrp_multi_level"
 GOALS = {500: 10.0, 2500: 60.0}  # seconds end to end
@@ -85,7 +85,7 @@ def ensure_oca(oca_dir):
     addons = oca_addons_dir(oca_dir)
     if os.path.isfile(os.path.join(addons, OCA_MODULE, "__manifest__.py")):
         return addons
-    log(f"installing OCA's {OCA_MODULE} 18.0 wheels into {oca_dir}")
+    log(f"installing OCA's {OCA_MODULE} 19.0 wheels into {oca_dir}")
     subprocess.run(
         [
             sys.executable,
@@ -202,7 +202,6 @@ def build_factory(env, n, seed):
                 "type": "consu",
                 "is_storable": True,
                 "uom_id": unit.id,
-                "uom_po_id": unit.id,
                 "route_ids": [Command.set(route.ids)],
                 "list_price": rng.randint(20, 500),
             }
@@ -298,7 +297,6 @@ def build_factory(env, n, seed):
                     "move_ids": [
                         Command.create(
                             {
-                                "name": product.display_name,
                                 "product_id": product.id,
                                 "product_uom_qty": qty,
                                 "product_uom": unit.id,
@@ -733,7 +731,7 @@ def main():
         default=os.path.join(
             os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"),
             "prod_planning_bench",
-            "oca-18.0",
+            "oca-19.0",
         ),
         help="where the OCA wheels are installed (pip --target)",
     )

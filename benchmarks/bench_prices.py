@@ -70,7 +70,6 @@ def create_products(reg):
                     "is_storable": True,
                     "categ_id": category.id,
                     "uom_id": (kg if n % 4 == 0 else unit).id,
-                    "uom_po_id": (kg if n % 4 == 0 else unit).id,
                     "standard_price": 1 + n % 100,
                 }
                 for n in range(RAW_COUNT)

@@ -16,7 +16,7 @@ between the two), prints the figures and drops the database.
     python3 benchmarks/bench_schedule_plant.py [--orders 500] [--time-limit 30]
         [--keep] [--db NAME]
 
-Needs PostgreSQL and Odoo 18.0 importable by ``python3`` (see README).
+Needs PostgreSQL and Odoo 19.0 importable by ``python3`` (see README).
 """
 
 from __future__ import annotations
@@ -69,7 +69,6 @@ def build_plant(env, n_orders, seed, monday):
                 "time_start": rng.choice([5, 10, 15]),
                 "time_stop": rng.choice([0, 5, 10]),
                 "time_efficiency": rng.choice([80, 90, 100, 110]),
-                "default_capacity": 1,
             }
             for i in range(12)
         ]

@@ -194,19 +194,18 @@ def generate_transactions(env, orders_per_vendor):
         CREATE TEMP TABLE bench_line_ids AS
         WITH inserted AS (
             INSERT INTO purchase_order_line (order_id, name, sequence, product_id,
-                   product_qty, product_uom_qty, product_uom, price_unit,
+                   product_qty, product_uom_qty, product_uom_id, price_unit,
                    price_subtotal, price_total, price_tax, discount, date_planned,
                    date_promised, date_requested_original, qty_received,
                    qty_received_method, qty_invoiced, qty_to_invoice, company_id,
-                   partner_id, currency_id, state, create_uid, write_uid,
-                   create_date, write_date)
+                   partner_id, create_uid, write_uid, create_date, write_date)
             SELECT order_id, product_name, 10 + l_index, product_id, qty, qty,
                    %(uom)s, round(price_unit::numeric, 2),
                    round((price_unit * qty)::numeric, 2),
                    round((price_unit * qty)::numeric, 2), 0, 0,
                    promised + interval '12 hours', promised, requested, received,
                    'stock_moves', 0, received, %(company)s, partner_id,
-                   %(currency)s, 'purchase', %(uid)s, %(uid)s, now(), now()
+                   %(uid)s, %(uid)s, now(), now()
               FROM bench_line
              ORDER BY order_id, l_index
             RETURNING id, order_id, sequence
@@ -240,13 +239,13 @@ def generate_transactions(env, orders_per_vendor):
         SELECT inserted.id AS picking_id, po.id AS order_id
           FROM inserted JOIN purchase_order po ON po.name = inserted.origin;
 
-        INSERT INTO stock_move (name, company_id, product_id, product_uom,
+        INSERT INTO stock_move (company_id, product_id, product_uom,
                product_uom_qty, product_qty, quantity, location_id,
                location_dest_id, location_final_id, picking_id, picking_type_id,
                purchase_line_id, partner_id, state, procure_method, date,
                date_deadline, picked, price_unit, create_uid, write_uid,
                create_date, write_date)
-        SELECT b.product_name, %(company)s, b.product_id, %(uom)s,
+        SELECT %(company)s, b.product_id, %(uom)s,
                CASE WHEN b.r_split >= 0.1 THEN b.received
                     WHEN s.part = 1 THEN b.received - floor(b.received / 2)
                     ELSE floor(b.received / 2) END,

@@ -46,9 +46,10 @@ def load_engine(name):
 
 def addons_path(*extra):
     """Odoo's own addons folders, this repository, then ``extra`` folders."""
-    import odoo  # noqa: PLC0415 - only once the caller knows Odoo is there
+    import odoo.release  # noqa: PLC0415 - only once the caller knows Odoo is there
 
-    base = os.path.dirname(odoo.__file__)
+    # Odoo 19's odoo is a namespace package (odoo.__file__ is None).
+    base = os.path.dirname(odoo.release.__file__)
     core = [os.path.join(base, "addons"), os.path.join(os.path.dirname(base), "addons")]
     core = [path for path in core if os.path.isdir(os.path.join(path, "mrp"))]
     return ",".join([*core, REPO, *extra])
@@ -74,7 +75,7 @@ def install(db, addons, modules=("prod_planning",)):
             db,
             "-i",
             ",".join(modules),
-            "--without-demo=all",
+            "--without-demo",
             "--stop-after-init",
             "--no-http",
             "--log-level=warn",

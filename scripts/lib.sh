@@ -13,10 +13,10 @@ die() {
 require_odoo() {
     local found
     found=$("$PYTHON" -c 'import odoo.release as r; print(r.version)' 2>/dev/null) \
-        || die "Odoo 18.0 is not importable by $PYTHON: install Odoo 18.0 Community so that '$PYTHON -c \"import odoo\"' works (README, Requirements)."
+        || die "Odoo 19.0 is not importable by $PYTHON: install Odoo 19.0 Community so that '$PYTHON -c \"import odoo\"' works (README, Requirements)."
     case "$found" in
-        18.0*) ;;
-        *) die "$PYTHON imports Odoo $found, but prod_planning needs Odoo 18.0 Community." ;;
+        19.0*) ;;
+        *) die "$PYTHON imports Odoo $found, but prod_planning needs Odoo 19.0 Community." ;;
     esac
 }
 
@@ -31,9 +31,10 @@ addons_path() {
 import os
 import sys
 
-import odoo
+import odoo.release
 
-base = os.path.dirname(odoo.__file__)
+# Odoo 19's odoo is a namespace package (no __init__.py, odoo.__file__ is None).
+base = os.path.dirname(odoo.release.__file__)
 paths = [os.path.join(base, "addons"), os.path.join(os.path.dirname(base), "addons")]
 paths = [p for p in paths if os.path.isdir(os.path.join(p, "mrp"))] + [sys.argv[1]]
 print(",".join(paths))

@@ -37,7 +37,7 @@ class ProdPlanningException(models.Model):
     message = fields.Char(required=True)
     date = fields.Date(help="Current date of the supply or of the need.")
     suggested_date = fields.Date()
-    quantity = fields.Float(digits="Product Unit of Measure")
+    quantity = fields.Float(digits="Product Unit")
     origin_ref = fields.Reference(
         selection=[
             ("purchase.order.line", "Purchase order line"),

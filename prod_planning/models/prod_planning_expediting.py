@@ -53,9 +53,9 @@ class ProdPlanningExpediting(models.Model):
         string="Needed On",
         help="The date the last planning run needs this supply.",
     )
-    product_qty = fields.Float(string="Ordered", digits="Product Unit of Measure")
-    qty_received = fields.Float(string="Received", digits="Product Unit of Measure")
-    qty_open = fields.Float(string="Open", digits="Product Unit of Measure")
+    product_qty = fields.Float(string="Ordered", digits="Product Unit")
+    qty_received = fields.Float(string="Received", digits="Product Unit")
+    qty_open = fields.Float(string="Open", digits="Product Unit")
     product_uom_id = fields.Many2one(comodel_name="uom.uom", string="Unit")
     days_late = fields.Integer(help="Days since the promised date, when late.")
     reason = fields.Selection(
@@ -83,13 +83,10 @@ class ProdPlanningExpediting(models.Model):
     )
     refreshed_on = fields.Datetime()
 
-    _sql_constraints = [
-        (
-            "purchase_line_uniq",
-            "unique(purchase_line_id)",
-            "A purchase line appears once in the expediting queue.",
-        )
-    ]
+    _purchase_line_uniq = models.Constraint(
+        "unique(purchase_line_id)",
+        "A purchase line appears once in the expediting queue.",
+    )
 
     @api.depends("is_late", "is_after_need", "is_unconfirmed", "is_partial")
     def _compute_reasons_label(self):
@@ -335,7 +332,7 @@ class ProdPlanningExpediting(models.Model):
                 "product_qty": data["product_qty"],
                 "qty_received": data["qty_received"],
                 "qty_open": data["product_qty"] - data["qty_received"],
-                "product_uom_id": data["product_uom"],
+                "product_uom_id": data["product_uom_id"],
                 "days_late": max((today - state.promised).days, 0),
                 "reason": reasons[0],
                 "is_late": engine.LATE in reasons,
@@ -366,10 +363,9 @@ class ProdPlanningExpediting(models.Model):
             SELECT pol.id, po.id, po.company_id, rp.commercial_partner_id,
                    pol.product_id, COALESCE(po.user_id, rp_c.buyer_id),
                    pol.date_promised, pol.date_requested_original,
-                   pol.product_qty, pol.qty_received, pol.product_uom,
+                   pol.product_qty, pol.qty_received, pol.product_uom_id,
                    COALESCE(pol.vendor_confirmed, FALSE)
-                       OR COALESCE(po.mail_reminder_confirmed, FALSE)
-                       OR COALESCE(po.mail_reception_confirmed, FALSE)
+                       OR COALESCE(po.acknowledged, FALSE)
               FROM purchase_order_line pol
               JOIN purchase_order po ON po.id = pol.order_id
               JOIN res_partner rp ON rp.id = po.partner_id
@@ -398,7 +394,7 @@ class ProdPlanningExpediting(models.Model):
             "date_requested_original",
             "product_qty",
             "qty_received",
-            "product_uom",
+            "product_uom_id",
             "confirmed",
         )
         return {

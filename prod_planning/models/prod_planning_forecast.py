@@ -57,7 +57,7 @@ class ProdPlanningForecast(models.Model):
         store=True,
         help="First day after the period.",
     )
-    quantity = fields.Float(required=True, digits="Product Unit of Measure")
+    quantity = fields.Float(required=True, digits="Product Unit")
     uom_id = fields.Many2one(related="product_id.uom_id")
     note = fields.Char()
 
@@ -78,6 +78,12 @@ class ProdPlanningForecast(models.Model):
                 period=periods.get(forecast.period),
                 date=forecast.date_start,
             )
+
+    @api.constrains("warehouse_id")
+    def _check_company_of_warehouse(self):
+        # Odoo 19 checks the companies of the written fields only: moved to
+        # another warehouse, the record's other relations must follow its company.
+        self._check_company()
 
     @api.constrains("quantity", "date_start", "product_id")
     def _check_forecast(self):

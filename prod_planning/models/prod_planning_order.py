@@ -29,7 +29,7 @@ class ProdPlanningOrder(models.Model):
         comodel_name="stock.warehouse", required=True, index=True, check_company=True
     )
     company_id = fields.Many2one(comodel_name="res.company", required=True, index=True)
-    quantity = fields.Float(required=True, digits="Product Unit of Measure")
+    quantity = fields.Float(required=True, digits="Product Unit")
     uom_id = fields.Many2one(related="product_id.uom_id")
     supply_type = fields.Selection(
         selection=[("buy", "Buy"), ("manufacture", "Manufacture")], required=True
@@ -123,7 +123,10 @@ class ProdPlanningOrder(models.Model):
                     mos=len(result["production_ids"]),
                 ),
                 "type": "success",
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+                # Reload the view the button is in (Odoo 19's soft_reload
+                # restores the whole controller and may leave the form's
+                # status bar on the state it was opened with).
+                "next": {"type": "ir.actions.act_window_close"},
             },
         }
 

@@ -65,20 +65,16 @@ class ProdPlanningParameter(models.Model):
         default="lfl",
         required=True,
     )
-    lot_fixed_qty = fields.Float(
-        string="Fixed Quantity", digits="Product Unit of Measure"
-    )
-    lot_min_qty = fields.Float(
-        string="Minimum Quantity", digits="Product Unit of Measure"
-    )
+    lot_fixed_qty = fields.Float(string="Fixed Quantity", digits="Product Unit")
+    lot_min_qty = fields.Float(string="Minimum Quantity", digits="Product Unit")
     lot_max_qty = fields.Float(
         string="Maximum Quantity",
-        digits="Product Unit of Measure",
+        digits="Product Unit",
         help="0 means no maximum.",
     )
     lot_multiple_qty = fields.Float(
         string="Multiple",
-        digits="Product Unit of Measure",
+        digits="Product Unit",
         help="0 means any quantity.",
     )
     poq_days = fields.Integer(
@@ -87,7 +83,7 @@ class ProdPlanningParameter(models.Model):
         help="Period order quantity: one order covers the net requirements of "
         "this many calendar days.",
     )
-    safety_stock = fields.Float(digits="Product Unit of Measure")
+    safety_stock = fields.Float(digits="Product Unit")
     time_fence_days = fields.Integer(
         string="Planning Time Fence",
         help="No new planned order is due within this many working days from today.",
@@ -107,13 +103,10 @@ class ProdPlanningParameter(models.Model):
     )
     uom_id = fields.Many2one(related="product_id.uom_id")
 
-    _sql_constraints = [
-        (
-            "product_warehouse_unique",
-            "unique(product_id, warehouse_id)",
-            "A product has one set of planning parameters per warehouse.",
-        )
-    ]
+    _product_warehouse_unique = models.Constraint(
+        "unique(product_id, warehouse_id)",
+        "A product has one set of planning parameters per warehouse.",
+    )
 
     @api.depends("product_id", "warehouse_id")
     def _compute_display_name(self):
@@ -121,6 +114,12 @@ class ProdPlanningParameter(models.Model):
             parameter.display_name = (
                 f"{parameter.product_id.display_name} @ {parameter.warehouse_id.name}"
             )
+
+    @api.constrains("warehouse_id")
+    def _check_company_of_warehouse(self):
+        # Odoo 19 checks the companies of the written fields only: moved to
+        # another warehouse, the record's other relations must follow its company.
+        self._check_company()
 
     @api.constrains(
         "lot_policy",

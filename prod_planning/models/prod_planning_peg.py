@@ -14,7 +14,7 @@ class ProdPlanningPeg(models.Model):
         index=True,
         ondelete="cascade",
     )
-    quantity = fields.Float(digits="Product Unit of Measure")
+    quantity = fields.Float(digits="Product Unit")
     need_date = fields.Date()
     demand_type = fields.Selection(
         selection=[

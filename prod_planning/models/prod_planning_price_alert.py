@@ -72,13 +72,10 @@ class ProdPlanningPriceAlert(models.Model):
     )
     digest_sent = fields.Boolean(readonly=True, copy=False)
 
-    _sql_constraints = [
-        (
-            "rule_observation_uniq",
-            "UNIQUE(rule_id, observation_id)",
-            "A rule raises one alert per observation.",
-        ),
-    ]
+    _rule_observation_uniq = models.Constraint(
+        "UNIQUE(rule_id, observation_id)",
+        "A rule raises one alert per observation.",
+    )
 
     @api.depends("product_id", "index_id", "change_percent", "rule_type")
     def _compute_display_name(self):

@@ -109,18 +109,14 @@ class ProdPlanningPriceAlertRule(models.Model):
     alert_count = fields.Integer(compute="_compute_alert_count")
     last_evaluation = fields.Datetime(readonly=True, copy=False)
 
-    _sql_constraints = [
-        (
-            "window_days_positive",
-            "CHECK(window_days > 0)",
-            "The moving average needs a window of at least one day.",
-        ),
-        (
-            "lookback_days_positive",
-            "CHECK(lookback_days >= 0)",
-            "The number of days to evaluate cannot be negative.",
-        ),
-    ]
+    _window_days_positive = models.Constraint(
+        "CHECK(window_days > 0)",
+        "The moving average needs a window of at least one day.",
+    )
+    _lookback_days_positive = models.Constraint(
+        "CHECK(lookback_days >= 0)",
+        "The number of days to evaluate cannot be negative.",
+    )
 
     def _compute_alert_count(self):
         counts = dict(

@@ -156,14 +156,14 @@ class ProdPlanningPriceFeed(models.Model):
     )
     observation_count = fields.Integer(compute="_compute_observation_count")
 
-    _sql_constraints = [
-        (
-            "interval_number_positive",
-            "CHECK(interval_number > 0)",
-            "The fetch interval must be positive.",
-        ),
-        ("timeout_positive", "CHECK(timeout > 0)", "The timeout must be positive."),
-    ]
+    _interval_number_positive = models.Constraint(
+        "CHECK(interval_number > 0)",
+        "The fetch interval must be positive.",
+    )
+    _timeout_positive = models.Constraint(
+        "CHECK(timeout > 0)",
+        "The timeout must be positive.",
+    )
 
     def _compute_observation_count(self):
         counts = dict(
@@ -300,7 +300,7 @@ class ProdPlanningPriceFeed(models.Model):
         if errors:
             raise FeedFailure(
                 "; ".join(
-                    _(
+                    self.env._(
                         "row %(row)s (code %(code)s): %(reason)s",
                         row=quote["row"],
                         code=quote["code"],

@@ -37,20 +37,27 @@ class ProdPlanningPriceFeedLine(models.Model):
         "index's unit.",
     )
 
-    _sql_constraints = [
-        (
-            "code_uniq",
-            "UNIQUE(feed_id, code)",
-            "A code is mapped once per feed.",
-        ),
-    ]
+    _code_uniq = models.Constraint(
+        "UNIQUE(feed_id, code)",
+        "A code is mapped once per feed.",
+    )
 
     @api.depends("product_id", "index_id")
     def _compute_uom_id(self):
         for line in self:
             unit = line.product_id.uom_id or line.index_id.uom_id
-            if not line.uom_id or line.uom_id.category_id != unit.category_id:
+            if (
+                not line.uom_id
+                or not unit
+                or not line.uom_id._has_common_reference(unit)
+            ):
                 line.uom_id = unit
+
+    @api.constrains("feed_id")
+    def _check_company_of_feed(self):
+        # Odoo 19 checks the companies of the written fields only: moved to
+        # another feed, the record's other relations must follow its company.
+        self._check_company()
 
     @api.constrains("product_id", "index_id", "uom_id")
     def _check_target(self):
@@ -65,7 +72,7 @@ class ProdPlanningPriceFeedLine(models.Model):
                     )
                 )
             unit = line.product_id.uom_id or line.index_id.uom_id
-            if line.uom_id and line.uom_id.category_id != unit.category_id:
+            if line.uom_id and not line.uom_id._has_common_reference(unit):
                 raise ValidationError(
                     _(
                         "Code %(code)s of feed %(feed)s is quoted per %(uom)s, which "

@@ -53,13 +53,10 @@ class ProdPlanningPriceIndex(models.Model):
         compute="_compute_latest_value",
     )
 
-    _sql_constraints = [
-        (
-            "code_company_uniq",
-            "UNIQUE(code, company_id)",
-            "Another commodity index already uses this code.",
-        ),
-    ]
+    _code_company_uniq = models.Constraint(
+        "UNIQUE(code, company_id)",
+        "Another commodity index already uses this code.",
+    )
 
     @api.depends("product_link_ids")
     def _compute_product_count(self):

@@ -43,14 +43,14 @@ class ProdPlanningPriceIndexProduct(models.Model):
         help="Latest index value carried to the product, in the company currency.",
     )
 
-    _sql_constraints = [
-        (
-            "product_uniq",
-            "UNIQUE(product_id)",
-            "A product follows one commodity index only.",
-        ),
-        ("factor_positive", "CHECK(factor > 0)", "The factor must be positive."),
-    ]
+    _product_uniq = models.Constraint(
+        "UNIQUE(product_id)",
+        "A product follows one commodity index only.",
+    )
+    _factor_positive = models.Constraint(
+        "CHECK(factor > 0)",
+        "The factor must be positive.",
+    )
 
     @api.depends("index_id", "product_id", "factor")
     @api.depends_context("company")
@@ -62,10 +62,16 @@ class ProdPlanningPriceIndexProduct(models.Model):
             if (
                 index_uom
                 and product_uom
-                and index_uom.category_id == (product_uom.category_id)
+                and index_uom._has_common_reference(product_uom)
             ):
                 value = index_uom._compute_price(value, product_uom)
             link.expected_price = value * link.factor
+
+    @api.constrains("index_id")
+    def _check_company_of_index(self):
+        # Odoo 19 checks the companies of the written fields only: moved to
+        # another index, the record's other relations must follow its company.
+        self._check_company()
 
     @api.model_create_multi
     def create(self, vals_list):

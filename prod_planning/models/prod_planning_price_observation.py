@@ -99,7 +99,7 @@ class ProdPlanningPriceObservation(models.Model):
         required=True,
         help="The unit the observed price is per.",
     )
-    quantity = fields.Float(digits="Product Unit of Measure")
+    quantity = fields.Float(digits="Product Unit")
     normalized_uom_id = fields.Many2one(
         comodel_name="uom.uom",
         string="Product Unit",
@@ -179,12 +179,14 @@ class ProdPlanningPriceObservation(models.Model):
                 rates,
             )
             to_uom = observation.normalized_uom_id
-            from_factor = observation.uom_id.factor
-            if observation.uom_id.category_id != to_uom.category_id:
-                from_factor = to_uom.factor
+            from_uom = observation.uom_id
+            if not from_uom._has_common_reference(to_uom):
+                from_uom = to_uom
+            # The engine's factor (units per reference unit, Odoo 18) is the
+            # inverse of Odoo 19's: pass Odoo 19's factors swapped.
             observation.normalized_price = float_round(
                 price_engine.normalize_price(
-                    observation.price, rate, from_factor, to_uom.factor
+                    observation.price, rate, to_uom.factor, from_uom.factor
                 ),
                 precision_digits=digits,
             )
@@ -222,17 +224,18 @@ class ProdPlanningPriceObservation(models.Model):
     def _check_uom_category(self):
         for observation in self:
             target = observation.product_id.uom_id or observation.index_id.uom_id
-            if target and observation.uom_id.category_id != target.category_id:
+            if target and not (
+                observation.uom_id and observation.uom_id._has_common_reference(target)
+            ):
                 raise ValidationError(
                     _(
-                        "The price of %(what)s on %(date)s is per %(unit)s, which is "
-                        "not a unit of %(category)s like %(target)s: choose a unit of "
-                        "that category.",
+                        "The price of %(what)s on %(date)s is per %(unit)s, which "
+                        "cannot be converted to %(target)s: choose a unit of the same "
+                        "category.",
                         what=observation.product_id.display_name
                         or observation.index_id.name,
                         date=observation.date,
                         unit=observation.uom_id.name,
-                        category=target.category_id.name,
                         target=target.name,
                     )
                 )
@@ -251,7 +254,7 @@ class ProdPlanningPriceObservation(models.Model):
     @api.onchange("product_id", "index_id")
     def _onchange_product_id(self):
         unit = self.product_id.uom_id or self.index_id.uom_id
-        if unit and (not self.uom_id or self.uom_id.category_id != unit.category_id):
+        if unit and (not self.uom_id or not self.uom_id._has_common_reference(unit)):
             self.uom_id = unit
         if self.index_id and not self.product_id:
             self.currency_id = self.index_id.currency_id

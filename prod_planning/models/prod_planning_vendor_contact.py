@@ -477,7 +477,7 @@ class ProdPlanningVendorContact(models.Model):
                 and float_compare(
                     line.qty_received,
                     line.product_qty,
-                    precision_rounding=line.product_uom.rounding or 0.01,
+                    precision_rounding=line.product_uom_id.rounding or 0.01,
                 )
                 < 0
             )

@@ -8,7 +8,7 @@ from odoo.tools import float_compare
 
 # Fields whose change may move date_planned (Odoo recomputes it from the
 # vendor pricelist when the quantity, unit or product change).
-DATE_PLANNED_TRIGGERS = {"date_planned", "product_qty", "product_uom", "product_id"}
+DATE_PLANNED_TRIGGERS = {"date_planned", "product_qty", "product_uom_id", "product_id"}
 
 PLANNING_USER = "prod_planning.group_prod_planning_user"
 
@@ -152,7 +152,7 @@ class PurchaseOrderLine(models.Model):
             float_compare(
                 self.qty_received,
                 self.product_qty,
-                precision_rounding=self.product_uom.rounding or 0.01,
+                precision_rounding=self.product_uom_id.rounding or 0.01,
             )
             >= 0
         )

@@ -47,7 +47,7 @@ class ResCompany(models.Model):
         managers = (
             self.env.ref("purchase.group_purchase_manager")
             .sudo()
-            .users.filtered(
+            .user_ids.filtered(
                 lambda user: (
                     user.active
                     and not user.share

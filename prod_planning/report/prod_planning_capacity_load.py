@@ -330,16 +330,16 @@ class ProdPlanningCapacityLoad(models.Model):
             ]
         )
         wc_ids = set(workcenters.ids)
+        reader = self.env["prod.planning.schedule.reader"]
         result = []
         for order in orders:
-            bom = order.bom_id
-            qty = order.product_id.uom_id._compute_quantity(
-                order.quantity, bom.product_uom_id
-            )
-            for operation in bom.operation_ids:
+            for operation in order.bom_id.operation_ids:
                 if operation.workcenter_id.id not in wc_ids:
                     continue
-                minutes = operation._get_duration_expected(order.product_id, qty)
+                # Odoo 19 has no mrp.routing.workcenter._get_duration_expected.
+                minutes = reader._operation_duration(
+                    operation, order.product_id, order.quantity
+                )
                 if minutes:
                     result.append(
                         {

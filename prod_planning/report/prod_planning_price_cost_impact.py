@@ -182,8 +182,8 @@ class ProdPlanningPriceCostImpact(models.Model):
         return SQL(
             """
             SELECT bom.product_id AS parent_id, l.product_id AS component_id,
-                   (l.product_qty / lu.factor * cu.factor)
-                   / NULLIF(bom.product_qty / bu.factor * pu.factor, 0) AS qty
+                   (l.product_qty * lu.factor / cu.factor)
+                   / NULLIF(bom.product_qty * bu.factor / pu.factor, 0) AS qty
               FROM bom
               JOIN mrp_bom_line l ON l.bom_id = bom.bom_id
               JOIN uom_uom lu ON lu.id = l.product_uom_id

@@ -27,7 +27,7 @@ class ProdPlanningPriceCostImpactLine(models.Model):
     company_id = fields.Many2one(related="impact_id.company_id")
     currency_id = fields.Many2one(related="company_id.currency_id")
     quantity = fields.Float(
-        digits="Product Unit of Measure",
+        digits="Product Unit",
         readonly=True,
         help="Quantity per unit of the manufactured product, through all levels.",
     )

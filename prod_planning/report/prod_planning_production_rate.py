@@ -76,10 +76,10 @@ class ProdPlanningProductionRate(models.Model):
     date = fields.Date(string="Week", required=True, index=True)
     workorder_count = fields.Integer(string="# Done Work Orders", aggregator="sum")
     planned_qty = fields.Float(
-        string="Planned Output", digits="Product Unit of Measure", aggregator="sum"
+        string="Planned Output", digits="Product Unit", aggregator="sum"
     )
     qty_produced = fields.Float(
-        string="Produced", digits="Product Unit of Measure", aggregator="sum"
+        string="Produced", digits="Product Unit", aggregator="sum"
     )
     expected_hours = fields.Float(string="Expected Duration", aggregator="sum")
     real_hours = fields.Float(string="Real Duration", aggregator="sum")
@@ -189,18 +189,18 @@ class ProdPlanningProductionRate(models.Model):
         cr = self.env.cr
         cr.execute(
             """
-            SELECT wo.workcenter_id, wo.product_id, mo.company_id,
+            SELECT wo.workcenter_id, mo.product_id, mo.company_id,
                    date_trunc('week', wo.date_finished)::date,
                    COUNT(*) FILTER (WHERE wo.state = 'done'),
-                   SUM(mo.product_qty / mo_uom.factor * p_uom.factor),
-                   SUM(wo.qty_produced / mo_uom.factor * p_uom.factor)
+                   SUM(mo.product_qty * mo_uom.factor / p_uom.factor),
+                   SUM(wo.qty_produced * mo_uom.factor / p_uom.factor)
                        FILTER (WHERE wo.state = 'done'),
                    SUM(wo.duration_expected) FILTER (WHERE wo.state = 'done'),
                    SUM(wo.duration) FILTER (WHERE wo.state = 'done')
               FROM mrp_workorder wo
               JOIN mrp_production mo ON mo.id = wo.production_id
               JOIN uom_uom mo_uom ON mo_uom.id = mo.product_uom_id
-              JOIN product_product pp ON pp.id = wo.product_id
+              JOIN product_product pp ON pp.id = mo.product_id
               JOIN product_template pt ON pt.id = pp.product_tmpl_id
               JOIN uom_uom p_uom ON p_uom.id = pt.uom_id
              WHERE wo.state != 'cancel'
@@ -226,15 +226,19 @@ class ProdPlanningProductionRate(models.Model):
         cr = self.env.cr
         cr.execute(
             """
-            SELECT p.workcenter_id, wo.product_id, p.company_id,
+            SELECT p.workcenter_id, mo.product_id, p.company_id,
                    date_trunc('week', p.date_start)::date,
                    SUM(p.duration) FILTER (
-                       WHERE p.loss_type IN ('productive', 'performance')),
+                       WHERE lt.loss_type IN ('productive', 'performance')),
                    SUM(p.duration) FILTER (
-                       WHERE p.loss_type IN ('availability', 'quality')),
-                   SUM(p.duration) FILTER (WHERE p.loss_type = 'performance')
+                       WHERE lt.loss_type IN ('availability', 'quality')),
+                   SUM(p.duration) FILTER (WHERE lt.loss_type = 'performance')
               FROM mrp_workcenter_productivity p
+              -- Odoo 19 no longer stores the loss type on the time log.
+              JOIN mrp_workcenter_productivity_loss l ON l.id = p.loss_id
+         LEFT JOIN mrp_workcenter_productivity_loss_type lt ON lt.id = l.loss_id
          LEFT JOIN mrp_workorder wo ON wo.id = p.workorder_id
+         LEFT JOIN mrp_production mo ON mo.id = wo.production_id
              WHERE p.date_end IS NOT NULL
                AND p.date_start >= %s AND p.date_start < %s
                AND p.company_id IN %s

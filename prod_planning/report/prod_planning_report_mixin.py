@@ -16,7 +16,10 @@ class ProdPlanningReportMixin(models.AbstractModel):
     """Ratios of a reporting model recomputed from sums in grouped views.
 
     A ratio (load %, throughput, OEE...) of a group is not the sum nor the mean
-    of its rows' ratios: :meth:`read_group` recomputes it from the group's sums.
+    of its rows' ratios: :meth:`read_group` recomputes it from the group's sums,
+    and so do :meth:`formatted_read_group` and
+    :meth:`formatted_read_grouping_sets`, which Odoo 19's web client calls
+    (list and graph views, pivot view).
     """
 
     _name = "prod.planning.report.mixin"
@@ -75,3 +78,63 @@ class ProdPlanningReportMixin(models.AbstractModel):
             for name, (function, needs) in ratios.items():
                 group[name] = function({n: group.get(n) or 0.0 for n in needs})
         return groups
+
+    @api.model
+    def _report_ratio_aggregates(self, aggregates):
+        """The ratio aggregates among ``aggregates`` (``{spec: (function,
+        needs)}``) and the sums they need that were not asked for."""
+        specs = self._report_ratios()
+        ratios = {
+            spec: specs[spec.split(":")[0]]
+            for spec in aggregates
+            if spec.split(":")[0] in specs
+        }
+        extra = [
+            f"{needed}:sum"
+            for _function, needs in ratios.values()
+            for needed in needs
+            if f"{needed}:sum" not in aggregates
+        ]
+        return ratios, list(dict.fromkeys(extra))
+
+    @api.model
+    def _report_fill_ratios(self, groups, ratios):
+        for group in groups:
+            for spec, (function, needs) in ratios.items():
+                group[spec] = function({n: group.get(f"{n}:sum") or 0.0 for n in needs})
+
+    @api.model
+    def formatted_read_group(
+        self,
+        domain,
+        groupby=(),
+        aggregates=(),
+        having=(),
+        offset=0,
+        limit=None,
+        order=None,
+    ):
+        ratios, extra = self._report_ratio_aggregates(aggregates)
+        groups = super().formatted_read_group(
+            domain,
+            groupby,
+            list(aggregates) + extra,
+            having=having,
+            offset=offset,
+            limit=limit,
+            order=order,
+        )
+        self._report_fill_ratios(groups, ratios)
+        return groups
+
+    @api.model
+    def formatted_read_grouping_sets(
+        self, domain, grouping_sets, aggregates=(), *, order=None
+    ):
+        ratios, extra = self._report_ratio_aggregates(aggregates)
+        groups_list = super().formatted_read_grouping_sets(
+            domain, grouping_sets, list(aggregates) + extra, order=order
+        )
+        for groups in groups_list:
+            self._report_fill_ratios(groups, ratios)
+        return groups_list

@@ -280,13 +280,10 @@ class ProdPlanningVendorScorecard(models.Model):
     )
     refreshed_on = fields.Datetime(readonly=True)
 
-    _sql_constraints = [
-        (
-            "vendor_month_uniq",
-            "unique(company_id, partner_id, date_month)",
-            "One scorecard per vendor, company and month.",
-        )
-    ]
+    _vendor_month_uniq = models.Constraint(
+        "unique(company_id, partner_id, date_month)",
+        "One scorecard per vendor, company and month.",
+    )
 
     @api.model
     def _report_ratios(self):

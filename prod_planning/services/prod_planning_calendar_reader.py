@@ -7,7 +7,7 @@ import pytz
 
 from odoo import api, models
 
-from odoo.addons.resource.models.utils import Intervals
+from odoo.tools.intervals import Intervals
 
 
 class ProdPlanningCalendarReader(models.AbstractModel):

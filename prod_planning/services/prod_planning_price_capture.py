@@ -39,7 +39,7 @@ class ProdPlanningPriceCapture(models.AbstractModel):
                     "purchase",
                     price,
                     order.currency_id,
-                    line.product_uom,
+                    line.product_uom_id,
                     line.product_qty,
                     order.name,
                     purchase_line_id=line.id,
@@ -67,9 +67,11 @@ class ProdPlanningPriceCapture(models.AbstractModel):
                         info.company_id or self.env.company,
                         today,
                         "pricelist",
-                        info.price_discounted,
+                        # Odoo 19's price_discounted is converted to the
+                        # product unit: the price is observed in the line's unit.
+                        info.price * (1 - (info.discount or 0.0) / 100),
                         info.currency_id or self.env.company.currency_id,
-                        info.product_uom or product.uom_po_id,
+                        info.product_uom_id or product.uom_id,
                         info.min_qty,
                         info.product_code or info.partner_id.display_name,
                         supplierinfo_id=info.id,
@@ -104,13 +106,13 @@ class ProdPlanningPriceCapture(models.AbstractModel):
     ):
         observations = self.env["prod.planning.price.observation"]
         rate = observations._company_rate(currency, company, date, {})
-        if uom.category_id != product.uom_id.category_id:
+        if not uom._has_common_reference(product.uom_id):
             # Cannot be converted: the price is taken as per product unit.
             uom = product.uom_id
         vals = upsert_vals(
             product_id=product.id,
             product_tmpl_id=product.product_tmpl_id.id,
-            categ_id=product.categ_id.id,
+            categ_id=product.categ_id.id or None,
             partner_id=partner.id or None,
             company_id=company.id,
             date=date,

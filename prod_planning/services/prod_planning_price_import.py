@@ -162,7 +162,13 @@ class ProdPlanningPriceImport(models.AbstractModel):
         for product in products:
             by_code.setdefault(product["default_code"], []).append(product)
         currencies = self._lookup_currencies(rows, company, indexes)
-        uoms = self.env["uom.uom"].search_read([], ["name", "factor", "category_id"])
+        # Odoo 19 archives standard units (Dozens) that 18 had active: archived
+        # units are known too, an active one wins a name they share.
+        uoms = (
+            self.env["uom.uom"]
+            .with_context(active_test=False)
+            .search_read([], ["name", "factor", "parent_path"], order="active, id")
+        )
         return {
             "products": {product["id"]: product for product in products},
             "products_by_code": by_code,
@@ -174,7 +180,9 @@ class ProdPlanningPriceImport(models.AbstractModel):
             "uoms": {
                 uom["id"]: {
                     "factor": uom["factor"],
-                    "category": uom["category_id"][0],
+                    # Odoo 19 has no unit categories: units convert into
+                    # each other when they share their root reference unit.
+                    "category": uom["parent_path"].split("/")[0],
                     "name": uom["name"],
                 }
                 for uom in uoms
@@ -335,8 +343,10 @@ class ProdPlanningPriceImport(models.AbstractModel):
     @api.model
     def _normalize_vals(self, vals, rate, from_factor, to_factor, digits):
         """Add the normalised price to upsert ``vals`` and round the price."""
+        # The engine's factor (units per reference unit, Odoo 18) is the inverse
+        # of Odoo 19's: pass Odoo 19's factors swapped.
         vals["normalized_price"] = float_round(
-            price_engine.normalize_price(vals["price"], rate, from_factor, to_factor),
+            price_engine.normalize_price(vals["price"], rate, to_factor, from_factor),
             precision_digits=digits,
         )
         vals["price"] = float_round(vals["price"], precision_digits=digits)
@@ -658,14 +668,16 @@ class ProdPlanningPriceImport(models.AbstractModel):
                      write_date)
                 SELECT link.product_id, pt.id, pt.categ_id, v.index_id, NULL,
                        v.company_id, v.date, 'index', v.feed_id, v.reference,
-                       ROUND((v.price * vu.factor / iu.factor
-                              * (CASE WHEN iu.category_id = pu.category_id
-                                      THEN iu.factor / pu.factor ELSE 1 END)
+                       ROUND((v.price * iu.factor / vu.factor
+                              * (CASE WHEN split_part(iu.parent_path, '/', 1)
+                                           = split_part(pu.parent_path, '/', 1)
+                                      THEN pu.factor / iu.factor ELSE 1 END)
                               * link.factor)::numeric, %(digits)s),
                        v.currency_id, pt.uom_id, NULL, pt.uom_id,
                        ROUND((v.normalized_price
-                              * (CASE WHEN iu.category_id = pu.category_id
-                                      THEN iu.factor / pu.factor ELSE 1 END)
+                              * (CASE WHEN split_part(iu.parent_path, '/', 1)
+                                           = split_part(pu.parent_path, '/', 1)
+                                      THEN pu.factor / iu.factor ELSE 1 END)
                               * link.factor)::numeric, %(digits)s),
                        %(uid)s, %(now)s, %(uid)s, %(now)s
                   FROM prod_planning_price_observation v

@@ -92,7 +92,7 @@ class ProdPlanningRelease(models.AbstractModel):
         if seller and seller.min_qty:
             qty = max(
                 qty,
-                seller.product_uom._compute_quantity(seller.min_qty, product.uom_id),
+                seller.product_uom_id._compute_quantity(seller.min_qty, product.uom_id),
             )
         if multiple:
             qty = math.ceil(round(qty / multiple, 6)) * multiple
@@ -137,8 +137,16 @@ class ProdPlanningRelease(models.AbstractModel):
                 )
             ).sorted("min_qty")[:1]
             qty = self._purchase_qty(order, seller, multiples.get(product.id))
+            # Odoo 19: the line is in the vendor's unit (no product purchase
+            # unit any more), as purchase_stock's procurements do.
+            uom = product.uom_id
+            if seller and seller.product_uom_id != uom:
+                qty = uom._compute_quantity(
+                    qty, seller.product_uom_id, rounding_method="HALF-UP"
+                )
+                uom = seller.product_uom_id
             vals = line_model._prepare_purchase_order_line(
-                product, qty, product.uom_id, company, seller, purchase
+                product, qty, uom, company, seller.partner_id, purchase
             )
             vals["date_planned"] = datetime.combine(order.due_date, time(12))
             line_vals.append(vals)

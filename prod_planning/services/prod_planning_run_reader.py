@@ -363,12 +363,12 @@ class ProdPlanningRunReader(models.AbstractModel):
     def _lead_time(self, supply_type, product, bom, param, company):
         if param.get("lead_time_days"):
             return param["lead_time_days"]
+        # Odoo 19 dropped the company security lead times (po_lead,
+        # manufacturing_lead) that Odoo 18 added here.
         if supply_type == "buy":
-            days = (
-                product["seller"]["delay"] + company.po_lead + company.days_to_purchase
-            )
+            days = product["seller"]["delay"] + company.days_to_purchase
         elif supply_type == "manufacture":
-            days = bom["lead_time"] + company.manufacturing_lead
+            days = bom["lead_time"]
         else:
             days = 0
         return math.ceil(days)
@@ -419,7 +419,9 @@ class ProdPlanningRunReader(models.AbstractModel):
         """
         uoms = {
             u["id"]: u["factor"]
-            for u in self.env["uom.uom"].search_read([], ["factor"], load=None)
+            for u in self.env["uom.uom"]
+            .with_context(active_test=False)  # Odoo 19 archives Dozens
+            .search_read([], ["factor"], load=None)
         }
         boms = self._read_bom_records(company)
         variants_by_tmpl = defaultdict(list)
@@ -508,7 +510,7 @@ class ProdPlanningRunReader(models.AbstractModel):
     def _prepare_bom(self, bom, parent_uom, lines, uoms, component_uom, workcenter):
         """What the run keeps of the BoM chosen for a product whose unit is
         ``parent_uom``: lines as (component, qty in its unit per parent unit)."""
-        bom_qty = bom["product_qty"] / uoms[bom["product_uom_id"]] * uoms[parent_uom]
+        bom_qty = bom["product_qty"] * uoms[bom["product_uom_id"]] / uoms[parent_uom]
         return {
             "id": bom["id"],
             "type": bom["type"],
@@ -517,8 +519,8 @@ class ProdPlanningRunReader(models.AbstractModel):
                 (
                     line["product_id"],
                     line["product_qty"]
-                    / uoms[line["product_uom_id"]]
-                    * uoms[component_uom[line["product_id"]]]
+                    * uoms[line["product_uom_id"]]
+                    / uoms[component_uom[line["product_id"]]]
                     / bom_qty,
                 )
                 for line in lines
@@ -604,10 +606,13 @@ class ProdPlanningRunReader(models.AbstractModel):
         """{template id: {route id}} of the watched ``routes`` set on products
         (those the company's users can select on products)."""
         watched = [route.id for route in routes if route]
+        # Odoo 19's Buy and Manufacture routes are not product_selectable (the
+        # warehouse offers them) but a product's routes still count, as in
+        # stock.rule._search_rule.
         product_route_ids = (
             self.env["stock.route"]
             .with_company(company)
-            .search([("id", "in", watched), ("product_selectable", "=", True)])
+            .search([("id", "in", watched)])
             .ids
         )
         routes_by_tmpl = defaultdict(set)

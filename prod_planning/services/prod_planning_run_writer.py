@@ -495,7 +495,7 @@ class ProdPlanningRunWriter(models.AbstractModel):
         zeros. The language is read once and each value formatted once:
         ``formatLang`` per value would read it again every time (3 s for
         20,000 messages instead of 0.1 s)."""
-        digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
+        digits = self.env["decimal.precision"].precision_get("Product Unit")
         lang = get_lang(self.env)
         grouping = ast.literal_eval(lang.grouping)
         thousands_sep = lang.thousands_sep or ""

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from odoo import _, api, models
+from odoo.tools import float_round
 
 from ..engine import scheduling
 
@@ -342,6 +343,23 @@ class ProdPlanningScheduleReader(models.AbstractModel):
         return (wc_id, start, max(start, end))
 
     @api.model
+    def _operation_duration(self, operation, product, qty):
+        """Minutes of ``operation`` for ``qty`` of ``product`` (in its unit), as
+        Odoo 18's mrp.routing.workcenter._get_duration_expected (gone in 19)."""
+        if operation._skip_operation_line(product):
+            return 0
+        workcenter = operation.workcenter_id
+        capacity, setup, cleanup = workcenter._get_capacity(
+            product, product.uom_id, operation.bom_id.product_qty or 1
+        )
+        cycles = float_round(qty / capacity, precision_digits=0, rounding_method="UP")
+        return (
+            setup
+            + cleanup
+            + cycles * operation.time_cycle * 100.0 / workcenter.time_efficiency
+        )
+
+    @api.model
     def _one_step(self, production):
         """(work center, minutes, reason) to schedule an order without operations.
 
@@ -370,16 +388,23 @@ class ProdPlanningScheduleReader(models.AbstractModel):
         product = production.product_id
         qty = production.product_uom_qty
         if bom.schedule_time_cycle:
-            cycles = math.ceil(qty / workcenter._get_capacity(product) - EPSILON)
-            duration = workcenter._get_expected_duration(
-                product
-            ) + cycles * bom.schedule_time_cycle * 100.0 / (
-                workcenter.time_efficiency or 100.0
+            # Odoo 19: _get_capacity gives (capacity, setup, cleanup), the
+            # default capacity being the BoM quantity (as for work orders).
+            capacity, setup, cleanup = workcenter._get_capacity(
+                product, product.uom_id, bom.product_qty or 1
+            )
+            cycles = math.ceil(qty / capacity - EPSILON)
+            duration = (
+                setup
+                + cleanup
+                + cycles
+                * bom.schedule_time_cycle
+                * 100.0
+                / (workcenter.time_efficiency or 100.0)
             )
         else:
-            bom_qty = product.uom_id._compute_quantity(qty, bom.product_uom_id)
             duration = sum(
-                op._get_duration_expected(product, bom_qty) for op in bom.operation_ids
+                self._operation_duration(op, product, qty) for op in bom.operation_ids
             )
         if duration <= EPSILON:
             return (

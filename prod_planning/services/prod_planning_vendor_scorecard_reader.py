@@ -32,7 +32,6 @@ WITH lines AS (
            pol.product_id,
            pp.product_tmpl_id,
            p_uom.factor AS product_factor,
-           po_uom.factor AS purchase_factor,
            po.currency_id,
            po.date_order,
            pol.price_subtotal / pol.product_uom_qty AS paid_unit,
@@ -44,7 +43,6 @@ WITH lines AS (
       JOIN product_product pp ON pp.id = pol.product_id
       JOIN product_template pt ON pt.id = pp.product_tmpl_id
       JOIN uom_uom p_uom ON p_uom.id = pt.uom_id
-      JOIN uom_uom po_uom ON po_uom.id = pt.uom_po_id
       JOIN res_company co ON co.id = po.company_id
       JOIN res_partner cp ON cp.id = co.partner_id
       LEFT JOIN res_users u ON u.id = po.user_id
@@ -67,7 +65,7 @@ metrics AS (
            si.delay AS pricelist_delay,
            CASE WHEN si.currency_id = l.currency_id
                 THEN si.price * (1 - COALESCE(si.discount, 0) / 100.0)
-                     * l.purchase_factor / l.product_factor
+                     * l.product_factor / si.uom_factor
            END AS list_unit,
            l.paid_unit
       FROM lines l
@@ -83,7 +81,7 @@ metrics AS (
               FROM (
                 SELECT (sm.date AT TIME ZONE 'UTC' AT TIME ZONE l.tz)::date AS day,
                        CASE WHEN dst.usage = 'supplier' THEN -1 ELSE 1 END
-                           * sm.quantity / mu.factor * l.product_factor AS qty
+                           * sm.quantity * mu.factor / l.product_factor AS qty
                   FROM stock_move sm
                   JOIN stock_location src ON src.id = sm.location_id
                   JOIN stock_location dst ON dst.id = sm.location_dest_id
@@ -97,8 +95,10 @@ metrics AS (
       ) r ON TRUE
       -- The vendor pricelist entry Odoo would pick for the order.
       LEFT JOIN LATERAL (
-            SELECT s.delay, s.price, s.discount, s.currency_id
+            SELECT s.delay, s.price, s.discount, s.currency_id,
+                   su.factor AS uom_factor
               FROM product_supplierinfo s
+              JOIN uom_uom su ON su.id = s.product_uom_id
              WHERE s.product_tmpl_id = l.product_tmpl_id
                AND s.partner_id IN (l.partner_id, l.order_partner_id)
                AND (s.product_id IS NULL OR s.product_id = l.product_id)

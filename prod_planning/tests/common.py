@@ -98,18 +98,30 @@ class ProdPlanningCase(TransactionCase):
             )
 
     @classmethod
-    def _create_product(cls, name, route="buy", uom=None, **values):
+    def _create_product(cls, name, route="buy", uom=None, purchase_uom=None, **values):
         routes = {"buy": cls.route_buy, "manufacture": cls.route_manufacture}
         uom = uom or cls.uom_unit
         vals = {
             "name": name,
             "is_storable": True,
             "uom_id": uom.id,
-            "uom_po_id": uom.id,
             "route_ids": [Command.set(routes[route].ids)] if route else [],
         }
         vals.update(values)
-        return cls.env["product.product"].create(vals)
+        product = cls.env["product.product"].create(vals)
+        # Odoo 19 has no purchase unit on the product (uom_po_id): the unit a
+        # product is bought in is on its vendor prices and purchase lines.
+        cls._purchase_uoms = {
+            **getattr(cls, "_purchase_uoms", {}),
+            product.id: (purchase_uom or uom).id,
+        }
+        return product
+
+    @classmethod
+    def _purchase_uom(cls, product):
+        """The unit ``product`` is bought in (Odoo 18's product uom_po_id)."""
+        uom_id = getattr(cls, "_purchase_uoms", {}).get(product.id)
+        return cls.env["uom.uom"].browse(uom_id) or product.uom_id
 
     @classmethod
     def _add_vendor(cls, product, vendor, price, delay=5, min_qty=0.0):
@@ -117,6 +129,7 @@ class ProdPlanningCase(TransactionCase):
             {
                 "partner_id": vendor.id,
                 "product_tmpl_id": product.product_tmpl_id.id,
+                "product_uom_id": cls._purchase_uom(product).id,
                 "price": price,
                 "delay": delay,
                 "min_qty": min_qty,
@@ -181,7 +194,6 @@ class PlanningRunCase(ProdPlanningCase):
                 "move_ids": [
                     Command.create(
                         {
-                            "name": product.name,
                             "product_id": product.id,
                             "product_uom_qty": qty,
                             "product_uom": product.uom_id.id,

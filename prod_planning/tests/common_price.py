@@ -30,7 +30,7 @@ class PriceCase(ProdPlanningCase):
             "Test Steel Tube", "T-TUBE", cls.categ_metal, 4.0, uom=cls.uom_meter
         )
         cls.screw = cls._create_raw_material(
-            "Test Screw", "T-SCREW", cls.categ_raw, 0.05, uom_po_id=cls.uom_dozen.id
+            "Test Screw", "T-SCREW", cls.categ_raw, 0.05, purchase_uom=cls.uom_dozen
         )
         cls.paint = cls._create_raw_material(
             "Test Paint", "T-PAINT", cls.categ_other, 3.0, uom=cls.uom_kg
@@ -120,7 +120,9 @@ class PriceCase(ProdPlanningCase):
                         "product_id": product.id,
                         "product_qty": qty,
                         "price_unit": price,
-                        "product_uom": (uom[0] if uom else product.uom_po_id).id,
+                        "product_uom_id": (
+                            uom[0] if uom else cls._purchase_uom(product)
+                        ).id,
                     }
                 )
             )

@@ -8,7 +8,9 @@ frozen Monday, ``MONDAY`` (06:00 UTC, before the shifts start).
 import contextlib
 from datetime import datetime, timedelta
 
-from freezegun import freeze_time
+# freezegun's own freeze_time: Odoo 19's test framework replaces
+# freezegun.freeze_time with a wrapper that has no ``ignore`` argument.
+from freezegun.api import freeze_time
 
 from odoo import Command
 

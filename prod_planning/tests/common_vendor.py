@@ -59,13 +59,13 @@ class VendorCase(PlanningRunCase):
         for spec in specs:
             product, qty, day, *rest = spec
             price = rest[0] if rest else 10.0
-            uom = rest[1] if len(rest) > 1 else product.uom_po_id
+            uom = rest[1] if len(rest) > 1 else cls._purchase_uom(product)
             lines.append(
                 Command.create(
                     {
                         "product_id": product.id,
                         "product_qty": qty,
-                        "product_uom": uom.id,
+                        "product_uom_id": uom.id,
                         "price_unit": price,
                         "date_planned": cls._noon(day),
                     }
@@ -97,7 +97,7 @@ class VendorCase(PlanningRunCase):
         move.ensure_one()
         picking = move.picking_id
         with freeze_time(f"{day} 10:00:00"):
-            move.quantity = line.product_uom._compute_quantity(qty, move.product_uom)
+            move.quantity = line.product_uom_id._compute_quantity(qty, move.product_uom)
             move.picked = True
             context = {"skip_backorder": True}
             if not backorder:

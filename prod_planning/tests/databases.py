@@ -7,6 +7,16 @@ import odoo
 from odoo.tools import SQL, config
 
 
+def current_database():
+    """The database the tests run on (Odoo 19's config["db_name"] is a list)."""
+    return config["db_name"][0]
+
+
+def addons_path():
+    """Odoo's --addons-path value (Odoo 19's config["addons_path"] is a list)."""
+    return ",".join(config["addons_path"])
+
+
 def database_exists(name):
     with closing(odoo.sql_db.db_connect("postgres").cursor()) as cr:
         cr.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])

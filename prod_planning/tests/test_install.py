@@ -22,7 +22,7 @@ class TestInstall(ProdPlanningCase):
         user_group = self.env.ref("prod_planning.group_prod_planning_user")
         manager_group = self.env.ref("prod_planning.group_prod_planning_manager")
         self.assertIn(user_group, manager_group.implied_ids)
-        self.assertEqual(user_group.category_id.name, "Production Planning")
+        self.assertEqual(user_group.privilege_id.name, "Production Planning")
         self.assertTrue(
             self.env.ref("base.user_admin").has_group(
                 "prod_planning.group_prod_planning_manager"

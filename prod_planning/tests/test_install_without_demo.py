@@ -11,24 +11,23 @@ import tempfile
 import pytest
 
 import odoo
-from odoo.tools import config
 
-from .databases import drop_database
+from .databases import addons_path, current_database, drop_database
 
 
 @pytest.mark.slow
 def test_install_without_demo():
-    db_name = f"{config['db_name']}_nodemo"
+    db_name = f"{current_database()}_nodemo"
     drop_database(db_name)
     result = subprocess.run(
         [
             sys.executable,
             "-m",
             "odoo",
-            f"--addons-path={config['addons_path']}",
+            f"--addons-path={addons_path()}",
             f"--database={db_name}",
             "--init=prod_planning",
-            "--without-demo=all",
+            "--without-demo",
             "--stop-after-init",
             "--log-level=warn",
             "--no-http",

@@ -226,7 +226,6 @@ class TestPlanningRun(PlanningRunCase):
                 "move_ids": [
                     Command.create(
                         {
-                            "name": spare.name,
                             "product_id": spare.id,
                             "product_uom_qty": 1234.5,
                             "product_uom": spare.uom_id.id,
@@ -418,7 +417,6 @@ class TestPlanningRun(PlanningRunCase):
                 "move_ids": [
                     Command.create(
                         {
-                            "name": "steel",
                             "product_id": self.steel.id,
                             "product_uom_qty": 6,
                             "location_id": second.lot_stock_id.id,

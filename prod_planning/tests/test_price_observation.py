@@ -292,7 +292,8 @@ class TestPriceObservation(PriceCase):
         with self.assertRaisesRollback(ValidationError, "names no product"):
             self.Observation.create({"price": 3, "date": "2025-01-01"})
         with self.assertRaisesRollback(
-            ValidationError, "Test Steel Sheet.*not a unit of Weight.*choose a unit"
+            ValidationError,
+            "Test Steel Sheet.*per m, which cannot be converted to kg.*choose a unit",
         ):
             self._observe(self.steel, 3, uom_id=self.uom_meter.id)
         with self.assertRaisesRollback(ValidationError, "negative.*0 or more"):

@@ -5,12 +5,12 @@ from odoo.tests import tagged
 
 from .common import ProdPlanningCase
 
-UOM_PRECISION = "Product Unit of Measure"
+UOM_PRECISION = "Product Unit"
 
 
 @tagged("post_install", "-at_install")
 class TestQuantityDigits(ProdPlanningCase):
-    """Quantities follow the decimal precision Odoo 18 defines for units."""
+    """Quantities follow the decimal precision Odoo 19 defines for units."""
 
     def _addon_float_fields(self):
         for model_name in self.env.registry:
@@ -34,7 +34,7 @@ class TestQuantityDigits(ProdPlanningCase):
                 self.assertIn(name, names, f"{path.name}: unknown precision {name!r}")
 
     def test_quantities_use_the_unit_of_measure_precision(self):
-        self.env.ref("product.decimal_product_uom").digits = 4
+        self.env.ref("uom.decimal_product_uom").digits = 4
         quantities = [
             ("prod.planning.parameter", "lot_fixed_qty"),
             ("prod.planning.parameter", "lot_min_qty"),

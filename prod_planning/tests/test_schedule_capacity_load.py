@@ -107,6 +107,19 @@ class TestCapacityLoad(SchedulingCase):
         self.assertAlmostEqual(week["available_hours"], 28)
         self.assertAlmostEqual(week["load_hours"], 30)
         self.assertAlmostEqual(week["load_percent"], 100 * 30 / 28)
+        # So does what Odoo 19's web client calls: list and graph views...
+        domain = [("workcenter_id", "=", self.workcenter.id)]
+        (week,) = table.formatted_read_group(
+            domain, ["workcenter_id"], ["load_percent:avg"]
+        )
+        self.assertAlmostEqual(week["load_percent:avg"], 100 * 30 / 28)
+        # ... and the pivot view.
+        ((week,), (total,)) = table.formatted_read_grouping_sets(
+            domain, [["workcenter_id"], []], ["load_percent:avg", "load_hours:sum"]
+        )
+        self.assertAlmostEqual(week["load_percent:avg"], 100 * 30 / 28)
+        self.assertAlmostEqual(total["load_percent:avg"], 100 * 30 / 28)
+        self.assertAlmostEqual(total["load_hours:sum"], 30)
         # Refreshing again replaces the rows.
         table._refresh(date(2027, 3, 1), date(2027, 3, 7), self.workcenter)
         self.assertEqual(len(self._rows(self.workcenter)), 7)

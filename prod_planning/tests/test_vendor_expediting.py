@@ -59,7 +59,7 @@ class TestExpediting(VendorCase):
         )
         # The vendor acknowledged this order through the reminder email.
         cls.acknowledged = cls._order(cls.vendor_a, [(cls.bolt, 5, "2024-06-04", 2.0)])
-        cls.acknowledged.mail_reminder_confirmed = True
+        cls.acknowledged.acknowledged = True
         cls.expedite_type = cls.env.ref("prod_planning.mail_activity_type_expedite")
         cls.queue = cls.env["prod.planning.expediting"]
 

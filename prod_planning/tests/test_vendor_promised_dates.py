@@ -131,7 +131,7 @@ class TestPromisedDates(VendorCase):
             {
                 "name": "Plain Purchase User",
                 "login": "plain_purchase_user",
-                "groups_id": [
+                "group_ids": [
                     Command.set(
                         [
                             self.env.ref("base.group_user").id,

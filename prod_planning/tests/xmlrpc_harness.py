@@ -1,4 +1,5 @@
-"""End-to-end harness for integrator tests: a real Odoo HTTP server + odoorpc.
+"""End-to-end harness for integrator tests: a real Odoo HTTP server + odoorpc,
+plain XML-RPC and Odoo 19's JSON-2 API.
 
 The server is a separate ``python3 -m odoo`` process on a free 127.0.0.1 port,
 serving a copy of the test database, so that what integrators write over RPC
@@ -16,13 +17,16 @@ import tempfile
 import time
 import xmlrpc.client
 
+import requests
+
 import odoo
 from odoo.service import db as db_service
-from odoo.tools import config
 
 if __package__:
+    from .databases import addons_path as configured_addons_path
     from .databases import drop_database
 else:  # imported on its own by a benchmark (benchmarks/benchdb.py)
+    from databases import addons_path as configured_addons_path
     from databases import drop_database
 
 ADMIN_LOGIN = "admin"
@@ -32,6 +36,16 @@ ADMIN_PASSWORD = "admin"
 def ref_id(client, xmlid):
     """The id of the record ``prod_planning.<xmlid>``, read by an odoorpc client."""
     return client.env.ref(f"prod_planning.{xmlid}").id
+
+
+class Json2Error(Exception):
+    """An error answer of the JSON-2 API: its HTTP ``status`` and its JSON
+    ``body`` (``name``, ``message``, ``arguments``, ``context``, ``debug``)."""
+
+    def __init__(self, status, body):
+        super().__init__(f"{status}: {body}")
+        self.status = status
+        self.body = body
 
 
 def free_port():
@@ -49,7 +63,7 @@ class OdooServer:
         self.source_db = source_db
         self.copy = copy
         self.db = f"{source_db}_rpc" if copy else source_db
-        self.addons_path = addons_path or config["addons_path"]
+        self.addons_path = addons_path or configured_addons_path()
         self.uid = None
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -91,7 +105,7 @@ class OdooServer:
                 )
             with contextlib.suppress(OSError, xmlrpc.client.Error):
                 version = self.xmlrpc("common").version()
-                if version.get("server_version", "").startswith("18.0"):
+                if version.get("server_version", "").startswith("19.0"):
                     return self
             time.sleep(0.5)
         self.stop()
@@ -151,3 +165,47 @@ class OdooServer:
         client = odoorpc.ODOO("127.0.0.1", port=self.port, timeout=300)
         client.login(self.db, login, password)
         return client
+
+    def api_key(self, login=ADMIN_LOGIN):
+        """A new API key of ``login`` on the copy, for JSON-2 (``Authorization:
+        bearer <key>``). Made as Odoo's "New API Key" dialog makes one
+        (res.users.apikeys._generate, scope None: every RPC), without
+        expiry (sudo), and committed so that the server sees it."""
+        registry = odoo.modules.registry.Registry(self.db)
+        with registry.cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            user = env["res.users"].search([("login", "=", login)])
+            user.ensure_one()
+            return (
+                env["res.users.apikeys"]
+                .with_user(user)
+                .sudo()
+                ._generate(None, f"prod_planning tests ({login})", None)
+            )
+
+    def json2(self, model, method, api_key, ids=None, context=None, **kwargs):
+        """``POST /json/2/<model>/<method>``: the keyword arguments of the
+        method are the keys of the JSON body (``ids`` for a record method,
+        ``context`` for the context); returns the decoded result or raises
+        :class:`Json2Error`."""
+        body = dict(kwargs)
+        if ids is not None:
+            body["ids"] = ids
+        if context is not None:
+            body["context"] = context
+        response = requests.post(
+            f"{self.url}/json/2/{model}/{method}",
+            json=body,
+            headers={
+                "Authorization": f"bearer {api_key}",
+                "X-Odoo-Database": self.db,
+            },
+            timeout=300,
+        )
+        if response.status_code != 200:
+            try:
+                error = response.json()
+            except ValueError:
+                error = response.text
+            raise Json2Error(response.status_code, error)
+        return response.json()
