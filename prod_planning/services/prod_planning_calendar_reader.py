@@ -6,7 +6,6 @@ from collections import defaultdict
 import pytz
 
 from odoo import api, models
-
 from odoo.tools.intervals import Intervals
 
 
