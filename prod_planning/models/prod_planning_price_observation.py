@@ -445,4 +445,6 @@ class ProdPlanningPriceObservation(models.Model):
         """Products following an index get a price from each index value."""
         values = self.filtered(lambda o: o.index_id and not o.product_id)
         if values:
-            self.env["prod.planning.price.import"]._derive_index_prices_sql(values.ids)
+            self.env["prod.planning.price.index.writer"]._derive_index_prices_sql(
+                values.ids
+            )

@@ -10,3 +10,4 @@ from . import prod_planning_price_feed_fetcher
 from . import prod_planning_vendor_scorecard_reader
 from . import prod_planning_vendor_contact_import
 from . import prod_planning_release
+from . import prod_planning_price_index_writer
