@@ -6,6 +6,8 @@ import xmlrpc.client
 import odoorpc
 import pytest
 
+from .common_rpc import check_schedule_preview
+
 
 def _open_orders(client):
     return client.env["mrp.production"].search(
@@ -40,10 +42,6 @@ def test_compute_preview_and_apply(odoo_rpc, odoo_server):
     summary = odoo_server.xmlrpc_execute(
         "prod.planning.schedule", "compute", [wizard_id]
     )
-    assert summary["state"] == "computed"
-    assert summary["scheduled"] + summary["unschedulable"] == len(production_ids)
-    assert summary["method"]
-    assert summary["solver_status"] in ("optimal", "feasible")
     schedule = odoo_rpc.env["prod.planning.schedule"]
     wizard = schedule.read([wizard_id], ["method", "gap", "late_count", "notes"])[0]
     assert wizard["method"] == summary["method"]
@@ -60,12 +58,7 @@ def test_compute_preview_and_apply(odoo_rpc, odoo_server):
             "load_hours",
         ],
     )
-    assert {line["production_id"][0] for line in lines} == set(production_ids)
-    scheduled = [line for line in lines if line["state"] == "scheduled"]
-    assert scheduled
-    for line in scheduled:
-        assert line["new_date_start"] >= start.strftime("%Y-%m-%d %H:%M:%S")
-        assert line["new_date_finished"] >= line["new_date_start"]
+    scheduled = check_schedule_preview(summary, lines, production_ids, start)
     steps = odoo_rpc.env["prod.planning.schedule.workorder"].search_read(
         [("wizard_id", "=", wizard_id), ("fixed", "=", False)],
         ["workorder_id", "workcenter_id", "new_date_start", "new_date_finished"],
