@@ -7,6 +7,22 @@ Plain functions on plain answers (dicts and lists), no Odoo import.
 import pytest
 
 PRICE_MODEL = "prod.planning.price.observation"
+# The manufacturing orders a schedule may move.
+OPEN_ORDERS = [
+    ("state", "in", ["confirmed", "progress"]),
+    ("workorder_ids", "!=", False),
+]
+LINE_FIELDS = [
+    "production_id",
+    "state",
+    "old_date_start",
+    "new_date_start",
+    "new_date_finished",
+    "lateness_hours",
+    "late",
+    "load_hours",
+]
+STEP_FIELDS = ["workorder_id", "workcenter_id", "new_date_start", "new_date_finished"]
 
 
 def check_plan(summary, orders, exceptions):
@@ -36,6 +52,25 @@ def check_schedule_preview(summary, lines, production_ids, start):
         assert line["new_date_start"] >= start.strftime("%Y-%m-%d %H:%M:%S")
         assert line["new_date_finished"] >= line["new_date_start"]
     return scheduled
+
+
+def check_applied(steps, workorders, scheduled, productions):
+    """After apply(): the work orders (read, ``date_start``, ``date_finished``,
+    ``workcenter_id``) and the productions (read, their dates) are where the
+    preview's ``steps`` and ``scheduled`` lines put them."""
+    workorders = {w["id"]: w for w in workorders}
+    for step in steps:
+        if not step["workorder_id"]:
+            continue
+        workorder = workorders[step["workorder_id"][0]]
+        assert workorder["date_start"] == step["new_date_start"]
+        assert workorder["date_finished"] == step["new_date_finished"]
+        assert workorder["workcenter_id"][0] == step["workcenter_id"][0]
+    by_id = {p["id"]: p for p in productions}
+    for line in scheduled:
+        production = by_id[line["production_id"][0]]
+        assert production["date_start"] == line["new_date_start"]
+        assert production["date_finished"] == line["new_date_finished"]
 
 
 def check_expediting_queue(rows):
