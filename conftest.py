@@ -53,3 +53,15 @@ def odoo_rpc(odoo_server):
     client = odoo_server.odoorpc()
     yield client
     client.logout()
+
+
+@pytest.fixture(scope="session")
+def odoo_json2(odoo_server):
+    """``call(model, method, ids=None, **kwargs)`` over JSON-2 as admin, with
+    a new API key (raises Json2Error on an error answer)."""
+    key = odoo_server.api_key()
+
+    def call(model, method, ids=None, **kwargs):
+        return odoo_server.json2(model, method, key, ids=ids, **kwargs)
+
+    return call

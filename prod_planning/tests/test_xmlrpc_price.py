@@ -9,7 +9,14 @@ import xmlrpc.client
 
 import pytest
 
-MODEL = "prod.planning.price.observation"
+from .common_rpc import PRICE_MODEL as MODEL
+from .common_rpc import (
+    alert_rule,
+    check_history_and_alert,
+    check_price_import,
+    price_rows,
+    rising_prices,
+)
 
 
 def _product(odoo_server, code):
@@ -20,33 +27,9 @@ def _product(odoo_server, code):
 
 
 def test_batch_import_over_xmlrpc(odoo_server):
-    rows = [
-        {"product_code": "RAW-STEEL-SHEET", "price": 1.21, "date": "2024-02-01"},
-        {
-            "product_code": "RAW-SCREW-M6",
-            "price": 0.84,
-            "uom": "Dozens",
-            "vendor": "Fastline Hardware",
-            "date": "2024-02-01",
-            "quantity": 100,
-            "reference": "quote Q-1",
-        },
-        {"product_code": "NO-SUCH-CODE", "price": 1.0, "date": "2024-02-01"},
-        {"product_code": "RAW-STEEL-SHEET", "price": "cheap", "date": "2024-02-02"},
-        {"index_code": "STEEL-HRC", "price": 810, "date": "2024-02-01"},
-    ]
+    rows = price_rows("2024-02-01")
     results = odoo_server.xmlrpc_execute(MODEL, "import_observations", rows)
-    assert [r["status"] for r in results] == [
-        "created",
-        "created",
-        "error",
-        "error",
-        "created",
-    ]
-    assert [r["row"] for r in results] == [1, 2, 3, 4, 5]
-    assert "Unknown product code NO-SUCH-CODE" in results[2]["message"]
-    assert "'cheap' is not a number" in results[3]["message"]
-    assert all(r["id"] for r in results if r["status"] != "error")
+    check_price_import(results)
 
     # The valid rows were committed: another connection reads them.
     stored = odoo_server.xmlrpc_execute(
@@ -91,47 +74,20 @@ def test_odoorpc_reads_history_and_alerts(odoo_rpc):
     env = odoo_rpc.env
     today = datetime.date.today()
     days = [today - datetime.timedelta(days=n) for n in (6, 4, 2)]
-    rows = [
-        {
-            "product_code": "RAW-LEATHER",
-            "vendor": "Harbor Industrial Supply",
-            "price": price,
-            "date": str(day),
-        }
-        for price, day in zip((4.0, 4.1, 5.0), days, strict=True)
-    ]
+    rows = rising_prices("RAW-LEATHER", days)
     leather = env["product.product"].search([("default_code", "=", "RAW-LEATHER")])[0]
     env["prod.planning.price.alert.rule"].create(
-        {
-            "name": "RPC leather watch",
-            "scope": "product",
-            "product_id": leather,
-            "rule_type": "previous",
-            "threshold_percent": 15,
-            "direction": "up",
-            "lookback_days": 10,
-            "user_id": env.uid,
-        }
+        alert_rule("RPC leather watch", leather, env.uid)
     )
     results = env[MODEL].import_observations(rows, True)
     assert [r["status"] for r in results] == ["created"] * 3
 
     history = env[MODEL].get_price_history(["RAW-LEATHER"], str(days[0]))
-    imported = [h for h in history if h["source"] == "import"]
-    assert [h["price"] for h in imported] == [5.0, 4.1, 4.0]  # newest first
-    assert imported[0]["vendor"] == "Harbor Industrial Supply"
+    alerts = env["prod.planning.price.alert"].get_alerts(str(days[0]))
+    imported = check_history_and_alert(
+        history, alerts, "RPC leather watch", "RAW-LEATHER"
+    )
     assert imported[0]["normalized_uom"] == "m"
-
-    alerts = [
-        a
-        for a in env["prod.planning.price.alert"].get_alerts(str(days[0]))
-        if a["rule"] == "RPC leather watch"
-    ]
-    assert len(alerts) == 1
-    assert alerts[0]["product_code"] == "RAW-LEATHER"
-    assert alerts[0]["old_price"] == pytest.approx(4.1)
-    assert alerts[0]["new_price"] == pytest.approx(5.0)
-    assert alerts[0]["change_percent"] == pytest.approx(21.95, abs=0.01)
 
     # Evaluating again raises nothing new; the alert can be read like any record.
     env[MODEL].import_observations(rows, True)

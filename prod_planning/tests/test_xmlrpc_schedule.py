@@ -6,11 +6,17 @@ import xmlrpc.client
 import odoorpc
 import pytest
 
+from .common_rpc import (
+    LINE_FIELDS,
+    OPEN_ORDERS,
+    STEP_FIELDS,
+    check_applied,
+    check_schedule_preview,
+)
+
 
 def _open_orders(client):
-    return client.env["mrp.production"].search(
-        [("state", "in", ["confirmed", "progress"]), ("workorder_ids", "!=", False)]
-    )
+    return client.env["mrp.production"].search(OPEN_ORDERS)
 
 
 def test_compute_preview_and_apply(odoo_rpc, odoo_server):
@@ -40,35 +46,16 @@ def test_compute_preview_and_apply(odoo_rpc, odoo_server):
     summary = odoo_server.xmlrpc_execute(
         "prod.planning.schedule", "compute", [wizard_id]
     )
-    assert summary["state"] == "computed"
-    assert summary["scheduled"] + summary["unschedulable"] == len(production_ids)
-    assert summary["method"]
-    assert summary["solver_status"] in ("optimal", "feasible")
     schedule = odoo_rpc.env["prod.planning.schedule"]
     wizard = schedule.read([wizard_id], ["method", "gap", "late_count", "notes"])[0]
     assert wizard["method"] == summary["method"]
     lines = odoo_rpc.env["prod.planning.schedule.line"].search_read(
-        [("wizard_id", "=", wizard_id)],
-        [
-            "production_id",
-            "state",
-            "old_date_start",
-            "new_date_start",
-            "new_date_finished",
-            "lateness_hours",
-            "late",
-            "load_hours",
-        ],
+        [("wizard_id", "=", wizard_id)], LINE_FIELDS
     )
-    assert {line["production_id"][0] for line in lines} == set(production_ids)
-    scheduled = [line for line in lines if line["state"] == "scheduled"]
-    assert scheduled
-    for line in scheduled:
-        assert line["new_date_start"] >= start.strftime("%Y-%m-%d %H:%M:%S")
-        assert line["new_date_finished"] >= line["new_date_start"]
+    scheduled = check_schedule_preview(summary, lines, production_ids, start)
     steps = odoo_rpc.env["prod.planning.schedule.workorder"].search_read(
         [("wizard_id", "=", wizard_id), ("fixed", "=", False)],
-        ["workorder_id", "workcenter_id", "new_date_start", "new_date_finished"],
+        STEP_FIELDS,
     )
     # Nothing written before apply.
     assert (
@@ -79,24 +66,15 @@ def test_compute_preview_and_apply(odoo_rpc, odoo_server):
     )
     result = schedule.browse(wizard_id).apply()
     assert result["productions"] == len(scheduled)
-    for step in steps:
-        if not step["workorder_id"]:
-            continue
-        workorder = odoo_rpc.env["mrp.workorder"].read(
-            [step["workorder_id"][0]], ["date_start", "date_finished", "workcenter_id"]
-        )[0]
-        assert workorder["date_start"] == step["new_date_start"]
-        assert workorder["date_finished"] == step["new_date_finished"]
-        assert workorder["workcenter_id"][0] == step["workcenter_id"][0]
+    workorders = odoo_rpc.env["mrp.workorder"].read(
+        [s["workorder_id"][0] for s in steps if s["workorder_id"]],
+        ["date_start", "date_finished", "workcenter_id"],
+    )
     productions = odoo_rpc.env["mrp.production"].read(
         [line["production_id"][0] for line in scheduled],
         ["date_start", "date_finished"],
     )
-    by_id = {p["id"]: p for p in productions}
-    for line in scheduled:
-        production = by_id[line["production_id"][0]]
-        assert production["date_start"] == line["new_date_start"]
-        assert production["date_finished"] == line["new_date_finished"]
+    check_applied(steps, workorders, scheduled, productions)
     with pytest.raises(odoorpc.error.RPCError, match="compute it first"):
         schedule.browse(wizard_id).apply()
 

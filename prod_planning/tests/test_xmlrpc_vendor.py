@@ -11,6 +11,7 @@ import xmlrpc.client
 import odoorpc
 import pytest
 
+from .common_rpc import check_expediting_queue, check_scorecards
 from .xmlrpc_harness import ref_id
 
 
@@ -88,16 +89,7 @@ def test_read_the_expediting_queue(odoo_server):
     rows = odoo_server.xmlrpc_execute(
         "prod.planning.expediting", "get_queue", {"refresh": True}
     )
-    assert rows, "the demo factory has late and partial purchase lines"
-    urgencies = [row["urgency"] for row in rows]
-    assert urgencies == sorted(urgencies, reverse=True)
-    by_product = {row["product"]: row for row in rows}
-    oak = next(row for name, row in by_product.items() if "RAW-OAK-PANEL" in name)
-    assert oak["reasons"] == ["late", "partial"]
-    assert oak["qty_received"] == 16 and oak["qty_open"] == 24
-    assert oak["days_late"] >= 1 and oak["reasons"][0] == "late"
-    assert oak["need_date"] is False or isinstance(oak["need_date"], str)
-    assert oak["vendor"] == "Timberline Panels"
+    oak = check_expediting_queue(rows)
     late_only = odoo_server.xmlrpc_execute(
         "prod.planning.expediting", "get_queue", {"reasons": ["partial"]}
     )
@@ -120,18 +112,7 @@ def test_read_scorecards_for_a_period(odoo_server, odoo_rpc):
     )
     timberline = ref_id(odoo_rpc, "res_partner_vendor_timberline_demo")
     ergodrive = ref_id(odoo_rpc, "res_partner_vendor_ergodrive_demo")
-    measured = [c for c in cards if c["vendor_id"] == timberline and c["line_count"]]
-    assert len(measured) == 1
-    card = measured[0]
-    # 16 of 40 oak panels and 60 of 60 MDF boards received: (40 % + 100 %) / 2.
-    assert card["fill_rate"] == pytest.approx(70.0)
-    assert card["on_time_rate"] == 0.0
-    assert card["lead_line_count"] == 1
-    assert 0 <= card["fill_rate"] <= 100
-    # Ergodrive has contacts but no delivery due: no data, not 100 %.
-    ergo = [c for c in cards if c["vendor_id"] == ergodrive]
-    assert ergo and all(c["on_time_rate"] is False for c in ergo)
-    assert all(c["fill_rate"] is False for c in ergo)
+    check_scorecards(cards, timberline, ergodrive)
     only = odoo_rpc.env["prod.planning.vendor.scorecard"].get_scorecards(
         str(start), str(today), [timberline]
     )
