@@ -93,13 +93,13 @@ def install(db, addons, modules=("prod_planning",)):
 
 def open_registry(db, addons):
     """The Odoo registry of ``db``, logging at warning level."""
-    import odoo  # noqa: PLC0415
+    from odoo.modules.registry import Registry  # noqa: PLC0415
     from odoo.tools import config  # noqa: PLC0415
 
     config.parse_config(
         [f"--addons-path={addons}", f"--database={db}", "--log-level=warn"]
     )
-    return odoo.modules.registry.Registry(db)
+    return Registry(db)
 
 
 @contextmanager
@@ -124,10 +124,12 @@ def fresh_database(db, keep=False, modules=("prod_planning",), addons=None, log=
         yield addons, seconds
     finally:
         if "odoo" in sys.modules:  # this process may hold a registry on db
-            import odoo  # noqa: PLC0415
+            # Odoo 19's ``import odoo`` no longer imports its subpackages.
+            from odoo import sql_db  # noqa: PLC0415
+            from odoo.modules.registry import Registry  # noqa: PLC0415
 
-            odoo.modules.registry.Registry.delete(db)
-            odoo.sql_db.close_all()
+            Registry.delete(db)
+            sql_db.close_all()
         if not keep:
             drop_database(db)
             log(f"Database {db} dropped.")
