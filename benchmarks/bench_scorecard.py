@@ -271,7 +271,10 @@ def generate_transactions(env, orders_per_vendor):
         """,
         params,
     )
-    cr.execute("SELECT count(*) FROM stock_move WHERE name LIKE 'Bench Material%%'")
+    cr.execute(
+        "SELECT count(*) FROM stock_move WHERE picking_id IN "
+        "(SELECT picking_id FROM bench_picking)"
+    )
     move_count = cr.fetchone()[0]
     # Promised-date revisions of the slipped lines (up to 3 each), and contacts.
     cr.execute(
