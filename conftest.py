@@ -9,11 +9,7 @@ from hypothesis import HealthCheck, settings
 
 # Property tests run on a shared 2-core machine next to Odoo: judge them on
 # their properties, not on how fast examples are generated.
-settings.register_profile(
-    "prod_planning",
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+settings.register_profile("prod_planning", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("prod_planning")
 
 

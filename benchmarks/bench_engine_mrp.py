@@ -74,9 +74,7 @@ def factory(mrp, n, seed, today):
         if rng.random() < 0.3:
             for week in range(12):
                 start = today + timedelta(days=7 * week)
-                forecasts.append(
-                    mrp.Forecast(key, start, start + timedelta(days=7), 20.0, key)
-                )
+                forecasts.append(mrp.Forecast(key, start, start + timedelta(days=7), 20.0, key))
     for key in raws:
         for _ in range(rng.randint(0, 2)):
             ref += 1

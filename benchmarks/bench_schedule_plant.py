@@ -28,13 +28,7 @@ import sys
 import time
 from datetime import datetime, timedelta
 
-from benchdb import (  # noqa: E402 (benchmarks/ is on sys.path)
-    argument_parser,
-    fresh_database,
-    open_registry,
-    superuser_env,
-    tests_module,
-)
+from benchdb import argument_parser, fresh_database, open_registry, superuser_env, tests_module  # noqa: E402 (benchmarks/ is on sys.path)
 
 BATCH = 100
 
@@ -89,10 +83,7 @@ def build_plant(env, n_orders, seed, monday):
     uom = env.ref("uom.product_uom_unit")
     manufacture = env.ref("mrp.route_warehouse0_manufacture")
     raws = env["product.product"].create(
-        [
-            {"name": f"Bench raw {i:02d}", "is_storable": True, "uom_id": uom.id}
-            for i in range(20)
-        ]
+        [{"name": f"Bench raw {i:02d}", "is_storable": True, "uom_id": uom.id} for i in range(20)]
     )
     finished = env["product.product"].create(
         [
@@ -111,8 +102,7 @@ def build_plant(env, n_orders, seed, monday):
                 "product_tmpl_id": product.product_tmpl_id.id,
                 "product_qty": 1,
                 "bom_line_ids": [
-                    Command.create({"product_id": raw.id, "product_qty": 1})
-                    for raw in rng.sample(list(raws), 2)
+                    Command.create({"product_id": raw.id, "product_qty": 1}) for raw in rng.sample(list(raws), 2)
                 ],
                 "operation_ids": [
                     Command.create(
@@ -131,9 +121,7 @@ def build_plant(env, n_orders, seed, monday):
             for i, product in enumerate(finished)
         ]
     )
-    warehouse = env["stock.warehouse"].search(
-        [("company_id", "=", env.company.id)], limit=1
-    )
+    warehouse = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)
     # Most raw materials on hand; the last five only on purchase orders.
     for raw in raws[:15]:
         env["stock.quant"]._update_available_quantity(raw, warehouse.lot_stock_id, 2000)
@@ -163,9 +151,7 @@ def build_plant(env, n_orders, seed, monday):
         vals = []
         for _i in range(first, min(first + BATCH, n_orders)):
             product = rng.choice(finished)
-            start = monday + timedelta(
-                days=rng.randrange(0, 26), hours=rng.choice([6, 8, 10, 12])
-            )
+            start = monday + timedelta(days=rng.randrange(0, 26), hours=rng.choice([6, 8, 10, 12]))
             vals.append(
                 {
                     "product_id": product.id,
@@ -217,9 +203,7 @@ def main(argv=None):
         registry = open_registry(args.db, addons)
         # The wizard logs the time of each phase of compute, its writer of apply.
         for logger in ("wizards", "services"):
-            logging.getLogger(f"odoo.addons.prod_planning.{logger}").setLevel(
-                logging.INFO
-            )
+            logging.getLogger(f"odoo.addons.prod_planning.{logger}").setLevel(logging.INFO)
         with superuser_env(registry, tracking_disable=True) as env:
             t0 = time.perf_counter()
             workcenters, productions = build_plant(env, args.orders, args.seed, monday)
@@ -230,13 +214,8 @@ def main(argv=None):
                 f"confirmed manufacturing orders, {n_wo} work orders "
                 f"(built in {time.perf_counter() - t0:.1f} s)"
             )
-            for label, use_cp_sat in (
-                (f"cp-sat {args.time_limit} s", True),
-                ("heuristic alone", False),
-            ):
-                wizard, summary, applied, t_compute, t_apply = run_wizard(
-                    env, monday, use_cp_sat, args.time_limit
-                )
+            for label, use_cp_sat in ((f"cp-sat {args.time_limit} s", True), ("heuristic alone", False)):
+                wizard, summary, applied, t_compute, t_apply = run_wizard(env, monday, use_cp_sat, args.time_limit)
                 print(
                     f"{label:<16} compute {t_compute:6.2f} s (solver "
                     f"{wizard.solve_time:5.2f} s)  apply {t_apply:5.2f} s  "

@@ -25,24 +25,15 @@ DAY = 24 * 60
 
 def week_calendar(weeks: int = 4, start: int = 8 * 60, end: int = 16 * 60):
     """Mon-Fri working intervals from a Monday 00:00 origin."""
-    return [
-        (day * DAY + start, day * DAY + end) for day in range(7 * weeks) if day % 7 < 5
-    ]
+    return [(day * DAY + start, day * DAY + end) for day in range(7 * weeks) if day % 7 < 5]
 
 
-def make_synthetic_problem(
-    n_jobs: int = 500,
-    n_ops: int = 4,
-    n_resources: int = 12,
-    weeks: int = 4,
-    seed: int = 0,
-):
+def make_synthetic_problem(n_jobs: int = 500, n_ops: int = 4, n_resources: int = 12, weeks: int = 4, seed: int = 0):
     sched = load_engine("scheduling")
     rng = random.Random(seed)
     calendar = week_calendar(weeks)
     resources = [
-        sched.Resource(f"R{r:02d}", capacity=2 if r < 2 else 1, available=calendar)
-        for r in range(n_resources)
+        sched.Resource(f"R{r:02d}", capacity=2 if r < 2 else 1, available=calendar) for r in range(n_resources)
     ]
     release_span = (7 * weeks - 10) * DAY  # releases over the first weeks
     jobs = []
@@ -77,13 +68,7 @@ def make_synthetic_problem(
             first.fixed = (rkey, start, end)
             release = 0
         jobs.append(
-            sched.Job(
-                key=f"J{j:03d}",
-                weight=rng.choice((1, 1, 2, 3)),
-                release=release,
-                due=due,
-                operations=ops,
-            )
+            sched.Job(key=f"J{j:03d}", weight=rng.choice((1, 1, 2, 3)), release=release, due=due, operations=ops)
         )
     return sched.Problem(resources=resources, jobs=jobs, name="synthetic")
 
@@ -124,9 +109,7 @@ def main(argv=None):
         print(f"    phase {phase}")
 
     t = time.perf_counter()
-    back = sched.solve(
-        problem, strategy="backward", time_limit=args.time_limit, use_cp_sat=False
-    )
+    back = sched.solve(problem, strategy="backward", time_limit=args.time_limit, use_cp_sat=False)
     report("heuristic (backward)", back, problem, sched, time.perf_counter() - t)
     return 0
 

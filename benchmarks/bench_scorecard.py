@@ -37,14 +37,7 @@ def create_master_data(env):
     from odoo import Command
 
     vendors = env["res.partner"].create(
-        [
-            {
-                "name": f"Bench Vendor {index:03d}",
-                "is_company": True,
-                "supplier_rank": 1,
-            }
-            for index in range(VENDORS)
-        ]
+        [{"name": f"Bench Vendor {index:03d}", "is_company": True, "supplier_rank": 1} for index in range(VENDORS)]
     )
     route_buy = env.ref("purchase_stock.route_warehouse0_buy")
     products = env["product.product"].create(
@@ -63,9 +56,7 @@ def create_master_data(env):
         [
             {
                 "partner_id": vendor.id,
-                "product_tmpl_id": products[
-                    v_index * PRODUCTS_PER_VENDOR + p_index
-                ].product_tmpl_id.id,
+                "product_tmpl_id": products[v_index * PRODUCTS_PER_VENDOR + p_index].product_tmpl_id.id,
                 "price": 5.0 + (v_index * 7 + p_index * 3) % 50,
                 "delay": 3 + (v_index + p_index) % 20,
                 "min_qty": 0,
@@ -88,9 +79,7 @@ def generate_transactions(env, orders_per_vendor):
     stock = warehouse.lot_stock_id
     unit = env.ref("uom.product_uom_unit")
     today = date.today()
-    start = (today.replace(day=1) - relativedelta(months=MONTHS - 1)) - timedelta(
-        days=3
-    )
+    start = (today.replace(day=1) - relativedelta(months=MONTHS - 1)) - timedelta(days=3)
     params = {
         "start": start,
         "span": (today - timedelta(days=10) - start).days,
@@ -271,10 +260,7 @@ def generate_transactions(env, orders_per_vendor):
         """,
         params,
     )
-    cr.execute(
-        "SELECT count(*) FROM stock_move WHERE picking_id IN "
-        "(SELECT picking_id FROM bench_picking)"
-    )
+    cr.execute("SELECT count(*) FROM stock_move WHERE picking_id IN (SELECT picking_id FROM bench_picking)")
     move_count = cr.fetchone()[0]
     # Promised-date revisions of the slipped lines (up to 3 each), and contacts.
     cr.execute(
@@ -340,10 +326,7 @@ def generate_transactions(env, orders_per_vendor):
 def main():
     parser = argument_parser(__doc__, "prod_planning_bench_vendors")
     parser.add_argument(
-        "--lines",
-        type=int,
-        default=100_000,
-        help="received purchase lines to generate (default 100,000)",
+        "--lines", type=int, default=100_000, help="received purchase lines to generate (default 100,000)"
     )
     args = parser.parse_args()
     orders_per_vendor = max(1, args.lines // (VENDORS * LINES_PER_ORDER))
@@ -384,19 +367,7 @@ def main():
                     "avg(price_variance), sum(slip_count), avg(response_time_avg) "
                     "FROM prod_planning_vendor_scorecard"
                 )
-                (
-                    rows,
-                    vendors,
-                    months,
-                    no_data,
-                    best,
-                    on_time,
-                    fill,
-                    lead,
-                    variance,
-                    slips,
-                    response,
-                ) = cr.fetchone()
+                (rows, vendors, months, no_data, best, on_time, fill, lead, variance, slips, response) = cr.fetchone()
                 cr.commit()
                 say(
                     f"Scorecard refresh #{attempt}: {result['rows']:,} scorecards "

@@ -57,10 +57,7 @@ def addons_path(*extra):
 
 def drop_database(db):
     """Drop ``db`` and its filestore if they exist (scripts/dbtool.py)."""
-    subprocess.run(
-        [sys.executable, os.path.join(REPO, "scripts", "dbtool.py"), "drop", db],
-        check=True,
-    )
+    subprocess.run([sys.executable, os.path.join(REPO, "scripts", "dbtool.py"), "drop", db], check=True)
 
 
 def install(db, addons, modules=("prod_planning",)):
@@ -96,9 +93,7 @@ def open_registry(db, addons):
     from odoo.modules.registry import Registry  # noqa: PLC0415
     from odoo.tools import config  # noqa: PLC0415
 
-    config.parse_config(
-        [f"--addons-path={addons}", f"--database={db}", "--log-level=warn"]
-    )
+    config.parse_config([f"--addons-path={addons}", f"--database={db}", "--log-level=warn"])
     return Registry(db)
 
 

@@ -62,9 +62,7 @@
         "wizards/prod_planning_schedule_views.xml",
         "views/prod_planning_schedule_menus.xml",
     ],
-    "assets": {
-        "web.assets_tests": ["prod_planning/static/tests/tours/*.js"],
-    },
+    "assets": {"web.assets_tests": ["prod_planning/static/tests/tours/*.js"]},
     "demo": [
         "demo/res_partner_demo.xml",
         "demo/resource_calendar_demo.xml",

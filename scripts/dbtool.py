@@ -35,15 +35,12 @@ def drop(name):
     conn = _connect()
     with conn.cursor() as cr:
         cr.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = %s AND pid <> pg_backend_pid()",
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
             [name],
         )
         cr.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
     conn.close()
-    data_dir = os.environ.get("ODOO_DATA_DIR") or os.path.expanduser(
-        "~/.local/share/Odoo"
-    )
+    data_dir = os.environ.get("ODOO_DATA_DIR") or os.path.expanduser("~/.local/share/Odoo")
     shutil.rmtree(os.path.join(data_dir, "filestore", name), ignore_errors=True)
     return 0
 

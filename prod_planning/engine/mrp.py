@@ -245,9 +245,7 @@ def plan(
     if paused:
         gc.disable()
     try:
-        return _plan(
-            items, bom_lines, demands, forecasts, supplies, today, horizon_end, opts
-        )
+        return _plan(items, bom_lines, demands, forecasts, supplies, today, horizon_end, opts)
     finally:
         if paused:
             gc.enable()
@@ -352,23 +350,16 @@ def _read_items(run, items):
 def _check_item(item):
     if item.supply_type not in SUPPLY_TYPES:
         raise ValueError(
-            f"Item {item.key!r}: supply_type {item.supply_type!r} is not one of "
-            f"{', '.join(SUPPLY_TYPES)}."
+            f"Item {item.key!r}: supply_type {item.supply_type!r} is not one of {', '.join(SUPPLY_TYPES)}."
         )
     if item.lot_policy not in LOT_POLICIES:
-        raise ValueError(
-            f"Item {item.key!r}: lot_policy {item.lot_policy!r} is not one of "
-            f"{', '.join(LOT_POLICIES)}."
-        )
+        raise ValueError(f"Item {item.key!r}: lot_policy {item.lot_policy!r} is not one of {', '.join(LOT_POLICIES)}.")
     if item.demand_mode not in DEMAND_MODES:
         raise ValueError(
-            f"Item {item.key!r}: demand_mode {item.demand_mode!r} is not one of "
-            f"{', '.join(DEMAND_MODES)}."
+            f"Item {item.key!r}: demand_mode {item.demand_mode!r} is not one of {', '.join(DEMAND_MODES)}."
         )
     if item.lead_time < 0 or item.time_fence_days < 0:
-        raise ValueError(
-            f"Item {item.key!r}: lead_time and time_fence_days must be >= 0."
-        )
+        raise ValueError(f"Item {item.key!r}: lead_time and time_fence_days must be >= 0.")
 
 
 def _counters(run, llc):

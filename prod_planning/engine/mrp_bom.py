@@ -99,12 +99,7 @@ def _explode_kit(run, key):
     comps = run.components.get(key)
     if not comps:
         run.exceptions.append(
-            _no_source_message(
-                key,
-                date.fromordinal(min(rows)[0]),
-                sum(r[4] for r in rows),
-                "kit_without_components",
-            )
+            _no_source_message(key, date.fromordinal(min(rows)[0]), sum(r[4] for r in rows), "kit_without_components")
         )
         return
     reqs = run.reqs
@@ -138,8 +133,6 @@ def _explode_orders(run, orders, comps):
             lst = reqs.get(comp)
             if lst is None:
                 reqs[comp] = lst = []
-            lst.append(
-                (need, own, 0, next(seq), qty * per, ref, K_DEPENDENT, release_date)
-            )
+            lst.append((need, own, 0, next(seq), qty * per, ref, K_DEPENDENT, release_date))
             added += 1
     run.n_dependent += added

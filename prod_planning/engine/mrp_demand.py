@@ -49,8 +49,7 @@ def _read_demand(run, demands, forecasts):
         kind = _DEMAND_KINDS.get(dem.kind)
         if kind is None:
             raise ValueError(
-                f"Demand {dem.ref!r} of {key!r}: kind {dem.kind!r} is not one of "
-                "actual, forecast, dependent."
+                f"Demand {dem.ref!r} of {key!r}: kind {dem.kind!r} is not one of actual, forecast, dependent."
             )
         own = dem.date.toordinal()
         own_date = dem.date if type(dem.date) is date else date.fromordinal(own)
@@ -144,14 +143,8 @@ def _stock_requirements(run, key, rows, on_hand, safety):
     today_ord = run.today_ord
     rows = list(rows) if rows else []
     if safety > eps:
-        rows.append(
-            (today_ord, today_ord, 2, next(run.seq), safety, ("safety", key))
-            + (K_SAFETY, today)
-        )
+        rows.append((today_ord, today_ord, 2, next(run.seq), safety, ("safety", key)) + (K_SAFETY, today))
     if on_hand < -eps:
-        rows.append(
-            (today_ord, 0, -1, next(run.seq), -on_hand, ("on_hand", key))
-            + (K_NEGATIVE, today)
-        )
+        rows.append((today_ord, 0, -1, next(run.seq), -on_hand, ("on_hand", key)) + (K_NEGATIVE, today))
     rows.sort()
     return rows

@@ -29,9 +29,7 @@ def _plan_orders(run, item, rows, i, rem, calendar):
     today_ord = run.today_ord
     exceptions = run.exceptions
     order_ids = run.order_ids
-    key, stype, source_ref, earliest, lead_time, poq_days, sizing = _lot_rule(
-        run, item, calendar
-    )
+    key, stype, source_ref, earliest, lead_time, poq_days, sizing = _lot_rule(run, item, calendar)
     n = len(rows)
     orders = []
     free = []  # what each order still has for the next requirements
@@ -61,18 +59,7 @@ def _plan_orders(run, item, rows, i, rem, calendar):
             due_date = date.fromordinal(due)
             release_date = date.fromordinal(release)
             for qty in sizes:
-                orders.append(
-                    PlannedOrder(
-                        next(order_ids),
-                        key,
-                        qty,
-                        release_date,
-                        due_date,
-                        stype,
-                        source_ref,
-                        [],
-                    )
-                )
+                orders.append(PlannedOrder(next(order_ids), key, qty, release_date, due_date, stype, source_ref, []))
                 free.append(qty)
         po = orders[cur]
         row = rows[i]
@@ -117,9 +104,7 @@ def _lot_rule(run, item, calendar):
         earliest,
         item.lead_time,
         item.poq_days if policy == "poq" else 0,
-        None
-        if policy in ("lfl", "poq")
-        else (policy, item.fixed_qty, item.min_qty, item.max_qty, item.multiple),
+        None if policy in ("lfl", "poq") else (policy, item.fixed_qty, item.min_qty, item.max_qty, item.multiple),
     )
 
 

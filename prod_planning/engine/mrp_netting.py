@@ -44,9 +44,7 @@ def _net_item(run, item):
     calendar = item.calendar or run.default_calendar
     rows = _stock_requirements(run, key, rows, on_hand, safety)
     i, rem = _allocate_on_hand(rows, on_hand, eps)
-    i, rem, sup_trace, may_dip = _allocate_supplies(
-        run, key, sup_rows, rows, i, rem, calendar
-    )
+    i, rem, sup_trace, may_dip = _allocate_supplies(run, key, sup_rows, rows, i, rem, calendar)
     orders = []
     if i < len(rows):
         if item.supply_type == "none":
@@ -120,9 +118,7 @@ def _allocate_supplies(run, key, sup_rows, rows, i, rem, calendar):
             target = calendar.prev_ord(need_ord)
             if target < first_work:
                 target = first_work
-            suggested, firm_late = _suggest_supply_date(
-                run, key, sup, sup_date, qty, current, target, calendar
-            )
+            suggested, firm_late = _suggest_supply_date(run, key, sup, sup_date, qty, current, target, calendar)
             if firm_late or suggested > need_ord:
                 may_dip = True
             trace.append((current, suggested, qty))
@@ -130,16 +126,7 @@ def _allocate_supplies(run, key, sup_rows, rows, i, rem, calendar):
             suggested_date = date.fromordinal(suggested)
         run.allocations.append(
             SupplyAllocation(
-                key,
-                sup.ref,
-                sup.kind,
-                sup.firm,
-                sup_date,
-                qty,
-                qty - left,
-                need_date,
-                suggested_date,
-                pegs,
+                key, sup.ref, sup.kind, sup.firm, sup_date, qty, qty - left, need_date, suggested_date, pegs
             )
         )
     return i, rem, trace, may_dip
@@ -161,27 +148,15 @@ def _suggest_supply_date(run, key, sup, sup_date, qty, current, target, calendar
     if target < current:
         target_date = date.fromordinal(target)
         if sup.firm:
-            run.exceptions.append(
-                _supply_message(
-                    key, "late", "firm_late", sup, sup_date, target_date, qty
-                )
-            )
+            run.exceptions.append(_supply_message(key, "late", "firm_late", sup, sup_date, target_date, qty))
             return current, True
-        run.exceptions.append(
-            _supply_message(
-                key, "reschedule_in", "bring_forward", sup, sup_date, target_date, qty
-            )
-        )
+        run.exceptions.append(_supply_message(key, "reschedule_in", "bring_forward", sup, sup_date, target_date, qty))
         return target, False
     if target > current and not sup.firm:
         target_date = date.fromordinal(target)
         gap = calendar.workdays_between(date.fromordinal(current), target_date)
         if gap > run.tolerance:
-            run.exceptions.append(
-                _supply_message(
-                    key, "reschedule_out", "postpone", sup, sup_date, target_date, qty
-                )
-            )
+            run.exceptions.append(_supply_message(key, "reschedule_out", "postpone", sup, sup_date, target_date, qty))
             return target, False
     return current, False
 
@@ -192,9 +167,7 @@ def _unused_supply(run, key, sup, sup_date, current, own, qty):
     beyond = run.horizon_ord is not None and own > run.horizon_ord
     if sup.firm or beyond:
         return date.fromordinal(current)
-    run.exceptions.append(
-        _supply_message(key, "cancel", "not_needed", sup, sup_date, None, qty)
-    )
+    run.exceptions.append(_supply_message(key, "cancel", "not_needed", sup, sup_date, None, qty))
     return None
 
 
@@ -202,6 +175,4 @@ def _no_source(run, key, rows, i, rem):
     """Step 3 for an item nothing supplies: its shortage is reported."""
     total = rem + sum(rows[j][4] for j in range(i + 1, len(rows)))
     code = "not_in_items" if key in run.implicit else "no_source"
-    run.exceptions.append(
-        _no_source_message(key, date.fromordinal(rows[i][0]), total, code)
-    )
+    run.exceptions.append(_no_source_message(key, date.fromordinal(rows[i][0]), total, code))

@@ -13,14 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from .mrp_types import (
-    K_DEPENDENT,
-    DailyBalance,
-    ExceptionMessage,
-    PlannedOrder,
-    ProjectionBucket,
-    SupplyAllocation,
-)
+from .mrp_types import K_DEPENDENT, DailyBalance, ExceptionMessage, PlannedOrder, ProjectionBucket, SupplyAllocation
 
 # Event slots of the weekly projection (index in a week's sums).
 _S_SCHEDULED, _S_PLANNED = 3, 4  # 0-2 are the requirement kinds K_FORECAST...
@@ -90,9 +83,7 @@ class PlanResult:
         for x in sorted(days):
             demand, receipts, planned = days[x]
             balance += receipts + planned - demand
-            out.append(
-                DailyBalance(date.fromordinal(x), demand, receipts, planned, balance)
-            )
+            out.append(DailyBalance(date.fromordinal(x), demand, receipts, planned, balance))
         return out
 
 
@@ -125,9 +116,7 @@ def _events(trace, adjusted):
     """Sorted [(day, slot, qty)]: requirements by kind, supplies, planned orders."""
     events = [(r[0], r[6], r[4]) for r in trace.rows if r[6] <= K_DEPENDENT]
     if adjusted:
-        events.extend(
-            (suggested, _S_SCHEDULED, qty) for _c, suggested, qty in trace.sups
-        )
+        events.extend((suggested, _S_SCHEDULED, qty) for _c, suggested, qty in trace.sups)
     else:
         events.extend((current, _S_SCHEDULED, qty) for current, _s, qty in trace.sups)
     events.extend((po.due_date.toordinal(), _S_PLANNED, po.qty) for po in trace.orders)
@@ -186,9 +175,7 @@ def _weekly(trace, today, horizon_end, adjusted):
         balance = opening + sched + planned - demand
         week_start = monday + 7 * w
         low = mins[w]
-        if low is None or (
-            opening < low and first_day[w] != max(week_start, today_ord)
-        ):
+        if low is None or (opening < low and first_day[w] != max(week_start, today_ord)):
             low = opening  # some day of the week ends with the opening balance
         out.append(
             ProjectionBucket(

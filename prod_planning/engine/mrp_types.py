@@ -18,14 +18,7 @@ from .workcalendar import WorkCalendar
 SUPPLY_TYPES = ("buy", "manufacture", "kit", "none")
 LOT_POLICIES = ("lfl", "fixed", "min_max_multiple", "poq")
 DEMAND_MODES = ("max", "sum")
-EXCEPTION_KINDS = (
-    "reschedule_in",
-    "reschedule_out",
-    "cancel",
-    "late",
-    "below_safety",
-    "no_source",
-)
+EXCEPTION_KINDS = ("reschedule_in", "reschedule_out", "cancel", "late", "below_safety", "no_source")
 # The codes of each kind (ExceptionMessage.code), see the doc of mrp.py.
 EXCEPTION_CODES = {
     "reschedule_in": ("bring_forward",),
@@ -228,9 +221,7 @@ class BomCycleError(ValueError):
 
     def __init__(self, cycle):
         self.cycle = list(cycle)
-        super().__init__(
-            "Bill of materials cycle: " + " -> ".join(str(k) for k in self.cycle)
-        )
+        super().__init__("Bill of materials cycle: " + " -> ".join(str(k) for k in self.cycle))
 
 
 new_peg = partial(tuple.__new__, Peg)  # Peg(ref, qty, date) from a tuple, fast

@@ -195,14 +195,7 @@ def evaluate_series(points, rule, date_from=None):
             low, high = rule.get("min_price"), rule.get("max_price")
             fire = bool((low and new < low) or (high and new > high))
         if fire and (date_from is None or point["date"] >= date_from):
-            alerts.append(
-                {
-                    "id": point["id"],
-                    "old": old,
-                    "new": new,
-                    "change": change_percent(old, new),
-                }
-            )
+            alerts.append({"id": point["id"], "old": old, "new": new, "change": change_percent(old, new)})
         previous = new
         history.append((point["date"], new))
     return alerts
@@ -264,12 +257,7 @@ def rollup_bom_costs(boms, prices, fallback_prices=None, roots=None):
                 missing.add(leaf)
                 price = fallback_prices.get(leaf, 0.0)
             cost += qty * price
-        result[root] = {
-            "cost": cost,
-            "missing": missing,
-            "cycle": cycle,
-            "leaves": leaves,
-        }
+        result[root] = {"cost": cost, "missing": missing, "cycle": cycle, "leaves": leaves}
     return result
 
 
@@ -286,9 +274,7 @@ def parse_number(value):
     """
     if value is None or isinstance(value, bool):
         if isinstance(value, bool):
-            raise PriceDataError(
-                f"{value!r} is not a number", "not_a_number", value=value
-            )
+            raise PriceDataError(f"{value!r} is not a number", "not_a_number", value=value)
         return None
     if isinstance(value, int | float):
         number = float(value)
@@ -299,13 +285,9 @@ def parse_number(value):
         try:
             number = float(text.replace(" ", ""))
         except ValueError:
-            raise PriceDataError(
-                f"{value!r} is not a number", "not_a_number", value=value
-            ) from None
+            raise PriceDataError(f"{value!r} is not a number", "not_a_number", value=value) from None
     if not math.isfinite(number):
-        raise PriceDataError(
-            f"{value!r} is not a finite number", "not_finite", value=value
-        )
+        raise PriceDataError(f"{value!r} is not a finite number", "not_finite", value=value)
     return number
 
 
@@ -324,17 +306,13 @@ def parse_date(value, default=None):
     try:
         return datetime.date.fromisoformat(text[:10])
     except ValueError:
-        raise PriceDataError(
-            f"{value!r} is not a date (YYYY-MM-DD)", "not_a_date", value=value
-        ) from None
+        raise PriceDataError(f"{value!r} is not a date (YYYY-MM-DD)", "not_a_date", value=value) from None
 
 
 def _dig(data, path):
     for key in path.split("."):
         if not isinstance(data, dict) or key not in data:
-            raise PriceDataError(
-                f"the JSON payload has no {path!r}", "json_path_missing", path=path
-            )
+            raise PriceDataError(f"the JSON payload has no {path!r}", "json_path_missing", path=path)
         data = data[key]
     return data
 
@@ -347,9 +325,7 @@ def parse_json_rows(text, root_path=""):
     try:
         data = json.loads(text)
     except ValueError as error:
-        raise PriceDataError(
-            f"malformed JSON: {error}", "malformed_json", error=str(error)
-        ) from None
+        raise PriceDataError(f"malformed JSON: {error}", "malformed_json", error=str(error)) from None
     if root_path:
         data = _dig(data, root_path)
     if data is None:
@@ -364,12 +340,7 @@ def parse_json_rows(text, root_path=""):
         )
     for number, row in enumerate(data, start=1):
         if not isinstance(row, dict):
-            raise PriceDataError(
-                f"row {number} is not an object: {row!r}",
-                "row_not_object",
-                row=number,
-                value=row,
-            )
+            raise PriceDataError(f"row {number} is not an object: {row!r}", "row_not_object", row=number, value=row)
     return data
 
 
@@ -382,15 +353,12 @@ def parse_csv_rows(text, delimiter=",", required=()):
     if not text or not text.strip():
         return []
     try:
-        reader = csv.DictReader(
-            io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter, strict=True
-        )
+        reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter, strict=True)
         header = [name.strip() for name in reader.fieldnames or []]
         missing = [name for name in required if name not in header]
         if missing:
             raise PriceDataError(
-                f"malformed CSV: the header {header!r} lacks the column(s) "
-                f"{', '.join(missing)}",
+                f"malformed CSV: the header {header!r} lacks the column(s) {', '.join(missing)}",
                 "csv_missing_columns",
                 header=header,
                 columns=missing,
@@ -400,17 +368,14 @@ def parse_csv_rows(text, delimiter=",", required=()):
         for row in reader:
             if None in row:
                 raise PriceDataError(
-                    f"malformed CSV: line {reader.line_num} has more cells "
-                    f"than the header",
+                    f"malformed CSV: line {reader.line_num} has more cells than the header",
                     "csv_extra_cells",
                     line=reader.line_num,
                 )
             rows.append({key: (value or "").strip() for key, value in row.items()})
         return rows
     except csv.Error as error:
-        raise PriceDataError(
-            f"malformed CSV: {error}", "malformed_csv", error=str(error)
-        ) from None
+        raise PriceDataError(f"malformed CSV: {error}", "malformed_csv", error=str(error)) from None
 
 
 def map_feed_rows(rows, mapping, default_date):
@@ -431,26 +396,15 @@ def map_feed_rows(rows, mapping, default_date):
             if price is None:
                 continue
             if not code:
-                raise PriceDataError(
-                    f"no code in field {mapping['code']!r}",
-                    "no_code",
-                    field=mapping["code"],
-                )
+                raise PriceDataError(f"no code in field {mapping['code']!r}", "no_code", field=mapping["code"])
             if price < 0:
-                raise PriceDataError(
-                    f"negative price {price}", "negative_price", price=price
-                )
-            date = parse_date(
-                row.get(mapping["date"]) if mapping.get("date") else None,
-                default_date,
-            )
+                raise PriceDataError(f"negative price {price}", "negative_price", price=price)
+            date = parse_date(row.get(mapping["date"]) if mapping.get("date") else None, default_date)
             quote = {"row": number, "code": code, "price": price, "date": date}
             for key in ("currency", "vendor"):
                 value = row.get(mapping[key]) if mapping.get(key) else None
                 quote[key] = str(value).strip() if value not in (None, "") else None
         except PriceDataError as error:
-            raise PriceDataError(
-                f"row {number}: {error}", error.code, **{**error.values, "row": number}
-            ) from None
+            raise PriceDataError(f"row {number}: {error}", error.code, **{**error.values, "row": number}) from None
         quotes.append(quote)
     return quotes

@@ -114,9 +114,7 @@ def solve(
     status, method = SolveStatus.HEURISTIC, None
     cp = None
     if use_cp_sat and prep.movable and not warnings:
-        cp, status, method = _run_cp_sat(
-            prep, strategy, sol, deadline, workers, log, cp_params
-        )
+        cp, status, method = _run_cp_sat(prep, strategy, sol, deadline, workers, log, cp_params)
         if cp is not None and cp.sol is not None:
             sol = _compact(prep, cp.sol, strategy)
     schedule = build_schedule(prep, sol, strategy, status, method)
@@ -164,22 +162,11 @@ def _run_cp_sat(prep, strategy, hint, deadline, workers, log, params):
     def check(sol):
         return not check_solution(prep, sol)
 
-    cp = solve_cp_sat(
-        prep,
-        strategy,
-        hint,
-        deadline,
-        workers=workers,
-        check=check,
-        log=log,
-        params=params,
-    )
+    cp = solve_cp_sat(prep, strategy, hint, deadline, workers=workers, check=check, log=log, params=params)
     if cp.status is CpStatus.OPTIMAL:
         status = SolveStatus.CP_SAT_OPTIMAL
     elif cp.status is CpStatus.FEASIBLE:
-        status = (
-            SolveStatus.CP_SAT_FEASIBLE if cp.improved else SolveStatus.CP_SAT_NO_GAIN
-        )
+        status = SolveStatus.CP_SAT_FEASIBLE if cp.improved else SolveStatus.CP_SAT_NO_GAIN
     elif cp.status is CpStatus.TIMEOUT:
         status = SolveStatus.CP_SAT_TIMEOUT
     else:
@@ -234,12 +221,7 @@ def read_jsplib(text: str, name: str = "") -> Problem:
             if not 0 <= machine < n_machines:
                 raise ProblemError(f"job {j}: machine {machine} out of range")
             ops.append(
-                Operation(
-                    key=(j, k),
-                    job=j,
-                    alternatives={machine: duration},
-                    predecessors=[(j, k - 1)] if k else [],
-                )
+                Operation(key=(j, k), job=j, alternatives={machine: duration}, predecessors=[(j, k - 1)] if k else [])
             )
         jobs.append(Job(key=j, operations=ops))
     return Problem(resources=resources, jobs=jobs, name=name)

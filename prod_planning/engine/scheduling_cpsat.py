@@ -174,11 +174,7 @@ def _solve_phase(cp, phase, best, deadline, share, check, res):
     bound = math.ceil(solver.best_objective_bound - 1e-6)
     bound = min(float(current), max(0.0, bound))  # every objective is >= 0
     optimal = status == cp_model.OPTIMAL and not entry.get("invalid")
-    entry.update(
-        value=current / phase.scale,
-        bound=bound / phase.scale,
-        status="optimal" if optimal else "feasible",
-    )
+    entry.update(value=current / phase.scale, bound=bound / phase.scale, status="optimal" if optimal else "feasible")
     cp.model.add(phase.expr <= current)
     return (CpStatus.OPTIMAL if optimal else CpStatus.FEASIBLE), best, False
 
@@ -257,13 +253,9 @@ class _CpModel:
             pres = None if single_alt else model.new_bool_var(f"p{i}_{r}")
             mode_list, size = self._add_modes(i, r, modes, pres, single_alt)
             if single_alt:
-                iv = model.new_interval_var(
-                    self.starts[i], size, self.ends[i], f"i{i}_{r}"
-                )
+                iv = model.new_interval_var(self.starts[i], size, self.ends[i], f"i{i}_{r}")
             else:
-                iv = model.new_optional_interval_var(
-                    self.starts[i], size, self.ends[i], pres, f"i{i}_{r}"
-                )
+                iv = model.new_optional_interval_var(self.starts[i], size, self.ends[i], pres, f"i{i}_{r}")
                 presences.append(pres)
             self.intervals.setdefault(r, []).append(iv)
             entries.append((r, pres, mode_list))
@@ -283,16 +275,14 @@ class _CpModel:
         if len(modes) == 1:
             length, rgs = next(iter(modes.items()))
             if not single_alt:
-                model.add_linear_expression_in_domain(
-                    s, Domain.from_intervals([list(x) for x in rgs])
-                ).only_enforce_if(pres)
+                model.add_linear_expression_in_domain(s, Domain.from_intervals([list(x) for x in rgs])).only_enforce_if(
+                    pres
+                )
             return [(length, rgs, pres)], length
         mode_list, lits = [], []
         for length, rgs in sorted(modes.items()):
             lit = model.new_bool_var(f"m{i}_{r}_{length}")
-            model.add_linear_expression_in_domain(
-                s, Domain.from_intervals([list(x) for x in rgs])
-            ).only_enforce_if(lit)
+            model.add_linear_expression_in_domain(s, Domain.from_intervals([list(x) for x in rgs])).only_enforce_if(lit)
             lits.append(lit)
             mode_list.append((length, rgs, lit))
         values = sorted(modes) if single_alt else [0, *sorted(modes)]
@@ -341,12 +331,8 @@ class _CpModel:
             for j, ops in enumerate(prep.job_ops):
                 if ops:
                     self._add_job_completion(j, ops)
-        self.mk_lo = max(
-            [self.fixed_end] + [prep.head[i] + prep.mind[i] for i in range(prep.n)]
-        )
-        self.makespan = model.new_int_var(
-            self.mk_lo, max(self.horizon, self.mk_lo), "makespan"
-        )
+        self.mk_lo = max([self.fixed_end] + [prep.head[i] + prep.mind[i] for i in range(prep.n)])
+        self.makespan = model.new_int_var(self.mk_lo, max(self.horizon, self.mk_lo), "makespan")
         for i in prep.movable:
             if not any(prep.fixed[k] is None for k in prep.succs[i]):
                 model.add(self.makespan >= self.ends[i])
@@ -357,9 +343,7 @@ class _CpModel:
             i
             for i in ops
             if prep.fixed[i] is not None
-            or not any(
-                prep.op_job[k] == j and prep.fixed[k] is None for k in prep.succs[i]
-            )
+            or not any(prep.op_job[k] == j and prep.fixed[k] is None for k in prep.succs[i])
         ]
         lo = max(prep.head[i] + prep.mind[i] for i in ops)
         c = model.new_int_var(lo, max(horizon, lo), f"c{j}")
@@ -385,9 +369,7 @@ class _CpModel:
         phases = []
         if prep.has_due:
             wt_expr = sum(wint[j] * t for j, t in self.tard.items())
-            phases.append(
-                _Phase("weighted_tardiness", wt_expr, self.val_wt, self.scale)
-            )
+            phases.append(_Phase("weighted_tardiness", wt_expr, self.val_wt, self.scale))
         if not self.backward:
             phases.append(_Phase("makespan", self.makespan, self.val_mk, 1))
             return phases
@@ -397,18 +379,14 @@ class _CpModel:
             for j in range(len(prep.job_keys))
             if prep.job_due[j] is None and self.comp[j] is not None
         ]
-        phases.append(
-            _Phase("weighted_earliness", sum(e_terms), self.val_early, self.scale)
-        )
+        phases.append(_Phase("weighted_earliness", sum(e_terms), self.val_early, self.scale))
         spread_terms = []
         for j, ops in enumerate(prep.job_ops):
             if prep.job_due[j] is None:
                 continue
             mov = [i for i in ops if prep.fixed[i] is None]
             if mov:
-                spread_terms.append(
-                    len(mov) * self.comp[j] - sum(self.ends[i] for i in mov)
-                )
+                spread_terms.append(len(mov) * self.comp[j] - sum(self.ends[i] for i in mov))
         if spread_terms:
             phases.append(_Phase("spread", sum(spread_terms), self.val_spread, 1))
         return phases
@@ -419,11 +397,7 @@ class _CpModel:
 
     def val_wt(self, sol):
         fin = self.finishes(sol)
-        return sum(
-            self.wint[j] * max(0, fin[j] - d)
-            for j, d in enumerate(self.prep.job_due)
-            if d is not None
-        )
+        return sum(self.wint[j] * max(0, fin[j] - d) for j, d in enumerate(self.prep.job_due) if d is not None)
 
     def val_mk(self, sol):
         return max((x[2] for x in sol), default=0)

@@ -212,26 +212,13 @@ def _rules(prep: Prepared):
     n = prep.n
     pos = prep.topo_pos
     rules = []
-    due = [
-        BIG if prep.job_due[prep.op_job[i]] is None else prep.job_due[prep.op_job[i]]
-        for i in range(n)
-    ]
+    due = [BIG if prep.job_due[prep.op_job[i]] is None else prep.job_due[prep.op_job[i]] for i in range(n)]
     w = [max(prep.job_w[prep.op_job[i]], 1e-6) for i in range(n)]
     rem, head = prep.rem, prep.head
     if prep.has_due:
         rules.append(("edd", [(due[i], head[i], pos[i]) for i in range(n)]))
-        rules.append(
-            ("slack", [(due[i] - rem[i] - head[i], -w[i], pos[i]) for i in range(n)])
-        )
-        rules.append(
-            (
-                "wslack",
-                [
-                    ((due[i] - rem[i] - head[i]) / w[i], head[i], pos[i])
-                    for i in range(n)
-                ],
-            )
-        )
+        rules.append(("slack", [(due[i] - rem[i] - head[i], -w[i], pos[i]) for i in range(n)]))
+        rules.append(("wslack", [((due[i] - rem[i] - head[i]) / w[i], head[i], pos[i]) for i in range(n)]))
         pbar = max(1.0, sum(prep.mind) / max(1, n))
         atc = []
         for i in range(n):
@@ -270,9 +257,7 @@ class HeuristicResult:
         self.runs = runs
 
 
-def heuristic(
-    prep: Prepared, strategy: str, budget: float, seed: int = 0
-) -> HeuristicResult:
+def heuristic(prep: Prepared, strategy: str, budget: float, seed: int = 0) -> HeuristicResult:
     """Best schedule found by the priority rules plus a random-key search.
 
     ``budget``: seconds allowed for the improvement loop (the rules always run).
@@ -316,28 +301,15 @@ def heuristic(
     cands = [(right_shift(prep, best[1]), best[3] + "/rs")]
     due = [prep.job_due[prep.op_job[i]] for i in range(prep.n)]
     bkeys = [
-        (
-            [
-                (-(due[i] if due[i] is not None else -BIG), -prep.topo_pos[i])
-                for i in range(prep.n)
-            ],
-            "bwd-due",
-        ),
-        (
-            [(-prep.head[i] - prep.rem[i], -prep.topo_pos[i]) for i in range(prep.n)],
-            "bwd-head",
-        ),
+        ([(-(due[i] if due[i] is not None else -BIG), -prep.topo_pos[i]) for i in range(prep.n)], "bwd-due"),
+        ([(-prep.head[i] - prep.rem[i], -prep.topo_pos[i]) for i in range(prep.n)], "bwd-head"),
     ]
     for bk, name in bkeys:
         target, placed = sgs_backward(prep, bk)
         runs += 1
         for variant in (0, 1):
             keys = [
-                (
-                    2 if due[i] is None else (0 if variant and not placed[i] else 1),
-                    target[i],
-                    prep.topo_pos[i],
-                )
+                (2 if due[i] is None else (0 if variant and not placed[i] else 1), target[i], prep.topo_pos[i])
                 for i in range(prep.n)
             ]
             sol = sgs_forward(prep, keys, not_before=target)
@@ -372,11 +344,7 @@ def _boost_late(keys, sol, prep, rng):
     """Raise the priority of a random part of the late jobs by a random share
     of their weighted lateness."""
     fin = job_finishes(prep, sol)
-    late = [
-        j
-        for j, c in enumerate(fin)
-        if prep.job_due[j] is not None and c > prep.job_due[j]
-    ]
+    late = [j for j, c in enumerate(fin) if prep.job_due[j] is not None and c > prep.job_due[j]]
     new = list(keys)
     if not late:
         return new

@@ -231,17 +231,9 @@ class Prepared:
         self.cals = []
         for res in resources:
             if res.key in self.res_index:
-                raise ProblemError(
-                    f"duplicate resource {res.key!r}",
-                    "duplicate_resource",
-                    resource=res.key,
-                )
+                raise ProblemError(f"duplicate resource {res.key!r}", "duplicate_resource", resource=res.key)
             if int(res.capacity) < 1:
-                raise ProblemError(
-                    f"resource {res.key!r}: capacity must be >= 1",
-                    "bad_capacity",
-                    resource=res.key,
-                )
+                raise ProblemError(f"resource {res.key!r}: capacity must be >= 1", "bad_capacity", resource=res.key)
             self.res_index[res.key] = len(self.res_keys)
             self.res_keys.append(res.key)
             self.caps.append(int(res.capacity))
@@ -264,9 +256,7 @@ class Prepared:
         ops = []
         for job in jobs:
             if job.key in job_seen:
-                raise ProblemError(
-                    f"duplicate job {job.key!r}", "duplicate_job", job=job.key
-                )
+                raise ProblemError(f"duplicate job {job.key!r}", "duplicate_job", job=job.key)
             job_seen.add(job.key)
             j = len(self.job_keys)
             self.job_keys.append(job.key)
@@ -282,19 +272,14 @@ class Prepared:
     def _read_operation(self, op, job, j):
         if op.job is not None and op.job != job.key:
             raise ProblemError(
-                f"operation {op.key!r} lists job {op.job!r} "
-                f"but belongs to job {job.key!r}",
+                f"operation {op.key!r} lists job {op.job!r} but belongs to job {job.key!r}",
                 "wrong_job",
                 operation=op.key,
                 job=op.job,
                 owner=job.key,
             )
         if op.key in self.op_index:
-            raise ProblemError(
-                f"duplicate operation {op.key!r}",
-                "duplicate_operation",
-                operation=op.key,
-            )
+            raise ProblemError(f"duplicate operation {op.key!r}", "duplicate_operation", operation=op.key)
         i = len(self.op_keys)
         self.op_index[op.key] = i
         self.op_keys.append(op.key)
@@ -333,16 +318,10 @@ class Prepared:
                     resource=rkey,
                 )
             if int(dur) < 0:
-                raise ProblemError(
-                    f"operation {op.key!r}: negative duration",
-                    "negative_duration",
-                    operation=op.key,
-                )
+                raise ProblemError(f"operation {op.key!r}: negative duration", "negative_duration", operation=op.key)
             alts.append((r, int(dur)))
         if not alts and op.fixed is None:
-            raise ProblemError(
-                f"operation {op.key!r} has no resource", "no_resource", operation=op.key
-            )
+            raise ProblemError(f"operation {op.key!r} has no resource", "no_resource", operation=op.key)
         alts.sort(key=lambda a: (a[1], a[0]))
         return alts
 
@@ -360,9 +339,7 @@ class Prepared:
             )
         if int(end) < int(start):
             raise ProblemError(
-                f"operation {op.key!r}: fixed end before start",
-                "fixed_end_before_start",
-                operation=op.key,
+                f"operation {op.key!r}: fixed end before start", "fixed_end_before_start", operation=op.key
             )
         return (r, int(start), int(end))
 
@@ -380,18 +357,14 @@ class Prepared:
         if len(order) != self.n:
             cyc = [self.op_keys[i] for i in range(self.n) if indeg[i] > 0]
             raise ProblemError(
-                f"precedence cycle among operations {cyc[:10]!r}",
-                "precedence_cycle",
-                operations=cyc[:10],
+                f"precedence cycle among operations {cyc[:10]!r}", "precedence_cycle", operations=cyc[:10]
             )
         return order
 
     def _derive(self):
         n = self.n
         self.mind = [
-            (self.fixed[i][2] - self.fixed[i][1])
-            if self.fixed[i]
-            else min(d for _, d in self.alts[i])
+            (self.fixed[i][2] - self.fixed[i][1]) if self.fixed[i] else min(d for _, d in self.alts[i])
             for i in range(n)
         ]
         # earliest start from the release (never before minute 0)
@@ -472,11 +445,7 @@ def primary_objective(prep: Prepared) -> str:
 
 
 def build_schedule(
-    prep: Prepared,
-    sol,
-    strategy: str,
-    status: SolveStatus = SolveStatus.HEURISTIC,
-    method: str | None = None,
+    prep: Prepared, sol, strategy: str, status: SolveStatus = SolveStatus.HEURISTIC, method: str | None = None
 ) -> Schedule:
     """The :class:`Schedule` of an index-based solution; ``method`` defaults to
     ``status.describe()``."""
@@ -493,12 +462,7 @@ def build_schedule(
             fixed=prep.fixed[i] is not None,
         )
         cal = prep.cals[r]
-        if (
-            prep.fixed[i] is None
-            and e > s
-            and cal.horizon_end is not None
-            and e > cal.horizon_end
-        ):
+        if prep.fixed[i] is None and e > s and cal.horizon_end is not None and e > cal.horizon_end:
             warnings.append(
                 f"operation {prep.op_keys[i]!r} ends at {e}, after the end of the "
                 f"calendar of resource {prep.res_keys[r]!r} ({cal.horizon_end})"
@@ -566,9 +530,7 @@ def validate(problem: Problem, schedule: Schedule) -> list[Violation]:
             due = prep.job_due[j]
             late = 0 if due is None else max(0, fin[j] - due)
             if res is None or res.finish != fin[j] or res.lateness != late:
-                out.append(
-                    Violation("job", f"job {key!r}: finish/lateness inconsistent")
-                )
+                out.append(Violation("job", f"job {key!r}: finish/lateness inconsistent"))
     return out
 
 
@@ -586,37 +548,27 @@ def check_solution(prep: Prepared, sol) -> list[Violation]:
                 out.append(
                     Violation(
                         "fixed",
-                        f"{key!r} fixed at {problem_fixed(prep, i)} but scheduled "
-                        f"on {prep.res_keys[r]!r} [{s}, {e})",
+                        f"{key!r} fixed at {problem_fixed(prep, i)} but scheduled on {prep.res_keys[r]!r} [{s}, {e})",
                     )
                 )
             continue
         dur = dict(prep.alts[i]).get(r)
         if dur is None:
-            out.append(
-                Violation("resource", f"{key!r} cannot run on {prep.res_keys[r]!r}")
-            )
+            out.append(Violation("resource", f"{key!r} cannot run on {prep.res_keys[r]!r}"))
             continue
         if s < prep.est[i]:
-            out.append(
-                Violation(
-                    "release", f"{key!r} starts at {s} before its release {prep.est[i]}"
-                )
-            )
+            out.append(Violation("release", f"{key!r} starts at {s} before its release {prep.est[i]}"))
         cal = prep.cals[r]
         if dur == 0:
             if e != s:
                 out.append(Violation("calendar", f"{key!r}: zero duration, end!=start"))
         elif not cal.is_working(s):
-            out.append(
-                Violation("calendar", f"{key!r} starts at {s}, outside working time")
-            )
+            out.append(Violation("calendar", f"{key!r} starts at {s}, outside working time"))
         elif cal.add(s, dur) != e:
             out.append(
                 Violation(
                     "calendar",
-                    f"{key!r} [{s}, {e}) does not hold its {dur} working minutes "
-                    f"(should end at {cal.add(s, dur)})",
+                    f"{key!r} [{s}, {e}) does not hold its {dur} working minutes (should end at {cal.add(s, dur)})",
                 )
             )
     for i in range(prep.n):
@@ -627,8 +579,7 @@ def check_solution(prep: Prepared, sol) -> list[Violation]:
                 out.append(
                     Violation(
                         "precedence",
-                        f"{prep.op_keys[i]!r} starts at {sol[i][1]} before "
-                        f"{prep.op_keys[p]!r} ends at {sol[p][2]}",
+                        f"{prep.op_keys[i]!r} starts at {sol[i][1]} before {prep.op_keys[p]!r} ends at {sol[p][2]}",
                     )
                 )
     out.extend(_capacity_violations(prep, sol))

@@ -123,11 +123,7 @@ def expediting_reasons(line, today, due_days):
         reasons.append(LATE)
     if line.need_date and line.promised > line.need_date:
         reasons.append(AFTER_NEED)
-    if (
-        not line.confirmed
-        and line.promised >= today
-        and (line.promised - today).days <= due_days
-    ):
+    if not line.confirmed and line.promised >= today and (line.promised - today).days <= due_days:
         reasons.append(UNCONFIRMED)
     if line.received > EPSILON:
         reasons.append(PARTIAL)

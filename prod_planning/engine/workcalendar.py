@@ -60,19 +60,14 @@ class WorkCalendar:
 
     workdays: frozenset[int] = frozenset({0, 1, 2, 3, 4})
     holidays: frozenset[date] = frozenset()
-    _cache: _Cache = field(
-        default=None, init=False, repr=False, compare=False, hash=False
-    )
+    _cache: _Cache = field(default=None, init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self):
         workdays = frozenset(int(day) for day in self.workdays)
         if not workdays:
             raise ValueError("A working calendar needs at least one working weekday.")
         if any(day < 0 or day > 6 for day in workdays):
-            raise ValueError(
-                f"Working weekdays must be 0 (Monday) to 6 (Sunday), got "
-                f"{sorted(workdays)}."
-            )
+            raise ValueError(f"Working weekdays must be 0 (Monday) to 6 (Sunday), got {sorted(workdays)}.")
         object.__setattr__(self, "workdays", workdays)
         object.__setattr__(self, "holidays", frozenset(self.holidays))
         object.__setattr__(self, "_cache", _Cache())

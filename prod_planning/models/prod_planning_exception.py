@@ -19,19 +19,10 @@ class ProdPlanningException(models.Model):
     _order = "priority desc, date, id"
     _check_company_auto = True
 
-    run_id = fields.Many2one(
-        comodel_name="prod.planning.run",
-        index=True,
-        ondelete="cascade",
-        check_company=True,
-    )
+    run_id = fields.Many2one(comodel_name="prod.planning.run", index=True, ondelete="cascade", check_company=True)
     kind = fields.Selection(selection=EXCEPTION_KINDS, required=True, index=True)
-    priority = fields.Selection(
-        selection=[("0", "Normal"), ("1", "Urgent")], default="0", index=True
-    )
-    product_id = fields.Many2one(
-        comodel_name="product.product", required=True, index=True, check_company=True
-    )
+    priority = fields.Selection(selection=[("0", "Normal"), ("1", "Urgent")], default="0", index=True)
+    product_id = fields.Many2one(comodel_name="product.product", required=True, index=True, check_company=True)
     warehouse_id = fields.Many2one(comodel_name="stock.warehouse", check_company=True)
     company_id = fields.Many2one(comodel_name="res.company", required=True, index=True)
     message = fields.Char(required=True)
@@ -59,9 +50,7 @@ class ProdPlanningException(models.Model):
         kinds = dict(self._fields["kind"]._description_selection(self.env))
         for exception in self:
             exception.display_name = _(
-                "%(kind)s: %(product)s",
-                kind=kinds.get(exception.kind),
-                product=exception.product_id.display_name,
+                "%(kind)s: %(product)s", kind=kinds.get(exception.kind), product=exception.product_id.display_name
             )
 
     def action_apply(self):
@@ -83,8 +72,7 @@ class ProdPlanningException(models.Model):
                 if origin.state not in ("draft", "confirmed"):
                     raise UserError(
                         _(
-                            "%(name)s: manufacturing order %(mo)s has started; "
-                            "reschedule it from the order itself.",
+                            "%(name)s: manufacturing order %(mo)s has started; reschedule it from the order itself.",
                             name=exception.display_name,
                             mo=origin.name,
                         )
@@ -113,9 +101,4 @@ class ProdPlanningException(models.Model):
             origin = origin.order_id
         if not origin:
             return False
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": origin._name,
-            "res_id": origin.id,
-            "view_mode": "form",
-        }
+        return {"type": "ir.actions.act_window", "res_model": origin._name, "res_id": origin.id, "view_mode": "form"}

@@ -32,35 +32,22 @@ class ProdPlanningExpediting(models.Model):
     _rec_name = "purchase_line_id"
 
     purchase_line_id = fields.Many2one(
-        comodel_name="purchase.order.line",
-        required=True,
-        index=True,
-        ondelete="cascade",
-        readonly=True,
+        comodel_name="purchase.order.line", required=True, index=True, ondelete="cascade", readonly=True
     )
-    order_id = fields.Many2one(
-        comodel_name="purchase.order", string="Purchase Order", index=True
-    )
-    partner_id = fields.Many2one(
-        comodel_name="res.partner", string="Vendor", index=True
-    )
+    order_id = fields.Many2one(comodel_name="purchase.order", string="Purchase Order", index=True)
+    partner_id = fields.Many2one(comodel_name="res.partner", string="Vendor", index=True)
     product_id = fields.Many2one(comodel_name="product.product")
     company_id = fields.Many2one(comodel_name="res.company", index=True)
     user_id = fields.Many2one(comodel_name="res.users", string="Buyer")
     date_promised = fields.Date(string="Promised Date")
     date_requested_original = fields.Date(string="Original Date")
-    need_date = fields.Date(
-        string="Needed On",
-        help="The date the last planning run needs this supply.",
-    )
+    need_date = fields.Date(string="Needed On", help="The date the last planning run needs this supply.")
     product_qty = fields.Float(string="Ordered", digits="Product Unit")
     qty_received = fields.Float(string="Received", digits="Product Unit")
     qty_open = fields.Float(string="Open", digits="Product Unit")
     product_uom_id = fields.Many2one(comodel_name="uom.uom", string="Unit")
     days_late = fields.Integer(help="Days since the promised date, when late.")
-    reason = fields.Selection(
-        selection=REASONS, string="Main Reason", index=True, help="The most urgent."
-    )
+    reason = fields.Selection(selection=REASONS, string="Main Reason", index=True, help="The most urgent.")
     is_late = fields.Boolean(string="Late")
     is_after_need = fields.Boolean(string="After Need Date")
     is_unconfirmed = fields.Boolean(string="Not Confirmed")
@@ -73,19 +60,14 @@ class ProdPlanningExpediting(models.Model):
     )
     slip_count = fields.Integer(related="purchase_line_id.slip_count")
     vendor_confirmed = fields.Boolean(related="purchase_line_id.vendor_confirmed")
-    last_contact_id = fields.Many2one(
-        comodel_name="prod.planning.vendor.contact", string="Last Contact"
-    )
+    last_contact_id = fields.Many2one(comodel_name="prod.planning.vendor.contact", string="Last Contact")
     last_contact_date = fields.Datetime(related="last_contact_id.date")
     last_outcome = fields.Selection(related="last_contact_id.outcome")
-    next_followup_date = fields.Date(
-        string="Next Follow-up", help="From the last vendor contact."
-    )
+    next_followup_date = fields.Date(string="Next Follow-up", help="From the last vendor contact.")
     refreshed_on = fields.Datetime()
 
     _purchase_line_uniq = models.Constraint(
-        "unique(purchase_line_id)",
-        "A purchase line appears once in the expediting queue.",
+        "unique(purchase_line_id)", "A purchase line appears once in the expediting queue."
     )
 
     @api.depends("is_late", "is_after_need", "is_unconfirmed", "is_partial")
@@ -98,9 +80,7 @@ class ProdPlanningExpediting(models.Model):
                 engine.UNCONFIRMED: row.is_unconfirmed,
                 engine.PARTIAL: row.is_partial,
             }
-            row.reasons_label = ", ".join(
-                labels[key] for key in engine.REASONS if flags[key]
-            )
+            row.reasons_label = ", ".join(labels[key] for key in engine.REASONS if flags[key])
 
     def action_refresh(self):
         """Refresh button: recompute the queue of the user's companies."""
@@ -113,16 +93,13 @@ class ProdPlanningExpediting(models.Model):
         if len(vendors) != 1:
             raise UserError(
                 _(
-                    "Select lines of one vendor to log a contact; the selection "
-                    "has lines of %(vendors)s.",
+                    "Select lines of one vendor to log a contact; the selection has lines of %(vendors)s.",
                     vendors=", ".join(vendors.mapped("display_name")),
                 )
             )
         orders = self.order_id
         return self.env["prod.planning.vendor.contact"]._action_log_contact(
-            vendor=vendors,
-            order=orders if len(orders) == 1 else None,
-            lines=self.purchase_line_id,
+            vendor=vendors, order=orders if len(orders) == 1 else None, lines=self.purchase_line_id
         )
 
     def action_send_reminder(self):
@@ -133,12 +110,8 @@ class ProdPlanningExpediting(models.Model):
         for order in self.order_id:
             lines = self.filtered(lambda row, order=order: row.order_id == order)
             order_lines = lines.purchase_line_id
-            order.with_context(
-                prod_planning_reminder_line_ids=order_lines.ids
-            ).message_post_with_source(
-                template,
-                subtype_xmlid="mail.mt_comment",
-                message_type="comment",
+            order.with_context(prod_planning_reminder_line_ids=order_lines.ids).message_post_with_source(
+                template, subtype_xmlid="mail.mt_comment", message_type="comment"
             )
             contacts |= contact_model.create(
                 {
@@ -175,13 +148,8 @@ class ProdPlanningExpediting(models.Model):
         for order in lines.order_id:
             order.message_post(
                 body=_(
-                    "Marked as confirmed by the vendor from the expediting queue: "
-                    "%(lines)s",
-                    lines=", ".join(
-                        line.product_id.display_name
-                        for line in lines
-                        if line.order_id == order
-                    ),
+                    "Marked as confirmed by the vendor from the expediting queue: %(lines)s",
+                    lines=", ".join(line.product_id.display_name for line in lines if line.order_id == order),
                 ),
                 subtype_xmlid="mail.mt_note",
             )
@@ -214,12 +182,7 @@ class ProdPlanningExpediting(models.Model):
         options = dict(options or {})
         unknown = set(options) - {"refresh", "vendor_ids", "reasons", "limit"}
         if unknown:
-            raise UserError(
-                _(
-                    "get_queue: unknown options %(options)s.",
-                    options=", ".join(sorted(unknown)),
-                )
-            )
+            raise UserError(_("get_queue: unknown options %(options)s.", options=", ".join(sorted(unknown))))
         if options.get("refresh"):
             self._refresh(companies=self.env.companies)
         domain = [("company_id", "in", self.env.companies.ids)]
@@ -236,9 +199,7 @@ class ProdPlanningExpediting(models.Model):
                         allowed=", ".join(engine.REASONS),
                     )
                 )
-            domain += ["|"] * (len(reasons) - 1) + [
-                (f"is_{reason}", "=", True) for reason in reasons
-            ]
+            domain += ["|"] * (len(reasons) - 1) + [(f"is_{reason}", "=", True) for reason in reasons]
         rows = self.search(domain, limit=options.get("limit") or None)
         result = []
         for row in rows:
@@ -258,10 +219,7 @@ class ProdPlanningExpediting(models.Model):
                     "product_id": row.product_id.id,
                     "product": row.product_id.display_name,
                     "date_promised": fields.Date.to_string(row.date_promised),
-                    "date_requested_original": fields.Date.to_string(
-                        row.date_requested_original
-                    )
-                    or False,
+                    "date_requested_original": fields.Date.to_string(row.date_requested_original) or False,
                     "need_date": fields.Date.to_string(row.need_date) or False,
                     "product_qty": row.product_qty,
                     "qty_received": row.qty_received,
@@ -397,10 +355,7 @@ class ProdPlanningExpediting(models.Model):
             "product_uom_id",
             "confirmed",
         )
-        return {
-            row[0]: dict(zip(columns, row[1:], strict=True))
-            for row in self.env.cr.fetchall()
-        }
+        return {row[0]: dict(zip(columns, row[1:], strict=True)) for row in self.env.cr.fetchall()}
 
     @api.model
     def _fetch_last_contacts(self, line_ids):
@@ -429,17 +384,12 @@ class ProdPlanningExpediting(models.Model):
             """,
             {"ids": line_ids},
         )
-        return {
-            line_id: (contact_id, followup)
-            for line_id, contact_id, followup in (self.env.cr.fetchall())
-        }
+        return {line_id: (contact_id, followup) for line_id, contact_id, followup in (self.env.cr.fetchall())}
 
     @api.model
     def _close_obsolete_activities(self, companies, lines=None):
         """Expediting activities of lines that left the queue are done."""
-        activity_type = self.env.ref(
-            "prod_planning.mail_activity_type_expedite", raise_if_not_found=False
-        )
+        activity_type = self.env.ref("prod_planning.mail_activity_type_expedite", raise_if_not_found=False)
         if not activity_type:
             return
         domain = [
@@ -452,20 +402,10 @@ class ProdPlanningExpediting(models.Model):
         activities = self.env["mail.activity"].sudo().search(domain)
         queued = set(
             self.sudo()
-            .search(
-                [
-                    (
-                        "purchase_line_id",
-                        "in",
-                        activities.prod_planning_purchase_line_id.ids,
-                    )
-                ]
-            )
+            .search([("purchase_line_id", "in", activities.prod_planning_purchase_line_id.ids)])
             .purchase_line_id.ids
         )
-        obsolete = activities.filtered(
-            lambda a: a.prod_planning_purchase_line_id.id not in queued
-        )
+        obsolete = activities.filtered(lambda a: a.prod_planning_purchase_line_id.id not in queued)
         if obsolete:
             obsolete.action_feedback(feedback=_("The line no longer needs expediting."))
 
@@ -496,9 +436,7 @@ class ProdPlanningExpediting(models.Model):
         created, skipped, failed = 0, 0, []
         for row in rows:
             line = row.purchase_line_id
-            if line.id in covered or (
-                row.next_followup_date and row.next_followup_date > today
-            ):
+            if line.id in covered or (row.next_followup_date and row.next_followup_date > today):
                 skipped += 1
                 continue
             try:
@@ -508,9 +446,7 @@ class ProdPlanningExpediting(models.Model):
                 covered.add(line.id)
             except Exception:
                 # One bad line must not stop the others (scheduled action).
-                _logger.exception(
-                    "Expediting: no follow-up activity for purchase line %s", line.id
-                )
+                _logger.exception("Expediting: no follow-up activity for purchase line %s", line.id)
                 failed.append(line.id)
         return {"created": created, "skipped": skipped, "failed": failed}
 
@@ -518,27 +454,17 @@ class ProdPlanningExpediting(models.Model):
         self.ensure_one()
         line = self.purchase_line_id
         order = line.order_id
-        user = (
-            order.user_id
-            or self.partner_id.buyer_id
-            or line.company_id._prod_planning_escalation_user()
-        )
+        user = order.user_id or self.partner_id.buyer_id or line.company_id._prod_planning_escalation_user()
         reason = labels.get(self.reason, "")
         if self.is_late:
-            reason = _(
-                "%(reason)s by %(days)s days", reason=reason, days=self.days_late
-            )
+            reason = _("%(reason)s by %(days)s days", reason=reason, days=self.days_late)
         return (
             order.sudo()
             .with_context(mail_activity_quick_update=True)
             .activity_schedule(
                 activity_type_id=activity_type.id,
                 date_deadline=fields.Date.context_today(self),
-                summary=_(
-                    "Expedite %(line)s: %(reason)s",
-                    line=line._prod_planning_label(),
-                    reason=reason,
-                ),
+                summary=_("Expedite %(line)s: %(reason)s", line=line._prod_planning_label(), reason=reason),
                 note=_(
                     "Promised on %(promised)s; %(open)s %(uom)s still to receive.",
                     promised=self.date_promised,

@@ -3,11 +3,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-PERIOD_LENGTH = {
-    "day": relativedelta(days=1),
-    "week": relativedelta(weeks=1),
-    "month": relativedelta(months=1),
-}
+PERIOD_LENGTH = {"day": relativedelta(days=1), "week": relativedelta(weeks=1), "month": relativedelta(months=1)}
 # Forecasts further than this from today are refused as a typing error.
 MAX_YEARS_AWAY = 5
 
@@ -36,26 +32,15 @@ class ProdPlanningForecast(models.Model):
         required=True,
         index=True,
         check_company=True,
-        default=lambda self: self.env["stock.warehouse"].search(
-            [("company_id", "=", self.env.company.id)], limit=1
-        ),
+        default=lambda self: self.env["stock.warehouse"].search([("company_id", "=", self.env.company.id)], limit=1),
     )
-    company_id = fields.Many2one(
-        related="warehouse_id.company_id", store=True, index=True, precompute=True
-    )
-    date_start = fields.Date(
-        string="Period Start", required=True, default=fields.Date.context_today
-    )
+    company_id = fields.Many2one(related="warehouse_id.company_id", store=True, index=True, precompute=True)
+    date_start = fields.Date(string="Period Start", required=True, default=fields.Date.context_today)
     period = fields.Selection(
-        selection=[("day", "Day"), ("week", "Week"), ("month", "Month")],
-        default="month",
-        required=True,
+        selection=[("day", "Day"), ("week", "Week"), ("month", "Month")], default="month", required=True
     )
     date_end = fields.Date(
-        string="Period End",
-        compute="_compute_date_end",
-        store=True,
-        help="First day after the period.",
+        string="Period End", compute="_compute_date_end", store=True, help="First day after the period."
     )
     quantity = fields.Float(required=True, digits="Product Unit")
     uom_id = fields.Many2one(related="product_id.uom_id")
@@ -64,9 +49,7 @@ class ProdPlanningForecast(models.Model):
     @api.depends("date_start", "period")
     def _compute_date_end(self):
         for forecast in self:
-            forecast.date_end = forecast.date_start and (
-                forecast.date_start + PERIOD_LENGTH[forecast.period]
-            )
+            forecast.date_end = forecast.date_start and (forecast.date_start + PERIOD_LENGTH[forecast.period])
 
     @api.depends("product_id", "date_start", "period")
     def _compute_display_name(self):
@@ -94,8 +77,7 @@ class ProdPlanningForecast(models.Model):
             if forecast.quantity < 0:
                 raise ValidationError(
                     _(
-                        "Forecast of %(product)s on %(date)s: the quantity "
-                        "%(qty)s is negative; enter 0 or more.",
+                        "Forecast of %(product)s on %(date)s: the quantity %(qty)s is negative; enter 0 or more.",
                         product=forecast.product_id.display_name,
                         date=forecast.date_start,
                         qty=forecast.quantity,
@@ -128,10 +110,7 @@ class ProdPlanningForecast(models.Model):
 
     def _check_references(self, vals_list):
         """Name the row and the unknown id instead of a foreign-key error."""
-        for model, field in (
-            ("product.product", "product_id"),
-            ("stock.warehouse", "warehouse_id"),
-        ):
+        for model, field in (("product.product", "product_id"), ("stock.warehouse", "warehouse_id")):
             wanted = {vals[field] for vals in vals_list if vals.get(field)}
             existing = set(self.env[model].browse(wanted).exists().ids)
             for index, vals in enumerate(vals_list, start=1):
@@ -161,10 +140,7 @@ class ProdPlanningForecast(models.Model):
         if not isinstance(rows, list):
             raise UserError(_("import_forecasts expects a list of rows."))
         lookups = self._import_lookups(rows)
-        vals_list = [
-            self._prepare_import_vals(index, row, lookups)
-            for index, row in enumerate(rows, start=1)
-        ]
+        vals_list = [self._prepare_import_vals(index, row, lookups) for index, row in enumerate(rows, start=1)]
         self._check_references(vals_list)
         return self._write_imported(vals_list)
 
@@ -175,9 +151,7 @@ class ProdPlanningForecast(models.Model):
         codes = {r.get("product") for r in rows if isinstance(r.get("product"), str)}
         products_by_code = {
             p["default_code"]: p["id"]
-            for p in self.env["product.product"].search_read(
-                [("default_code", "in", list(codes))], ["default_code"]
-            )
+            for p in self.env["product.product"].search_read([("default_code", "in", list(codes))], ["default_code"])
         }
         warehouses = self.env["stock.warehouse"].search_read(
             [("company_id", "in", self.env.companies.ids)], ["code", "company_id"]
@@ -207,8 +181,7 @@ class ProdPlanningForecast(models.Model):
         if not isinstance(product_id, int):
             raise UserError(
                 _(
-                    "Forecast row %(row)s: unknown product %(product)r; give a "
-                    "product id or an internal reference.",
+                    "Forecast row %(row)s: unknown product %(product)r; give a product id or an internal reference.",
                     row=index,
                     product=product,
                 )
@@ -222,8 +195,7 @@ class ProdPlanningForecast(models.Model):
         if not isinstance(warehouse_id, int):
             raise UserError(
                 _(
-                    "Forecast row %(row)s: unknown warehouse %(warehouse)r; give "
-                    "a warehouse id or its short name.",
+                    "Forecast row %(row)s: unknown warehouse %(warehouse)r; give a warehouse id or its short name.",
                     row=index,
                     warehouse=warehouse,
                 )
@@ -239,8 +211,7 @@ class ProdPlanningForecast(models.Model):
         if not date_start:
             raise UserError(
                 _(
-                    "Forecast row %(row)s: the date %(date)r is not a date; "
-                    "use YYYY-MM-DD.",
+                    "Forecast row %(row)s: the date %(date)r is not a date; use YYYY-MM-DD.",
                     row=index,
                     date=row.get("date"),
                 )
@@ -251,13 +222,7 @@ class ProdPlanningForecast(models.Model):
     def _import_quantity(self, index, row):
         quantity = row.get("quantity")
         if not isinstance(quantity, int | float):
-            raise UserError(
-                _(
-                    "Forecast row %(row)s: the quantity %(qty)r is not a number.",
-                    row=index,
-                    qty=quantity,
-                )
-            )
+            raise UserError(_("Forecast row %(row)s: the quantity %(qty)r is not a number.", row=index, qty=quantity))
         return quantity
 
     @api.model
@@ -266,8 +231,7 @@ class ProdPlanningForecast(models.Model):
         if period not in PERIOD_LENGTH:
             raise UserError(
                 _(
-                    "Forecast row %(row)s: the period %(period)r is unknown; use "
-                    "day, week or month.",
+                    "Forecast row %(row)s: the period %(period)r is unknown; use day, week or month.",
                     row=index,
                     period=period,
                 )
@@ -284,26 +248,14 @@ class ProdPlanningForecast(models.Model):
                 ("date_start", "in", list({v["date_start"] for v in vals_list})),
             ]
         )
-        by_key = {
-            (f.product_id.id, f.warehouse_id.id, f.date_start, f.period): f
-            for f in existing
-        }
+        by_key = {(f.product_id.id, f.warehouse_id.id, f.date_start, f.period): f for f in existing}
         to_create, updated = [], self.browse()
         for vals in vals_list:
-            key = (
-                vals["product_id"],
-                vals["warehouse_id"],
-                vals["date_start"],
-                vals["period"],
-            )
+            key = (vals["product_id"], vals["warehouse_id"], vals["date_start"], vals["period"])
             if key in by_key:
                 by_key[key].quantity = vals["quantity"]
                 updated |= by_key[key]
             else:
                 to_create.append(vals)
         created = self.create(to_create)
-        return {
-            "created": len(created),
-            "updated": len(updated),
-            "ids": (created | updated).ids,
-        }
+        return {"created": len(created), "updated": len(updated), "ids": (created | updated).ids}

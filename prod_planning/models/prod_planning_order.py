@@ -15,33 +15,18 @@ class ProdPlanningOrder(models.Model):
     _order = "release_date, product_id, id"
     _check_company_auto = True
 
-    run_id = fields.Many2one(
-        comodel_name="prod.planning.run",
-        index=True,
-        ondelete="set null",
-        check_company=True,
-    )
-    product_id = fields.Many2one(
-        comodel_name="product.product", required=True, index=True, check_company=True
-    )
+    run_id = fields.Many2one(comodel_name="prod.planning.run", index=True, ondelete="set null", check_company=True)
+    product_id = fields.Many2one(comodel_name="product.product", required=True, index=True, check_company=True)
     product_tmpl_id = fields.Many2one(related="product_id.product_tmpl_id")
-    warehouse_id = fields.Many2one(
-        comodel_name="stock.warehouse", required=True, index=True, check_company=True
-    )
+    warehouse_id = fields.Many2one(comodel_name="stock.warehouse", required=True, index=True, check_company=True)
     company_id = fields.Many2one(comodel_name="res.company", required=True, index=True)
     quantity = fields.Float(required=True, digits="Product Unit")
     uom_id = fields.Many2one(related="product_id.uom_id")
-    supply_type = fields.Selection(
-        selection=[("buy", "Buy"), ("manufacture", "Manufacture")], required=True
-    )
-    vendor_id = fields.Many2one(
-        comodel_name="res.partner", index=True, check_company=True
-    )
+    supply_type = fields.Selection(selection=[("buy", "Buy"), ("manufacture", "Manufacture")], required=True)
+    vendor_id = fields.Many2one(comodel_name="res.partner", index=True, check_company=True)
     bom_id = fields.Many2one(comodel_name="mrp.bom", check_company=True)
     workcenter_id = fields.Many2one(
-        comodel_name="mrp.workcenter",
-        check_company=True,
-        help="First work center of the BoM's operations.",
+        comodel_name="mrp.workcenter", check_company=True, help="First work center of the BoM's operations."
     )
     release_date = fields.Date(required=True, index=True)
     due_date = fields.Date(required=True, index=True)
@@ -52,26 +37,15 @@ class ProdPlanningOrder(models.Model):
         index=True,
     )
     late = fields.Boolean(
-        help="The release date is before the planning date: the supply will not "
-        "arrive in time unless it is expedited."
+        help="The release date is before the planning date: the supply will not arrive in time unless it is expedited."
     )
-    peg_ids = fields.One2many(
-        comodel_name="prod.planning.peg", inverse_name="order_id", string="Pegging"
-    )
+    peg_ids = fields.One2many(comodel_name="prod.planning.peg", inverse_name="order_id", string="Pegging")
     purchase_line_id = fields.Many2one(
-        comodel_name="purchase.order.line",
-        index=True,
-        ondelete="set null",
-        copy=False,
-        check_company=True,
+        comodel_name="purchase.order.line", index=True, ondelete="set null", copy=False, check_company=True
     )
     purchase_order_id = fields.Many2one(related="purchase_line_id.order_id")
     production_id = fields.Many2one(
-        comodel_name="mrp.production",
-        index=True,
-        ondelete="set null",
-        copy=False,
-        check_company=True,
+        comodel_name="mrp.production", index=True, ondelete="set null", copy=False, check_company=True
     )
 
     @api.depends("product_id", "quantity", "due_date", "supply_type")
@@ -91,13 +65,8 @@ class ProdPlanningOrder(models.Model):
         if self.filtered(lambda o: o.state == "released"):
             raise UserError(
                 _(
-                    "Planned orders %(names)s are already released; only planned "
-                    "orders can be firmed.",
-                    names=", ".join(
-                        self.filtered(lambda o: o.state == "released").mapped(
-                            "display_name"
-                        )
-                    ),
+                    "Planned orders %(names)s are already released; only planned orders can be firmed.",
+                    names=", ".join(self.filtered(lambda o: o.state == "released").mapped("display_name")),
                 )
             )
         self.write({"state": "firm"})
@@ -116,8 +85,7 @@ class ProdPlanningOrder(models.Model):
             "params": {
                 "title": _("Planned orders released"),
                 "message": _(
-                    "%(count)s planned orders released into %(rfqs)s RFQs and "
-                    "%(mos)s manufacturing orders.",
+                    "%(count)s planned orders released into %(rfqs)s RFQs and %(mos)s manufacturing orders.",
                     count=result["released"],
                     rfqs=len(result["purchase_order_ids"]),
                     mos=len(result["production_ids"]),
@@ -144,9 +112,4 @@ class ProdPlanningOrder(models.Model):
         record = self.production_id or self.purchase_order_id
         if not record:
             return False
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": record._name,
-            "res_id": record.id,
-            "view_mode": "form",
-        }
+        return {"type": "ir.actions.act_window", "res_model": record._name, "res_id": record.id, "view_mode": "form"}

@@ -29,13 +29,9 @@ class ProdPlanningParameter(models.Model):
         required=True,
         ondelete="cascade",
         check_company=True,
-        default=lambda self: self.env["stock.warehouse"].search(
-            [("company_id", "=", self.env.company.id)], limit=1
-        ),
+        default=lambda self: self.env["stock.warehouse"].search([("company_id", "=", self.env.company.id)], limit=1),
     )
-    company_id = fields.Many2one(
-        related="warehouse_id.company_id", store=True, index=True, precompute=True
-    )
+    company_id = fields.Many2one(related="warehouse_id.company_id", store=True, index=True, precompute=True)
     active = fields.Boolean(default=True)
     supply_type = fields.Selection(
         selection=[
@@ -67,53 +63,37 @@ class ProdPlanningParameter(models.Model):
     )
     lot_fixed_qty = fields.Float(string="Fixed Quantity", digits="Product Unit")
     lot_min_qty = fields.Float(string="Minimum Quantity", digits="Product Unit")
-    lot_max_qty = fields.Float(
-        string="Maximum Quantity",
-        digits="Product Unit",
-        help="0 means no maximum.",
-    )
-    lot_multiple_qty = fields.Float(
-        string="Multiple",
-        digits="Product Unit",
-        help="0 means any quantity.",
-    )
+    lot_max_qty = fields.Float(string="Maximum Quantity", digits="Product Unit", help="0 means no maximum.")
+    lot_multiple_qty = fields.Float(string="Multiple", digits="Product Unit", help="0 means any quantity.")
     poq_days = fields.Integer(
         string="Period (days)",
         default=7,
-        help="Period order quantity: one order covers the net requirements of "
-        "this many calendar days.",
+        help="Period order quantity: one order covers the net requirements of this many calendar days.",
     )
     safety_stock = fields.Float(digits="Product Unit")
     time_fence_days = fields.Integer(
-        string="Planning Time Fence",
-        help="No new planned order is due within this many working days from today.",
+        string="Planning Time Fence", help="No new planned order is due within this many working days from today."
     )
     forecast_consumption = fields.Selection(
-        selection=[
-            ("max", "Larger of forecast and actual demand"),
-            ("sum", "Forecast plus actual demand"),
-        ],
+        selection=[("max", "Larger of forecast and actual demand"), ("sum", "Forecast plus actual demand")],
         default="max",
         required=True,
         help="How actual demand in a forecast's period consumes the forecast.",
     )
     auto_release = fields.Boolean(
         help="The scheduled planning run releases this product's purchase planned "
-        "orders within the release time fence into RFQs by itself.",
+        "orders within the release time fence into RFQs by itself."
     )
     uom_id = fields.Many2one(related="product_id.uom_id")
 
     _product_warehouse_unique = models.Constraint(
-        "unique(product_id, warehouse_id)",
-        "A product has one set of planning parameters per warehouse.",
+        "unique(product_id, warehouse_id)", "A product has one set of planning parameters per warehouse."
     )
 
     @api.depends("product_id", "warehouse_id")
     def _compute_display_name(self):
         for parameter in self:
-            parameter.display_name = (
-                f"{parameter.product_id.display_name} @ {parameter.warehouse_id.name}"
-            )
+            parameter.display_name = f"{parameter.product_id.display_name} @ {parameter.warehouse_id.name}"
 
     @api.constrains("warehouse_id")
     def _check_company_of_warehouse(self):
@@ -147,18 +127,13 @@ class ProdPlanningParameter(models.Model):
             if any(number < 0 for number in numbers):
                 raise ValidationError(
                     _(
-                        "Planning parameters of %(name)s: quantities, days and "
-                        "safety stock cannot be negative.",
+                        "Planning parameters of %(name)s: quantities, days and safety stock cannot be negative.",
                         name=name,
                     )
                 )
             if parameter.lot_policy == "fixed" and parameter.lot_fixed_qty <= 0:
                 raise ValidationError(
-                    _(
-                        "Planning parameters of %(name)s: a fixed lot size needs a "
-                        "fixed quantity above 0.",
-                        name=name,
-                    )
+                    _("Planning parameters of %(name)s: a fixed lot size needs a fixed quantity above 0.", name=name)
                 )
             if parameter.lot_policy == "poq" and parameter.poq_days <= 0:
                 raise ValidationError(
@@ -171,8 +146,7 @@ class ProdPlanningParameter(models.Model):
             if 0 < parameter.lot_max_qty < parameter.lot_min_qty:
                 raise ValidationError(
                     _(
-                        "Planning parameters of %(name)s: the maximum quantity must "
-                        "not be below the minimum quantity.",
+                        "Planning parameters of %(name)s: the maximum quantity must not be below the minimum quantity.",
                         name=name,
                     )
                 )

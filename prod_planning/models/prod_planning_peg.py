@@ -8,12 +8,7 @@ class ProdPlanningPeg(models.Model):
     _description = "Planned Order Pegging"
     _order = "order_id, need_date, id"
 
-    order_id = fields.Many2one(
-        comodel_name="prod.planning.order",
-        required=True,
-        index=True,
-        ondelete="cascade",
-    )
+    order_id = fields.Many2one(comodel_name="prod.planning.order", required=True, index=True, ondelete="cascade")
     quantity = fields.Float(digits="Product Unit")
     need_date = fields.Date()
     demand_type = fields.Selection(

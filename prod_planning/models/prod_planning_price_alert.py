@@ -18,9 +18,7 @@ class ProdPlanningPriceAlert(models.Model):
         index=True,
         readonly=True,
     )
-    rule_type = fields.Selection(
-        selection=RULE_TYPES, string="Condition", readonly=True
-    )
+    rule_type = fields.Selection(selection=RULE_TYPES, string="Condition", readonly=True)
     observation_id = fields.Many2one(
         comodel_name="prod.planning.price.observation",
         string="Observation",
@@ -29,21 +27,11 @@ class ProdPlanningPriceAlert(models.Model):
         index=True,
         readonly=True,
     )
-    product_id = fields.Many2one(
-        comodel_name="product.product", index=True, readonly=True
-    )
+    product_id = fields.Many2one(comodel_name="product.product", index=True, readonly=True)
     categ_id = fields.Many2one(related="product_id.categ_id", string="Product Category")
-    index_id = fields.Many2one(
-        comodel_name="prod.planning.price.index",
-        string="Commodity Index",
-        readonly=True,
-    )
-    partner_id = fields.Many2one(
-        comodel_name="res.partner", string="Vendor", readonly=True
-    )
-    company_id = fields.Many2one(
-        comodel_name="res.company", required=True, index=True, readonly=True
-    )
+    index_id = fields.Many2one(comodel_name="prod.planning.price.index", string="Commodity Index", readonly=True)
+    partner_id = fields.Many2one(comodel_name="res.partner", string="Vendor", readonly=True)
+    company_id = fields.Many2one(comodel_name="res.company", required=True, index=True, readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     source = fields.Selection(related="observation_id.source")
     uom_id = fields.Many2one(related="observation_id.normalized_uom_id", string="Unit")
@@ -55,26 +43,16 @@ class ProdPlanningPriceAlert(models.Model):
         aggregator="avg",
         help="Previous price, moving average or vendor pricelist price, by rule.",
     )
-    new_price = fields.Float(
-        string="New Price", digits="Raw-Material Price", readonly=True, aggregator="avg"
-    )
-    change_percent = fields.Float(
-        string="Change (%)", digits=(16, 2), readonly=True, aggregator="avg"
-    )
-    user_id = fields.Many2one(
-        comodel_name="res.users", string="Buyer", index=True, tracking=True
-    )
+    new_price = fields.Float(string="New Price", digits="Raw-Material Price", readonly=True, aggregator="avg")
+    change_percent = fields.Float(string="Change (%)", digits=(16, 2), readonly=True, aggregator="avg")
+    user_id = fields.Many2one(comodel_name="res.users", string="Buyer", index=True, tracking=True)
     state = fields.Selection(
-        selection=[("new", "New"), ("acknowledged", "Acknowledged")],
-        default="new",
-        required=True,
-        tracking=True,
+        selection=[("new", "New"), ("acknowledged", "Acknowledged")], default="new", required=True, tracking=True
     )
     digest_sent = fields.Boolean(readonly=True, copy=False)
 
     _rule_observation_uniq = models.Constraint(
-        "UNIQUE(rule_id, observation_id)",
-        "A rule raises one alert per observation.",
+        "UNIQUE(rule_id, observation_id)", "A rule raises one alert per observation."
     )
 
     @api.depends("product_id", "index_id", "change_percent", "rule_type")
@@ -84,9 +62,7 @@ class ProdPlanningPriceAlert(models.Model):
             what = alert.product_id.display_name or alert.index_id.display_name or ""
             if alert.rule_type == "threshold" or not alert.change_percent:
                 alert.display_name = _(
-                    "%(what)s: %(condition)s",
-                    what=what,
-                    condition=types.get(alert.rule_type, "").lower(),
+                    "%(what)s: %(condition)s", what=what, condition=types.get(alert.rule_type, "").lower()
                 )
                 continue
             alert.display_name = _(
@@ -103,8 +79,7 @@ class ProdPlanningPriceAlert(models.Model):
     def action_acknowledge(self):
         self.write({"state": "acknowledged"})
         self.activity_feedback(
-            ["prod_planning.mail_activity_type_price_alert"],
-            feedback=_("Price alert acknowledged."),
+            ["prod_planning.mail_activity_type_price_alert"], feedback=_("Price alert acknowledged.")
         )
         return True
 
@@ -114,23 +89,13 @@ class ProdPlanningPriceAlert(models.Model):
 
     def action_view_history(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "prod_planning.prod_planning_price_observation_action"
-        )
+        action = self.env["ir.actions.act_window"]._for_xml_id("prod_planning.prod_planning_price_observation_action")
         if self.product_id:
             action["domain"] = [("product_id", "=", self.product_id.id)]
         else:
-            action["domain"] = [
-                ("index_id", "=", self.index_id.id),
-                ("product_id", "=", False),
-            ]
+            action["domain"] = [("index_id", "=", self.index_id.id), ("product_id", "=", False)]
         action["context"] = {"search_default_groupby_partner": 1}
-        action["views"] = [
-            (False, "graph"),
-            (False, "list"),
-            (False, "pivot"),
-            (False, "form"),
-        ]
+        action["views"] = [(False, "graph"), (False, "list"), (False, "pivot"), (False, "form")]
         return action
 
     # ------------------------------------------------------------------
@@ -175,17 +140,13 @@ class ProdPlanningPriceAlert(models.Model):
         Created quietly (no assignment email per activity): the buyer gets
         the daily digest instead.
         """
-        activity_type = self.env.ref(
-            "prod_planning.mail_activity_type_price_alert", raise_if_not_found=False
-        )
+        activity_type = self.env.ref("prod_planning.mail_activity_type_price_alert", raise_if_not_found=False)
         alerts = self.filtered("user_id")
         if not alerts or not activity_type:
             return
         model_id = self.env["ir.model"]._get_id(self._name)
         today = fields.Date.context_today(self)
-        self.env["mail.activity"].sudo().with_context(
-            mail_activity_quick_update=True
-        ).create(
+        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
             [
                 {
                     "res_model_id": model_id,
@@ -203,18 +164,14 @@ class ProdPlanningPriceAlert(models.Model):
     @api.model
     def _cron_send_digest(self):
         """Email each buyer the alerts raised since the last digest."""
-        template = self.env.ref(
-            "prod_planning.mail_template_price_alert_digest", raise_if_not_found=False
-        )
+        template = self.env.ref("prod_planning.mail_template_price_alert_digest", raise_if_not_found=False)
         alerts = self.sudo().search(
-            [("digest_sent", "=", False), ("user_id", "!=", False)],
-            order="user_id, change_percent desc, id",
+            [("digest_sent", "=", False), ("user_id", "!=", False)], order="user_id, change_percent desc, id"
         )
         if not template or not alerts:
             return
         for user, user_alerts in alerts.grouped("user_id").items():
-            template.with_context(
-                price_alerts=user_alerts,
-                digest_date=fields.Date.context_today(self),
-            ).send_mail(user.id, email_layout_xmlid="mail.mail_notification_light")
+            template.with_context(price_alerts=user_alerts, digest_date=fields.Date.context_today(self)).send_mail(
+                user.id, email_layout_xmlid="mail.mail_notification_light"
+            )
         alerts.write({"digest_sent": True})

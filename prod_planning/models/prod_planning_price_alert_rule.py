@@ -24,24 +24,14 @@ class ProdPlanningPriceAlertRule(models.Model):
     name = fields.Char(required=True, translate=True)
     active = fields.Boolean(default=True)
     sequence = fields.Integer(default=10)
-    company_id = fields.Many2one(
-        comodel_name="res.company",
-        required=True,
-        default=lambda self: self.env.company,
-    )
+    company_id = fields.Many2one(comodel_name="res.company", required=True, default=lambda self: self.env.company)
     scope = fields.Selection(
-        selection=[
-            ("product", "Product"),
-            ("category", "Product Category"),
-            ("index", "Commodity Index"),
-        ],
+        selection=[("product", "Product"), ("category", "Product Category"), ("index", "Commodity Index")],
         string="Applies To",
         required=True,
         default="category",
     )
-    product_id = fields.Many2one(
-        comodel_name="product.product", check_company=True, ondelete="cascade"
-    )
+    product_id = fields.Many2one(comodel_name="product.product", check_company=True, ondelete="cascade")
     categ_id = fields.Many2one(
         comodel_name="product.category",
         string="Product Category",
@@ -55,45 +45,30 @@ class ProdPlanningPriceAlertRule(models.Model):
         ondelete="cascade",
         help="The values of the index itself.",
     )
-    rule_type = fields.Selection(
-        selection=RULE_TYPES,
-        string="Condition",
-        required=True,
-        default="previous",
-    )
+    rule_type = fields.Selection(selection=RULE_TYPES, string="Condition", required=True, default="previous")
     threshold_percent = fields.Float(
-        string="Threshold (%)",
-        default=10.0,
-        help="Alert when the change is strictly greater than this percentage.",
+        string="Threshold (%)", default=10.0, help="Alert when the change is strictly greater than this percentage."
     )
     direction = fields.Selection(
-        selection=[
-            ("up", "Increase"),
-            ("down", "Decrease"),
-            ("both", "Increase or decrease"),
-        ],
+        selection=[("up", "Increase"), ("down", "Decrease"), ("both", "Increase or decrease")],
         required=True,
         default="up",
     )
     window_days = fields.Integer(
         string="Moving Average Days",
         default=30,
-        help="The new price is compared with the average of the same series over "
-        "this many days before it.",
+        help="The new price is compared with the average of the same series over this many days before it.",
     )
     min_price = fields.Float(
-        digits="Raw-Material Price",
-        help="Alert below this price (company currency, per product unit). 0: none.",
+        digits="Raw-Material Price", help="Alert below this price (company currency, per product unit). 0: none."
     )
     max_price = fields.Float(
-        digits="Raw-Material Price",
-        help="Alert above this price (company currency, per product unit). 0: none.",
+        digits="Raw-Material Price", help="Alert above this price (company currency, per product unit). 0: none."
     )
     lookback_days = fields.Integer(
         string="Evaluate Last Days",
         default=7,
-        help="Observations dated in the last N days raise alerts (older ones serve "
-        "as history). 0: the whole history.",
+        help="Observations dated in the last N days raise alerts (older ones serve as history). 0: the whole history.",
     )
     user_id = fields.Many2one(
         comodel_name="res.users",
@@ -103,26 +78,20 @@ class ProdPlanningPriceAlertRule(models.Model):
         "the product's responsible, then the rule's author (the first active "
         "internal user of these).",
     )
-    alert_ids = fields.One2many(
-        comodel_name="prod.planning.price.alert", inverse_name="rule_id"
-    )
+    alert_ids = fields.One2many(comodel_name="prod.planning.price.alert", inverse_name="rule_id")
     alert_count = fields.Integer(compute="_compute_alert_count")
     last_evaluation = fields.Datetime(readonly=True, copy=False)
 
     _window_days_positive = models.Constraint(
-        "CHECK(window_days > 0)",
-        "The moving average needs a window of at least one day.",
+        "CHECK(window_days > 0)", "The moving average needs a window of at least one day."
     )
     _lookback_days_positive = models.Constraint(
-        "CHECK(lookback_days >= 0)",
-        "The number of days to evaluate cannot be negative.",
+        "CHECK(lookback_days >= 0)", "The number of days to evaluate cannot be negative."
     )
 
     def _compute_alert_count(self):
         counts = dict(
-            self.env["prod.planning.price.alert"]._read_group(
-                [("rule_id", "in", self.ids)], ["rule_id"], ["__count"]
-            )
+            self.env["prod.planning.price.alert"]._read_group([("rule_id", "in", self.ids)], ["rule_id"], ["__count"])
         )
         for rule in self:
             rule.alert_count = counts.get(rule, 0)
@@ -155,8 +124,7 @@ class ProdPlanningPriceAlertRule(models.Model):
             if rule.rule_type in PERCENT_RULES and rule.threshold_percent < 0:
                 raise ValidationError(
                     _(
-                        "Alert rule %(rule)s: the threshold cannot be negative; give "
-                        "a percentage such as 10.",
+                        "Alert rule %(rule)s: the threshold cannot be negative; give a percentage such as 10.",
                         rule=rule.name,
                     )
                 )
@@ -164,17 +132,12 @@ class ProdPlanningPriceAlertRule(models.Model):
                 continue
             if rule.min_price <= 0 and rule.max_price <= 0:
                 raise ValidationError(
-                    _(
-                        "Alert rule %(rule)s: give a minimum price, a maximum price "
-                        "or both.",
-                        rule=rule.name,
-                    )
+                    _("Alert rule %(rule)s: give a minimum price, a maximum price or both.", rule=rule.name)
                 )
             if 0 < rule.max_price <= rule.min_price:
                 raise ValidationError(
                     _(
-                        "Alert rule %(rule)s: the maximum price %(max)s must be above "
-                        "the minimum price %(min)s.",
+                        "Alert rule %(rule)s: the maximum price %(max)s must be above the minimum price %(min)s.",
                         rule=rule.name,
                         max=rule.max_price,
                         min=rule.min_price,
@@ -200,9 +163,7 @@ class ProdPlanningPriceAlertRule(models.Model):
 
     def action_view_alerts(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "prod_planning.prod_planning_price_alert_action"
-        )
+        action = self.env["ir.actions.act_window"]._for_xml_id("prod_planning.prod_planning_price_alert_action")
         action["domain"] = [("rule_id", "=", self.id)]
         action["context"] = {}
         return action
@@ -251,8 +212,7 @@ class ProdPlanningPriceAlertRule(models.Model):
             return SQL("o.product_id = %s", self.product_id.id)
         if self.scope == "category":
             return SQL(
-                "o.categ_id IN (SELECT id FROM product_category "
-                "WHERE parent_path LIKE %s)",
+                "o.categ_id IN (SELECT id FROM product_category WHERE parent_path LIKE %s)",
                 f"{self.categ_id.parent_path}%",
             )
         return SQL("o.index_id = %s AND o.product_id IS NULL", self.index_id.id)
@@ -262,24 +222,18 @@ class ProdPlanningPriceAlertRule(models.Model):
         the history their reference price needs."""
         # (narrow rows: the window functions sort them)
         columns = SQL(
-            "o.id, o.product_id, o.index_id, o.partner_id, o.supplierinfo_id, "
-            "o.date, %s o.normalized_price AS price",
+            "o.id, o.product_id, o.index_id, o.partner_id, o.supplierinfo_id, o.date, %s o.normalized_price AS price",
             SQL("o.source,") if self.rule_type == "pricelist" else SQL(""),
         )
         where = SQL("o.company_id = %s AND %s", self.company_id.id, self._scope_sql())
         if not date_from:
-            return SQL(
-                "SELECT %s FROM prod_planning_price_observation o WHERE %s",
-                columns,
-                where,
-            )
+            return SQL("SELECT %s FROM prod_planning_price_observation o WHERE %s", columns, where)
         if self.rule_type in ("moving_average", "pricelist"):
             history_from = date_from
             if self.rule_type == "moving_average":
                 history_from -= datetime.timedelta(days=self.window_days)
             return SQL(
-                "SELECT %s FROM prod_planning_price_observation o "
-                "WHERE %s AND o.date >= %s",
+                "SELECT %s FROM prod_planning_price_observation o WHERE %s AND o.date >= %s",
                 columns,
                 where,
                 history_from,
@@ -318,9 +272,7 @@ class ProdPlanningPriceAlertRule(models.Model):
 
     def _window_sql(self):
         """The reference of each observation computed over its series."""
-        series = SQL(
-            "PARTITION BY s.product_id, s.index_id, s.partner_id, s.supplierinfo_id"
-        )
+        series = SQL("PARTITION BY s.product_id, s.index_id, s.partner_id, s.supplierinfo_id")
         if self.rule_type == "moving_average":
             # avg over numeric has an inverse transition: the frame slides.
             return SQL(
@@ -361,8 +313,7 @@ class ProdPlanningPriceAlertRule(models.Model):
         (tests/test_price_alert.py checks both on random series)."""
         if self.rule_type == "threshold":
             return SQL(
-                "((%(min)s > 0 AND c.new_price < %(min)s) "
-                "OR (%(max)s > 0 AND c.new_price > %(max)s))",
+                "((%(min)s > 0 AND c.new_price < %(min)s) OR (%(max)s > 0 AND c.new_price > %(max)s))",
                 min=self.min_price,
                 max=self.max_price,
             )
@@ -425,9 +376,7 @@ class ProdPlanningPriceAlertRule(models.Model):
                 scoped=self._scoped_sql(date_from),
                 reference=self._window_sql(),
                 # the pricelist reference is a subquery: computed once per row
-                materialized=SQL(
-                    "MATERIALIZED" if self.rule_type == "pricelist" else ""
-                ),
+                materialized=SQL("MATERIALIZED" if self.rule_type == "pricelist" else ""),
                 candidates=candidates,
                 rule=self.id,
                 company=self.company_id.id,

@@ -41,18 +41,10 @@ class ProdPlanningPriceFeed(models.Model):
 
     name = fields.Char(required=True, tracking=True)
     active = fields.Boolean(default=True, tracking=True)
-    company_id = fields.Many2one(
-        comodel_name="res.company",
-        required=True,
-        default=lambda self: self.env.company,
-    )
+    company_id = fields.Many2one(comodel_name="res.company", required=True, default=lambda self: self.env.company)
     url = fields.Char(string="URL", required=True, tracking=True)
     payload_format = fields.Selection(
-        selection=[("json", "JSON"), ("csv", "CSV")],
-        string="Format",
-        required=True,
-        default="json",
-        tracking=True,
+        selection=[("json", "JSON"), ("csv", "CSV")], string="Format", required=True, default="json", tracking=True
     )
     json_path = fields.Char(
         string="JSON Rows Path",
@@ -68,22 +60,16 @@ class ProdPlanningPriceFeed(models.Model):
     )
     field_price = fields.Char(string="Price Field", required=True, default="price")
     field_date = fields.Char(
-        string="Date Field",
-        default="date",
-        help="YYYY-MM-DD. Empty or missing: the day of the fetch.",
+        string="Date Field", default="date", help="YYYY-MM-DD. Empty or missing: the day of the fetch."
     )
     field_currency = fields.Char(
-        string="Currency Field",
-        default="currency",
-        help="ISO code. Empty or missing: the feed's currency.",
+        string="Currency Field", default="currency", help="ISO code. Empty or missing: the feed's currency."
     )
     field_vendor = fields.Char(
-        string="Vendor Field",
-        help="Vendor reference or exact name. Empty or missing: the feed's vendor.",
+        string="Vendor Field", help="Vendor reference or exact name. Empty or missing: the feed's vendor."
     )
     auth_header_name = fields.Char(
-        string="Authentication Header",
-        help="Header sent with the request, e.g. Authorization or X-Api-Key.",
+        string="Authentication Header", help="Header sent with the request, e.g. Authorization or X-Api-Key."
     )
     auth_header_value = fields.Char(
         string="Authentication Value",
@@ -91,10 +77,7 @@ class ProdPlanningPriceFeed(models.Model):
         help="e.g. 'Bearer <token>'. Visible to planning managers only.",
     )
     timeout = fields.Float(
-        string="Timeout (s)",
-        default=10.0,
-        required=True,
-        help="Seconds to wait for the server before the fetch fails.",
+        string="Timeout (s)", default=10.0, required=True, help="Seconds to wait for the server before the fetch fails."
     )
     currency_id = fields.Many2one(
         comodel_name="res.currency",
@@ -108,62 +91,31 @@ class ProdPlanningPriceFeed(models.Model):
         check_company=True,
         help="Vendor the prices are attributed to. Empty: market prices.",
     )
-    skip_unknown_codes = fields.Boolean(
-        help="Ignore rows whose code is not mapped instead of failing the fetch.",
-    )
-    interval_number = fields.Integer(
-        string="Every", default=1, required=True, tracking=True
-    )
+    skip_unknown_codes = fields.Boolean(help="Ignore rows whose code is not mapped instead of failing the fetch.")
+    interval_number = fields.Integer(string="Every", default=1, required=True, tracking=True)
     interval_type = fields.Selection(
-        selection=[
-            ("hours", "Hours"),
-            ("days", "Days"),
-            ("weeks", "Weeks"),
-            ("months", "Months"),
-        ],
+        selection=[("hours", "Hours"), ("days", "Days"), ("weeks", "Weeks"), ("months", "Months")],
         string="Interval Unit",
         default="days",
         required=True,
         tracking=True,
     )
-    next_run = fields.Datetime(
-        string="Next Fetch",
-        required=True,
-        default=fields.Datetime.now,
-        copy=False,
-    )
-    last_successful_run = fields.Datetime(
-        string="Last Successful Fetch", readonly=True, copy=False
-    )
+    next_run = fields.Datetime(string="Next Fetch", required=True, default=fields.Datetime.now, copy=False)
+    last_successful_run = fields.Datetime(string="Last Successful Fetch", readonly=True, copy=False)
     last_run_state = fields.Selection(
-        selection=[
-            ("ok", "Success"),
-            ("no_data", "No Data"),
-            ("failed", "Failed"),
-        ],
+        selection=[("ok", "Success"), ("no_data", "No Data"), ("failed", "Failed")],
         string="Last Fetch",
         readonly=True,
         copy=False,
     )
-    last_run_message = fields.Char(
-        string="Last Fetch Result", readonly=True, copy=False
-    )
+    last_run_message = fields.Char(string="Last Fetch Result", readonly=True, copy=False)
     line_ids = fields.One2many(
-        comodel_name="prod.planning.price.feed.line",
-        inverse_name="feed_id",
-        string="Codes",
-        copy=True,
+        comodel_name="prod.planning.price.feed.line", inverse_name="feed_id", string="Codes", copy=True
     )
     observation_count = fields.Integer(compute="_compute_observation_count")
 
-    _interval_number_positive = models.Constraint(
-        "CHECK(interval_number > 0)",
-        "The fetch interval must be positive.",
-    )
-    _timeout_positive = models.Constraint(
-        "CHECK(timeout > 0)",
-        "The timeout must be positive.",
-    )
+    _interval_number_positive = models.Constraint("CHECK(interval_number > 0)", "The fetch interval must be positive.")
+    _timeout_positive = models.Constraint("CHECK(timeout > 0)", "The timeout must be positive.")
 
     def _compute_observation_count(self):
         counts = dict(
@@ -180,8 +132,7 @@ class ProdPlanningPriceFeed(models.Model):
             if not (feed.url or "").lower().startswith(("http://", "https://")):
                 raise ValidationError(
                     _(
-                        "The URL of feed %(feed)s must start with http:// or "
-                        "https:// (it is %(url)s).",
+                        "The URL of feed %(feed)s must start with http:// or https:// (it is %(url)s).",
                         feed=feed.name,
                         url=feed.url,
                     )
@@ -193,8 +144,7 @@ class ProdPlanningPriceFeed(models.Model):
             if feed.payload_format == "csv" and len(feed.csv_delimiter or "") != 1:
                 raise ValidationError(
                     _(
-                        "Feed %(feed)s reads CSV: give a one-character delimiter, "
-                        "e.g. a comma or a semicolon.",
+                        "Feed %(feed)s reads CSV: give a one-character delimiter, e.g. a comma or a semicolon.",
                         feed=feed.name,
                     )
                 )
@@ -208,9 +158,7 @@ class ProdPlanningPriceFeed(models.Model):
         self.check_access("write")
         outcomes = self._fetch_feeds()
         failed = [feed for feed, state in outcomes.items() if state == "failed"]
-        message = "\n".join(
-            f"{feed.name}: {feed.last_run_message}" for feed in outcomes
-        )
+        message = "\n".join(f"{feed.name}: {feed.last_run_message}" for feed in outcomes)
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
@@ -225,9 +173,7 @@ class ProdPlanningPriceFeed(models.Model):
 
     def action_view_observations(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "prod_planning.prod_planning_price_observation_action"
-        )
+        action = self.env["ir.actions.act_window"]._for_xml_id("prod_planning.prod_planning_price_observation_action")
         action["domain"] = [("feed_id", "=", self.id)]
         action["context"] = {}
         return action
@@ -238,9 +184,7 @@ class ProdPlanningPriceFeed(models.Model):
 
     @api.model
     def _cron_fetch_due_feeds(self):
-        feeds = self.search(
-            [("active", "=", True), ("next_run", "<=", fields.Datetime.now())]
-        )
+        feeds = self.search([("active", "=", True), ("next_run", "<=", fields.Datetime.now())])
         if feeds:
             _logger.info("Fetching price feeds: %s", ", ".join(feeds.mapped("name")))
             feeds._fetch_feeds(scheduled=True)
@@ -261,9 +205,7 @@ class ProdPlanningPriceFeed(models.Model):
             outcomes[feed] = feed._record_success(counts, scheduled)
             stored_any = stored_any or outcomes[feed] == "ok"
         if stored_any:
-            cron = self.env.ref(
-                "prod_planning.ir_cron_price_alert_evaluate", raise_if_not_found=False
-            )
+            cron = self.env.ref("prod_planning.ir_cron_price_alert_evaluate", raise_if_not_found=False)
             if cron:
                 cron._trigger()
         return outcomes
@@ -287,14 +229,10 @@ class ProdPlanningPriceFeed(models.Model):
         if not quotes:
             return {"rows": 0}
         import_rows, skipped = self._prepare_feed_rows(quotes)
-        results = self.env["prod.planning.price.import"]._import_rows(
-            import_rows, source="feed", feed=self
-        )
+        results = self.env["prod.planning.price.import"]._import_rows(import_rows, source="feed", feed=self)
         errors = [
             (quote, result)
-            for quote, result in zip(
-                [q for q in quotes if q["code"] not in skipped], results, strict=True
-            )
+            for quote, result in zip([q for q in quotes if q["code"] not in skipped], results, strict=True)
             if result["status"] == "error"
         ]
         if errors:
@@ -322,9 +260,7 @@ class ProdPlanningPriceFeed(models.Model):
         if self.payload_format == "json":
             return price_engine.parse_json_rows(payload, self.json_path or "")
         return price_engine.parse_csv_rows(
-            payload,
-            self.csv_delimiter or ",",
-            required=[self.field_code, self.field_price],
+            payload, self.csv_delimiter or ",", required=[self.field_code, self.field_price]
         )
 
     def _prepare_feed_rows(self, quotes):
@@ -334,8 +270,7 @@ class ProdPlanningPriceFeed(models.Model):
         if unknown and not self.skip_unknown_codes:
             raise FeedFailure(
                 _(
-                    "Unknown code(s) %(codes)s: map them on the feed's Codes tab, or "
-                    "tick 'Skip Unknown Codes'.",
+                    "Unknown code(s) %(codes)s: map them on the feed's Codes tab, or tick 'Skip Unknown Codes'.",
                     codes=", ".join(unknown[:10]),
                 )
             )
@@ -366,20 +301,13 @@ class ProdPlanningPriceFeed(models.Model):
         now = fields.Datetime.now()
         if not counts["rows"]:
             # A day without data is not an error: tried again at the next run.
-            self.write(
-                {
-                    "last_run_state": "no_data",
-                    "last_run_message": _("No prices in the payload."),
-                }
-            )
+            self.write({"last_run_state": "no_data", "last_run_message": _("No prices in the payload.")})
             return "no_data"
         vals = {
             "last_run_state": "ok",
             "last_successful_run": now,
             "last_run_message": _(
-                "%(rows)s prices: %(created)s new, %(updated)s updated, "
-                "%(skipped)s unknown codes skipped.",
-                **counts,
+                "%(rows)s prices: %(created)s new, %(updated)s updated, %(skipped)s unknown codes skipped.", **counts
             ),
         }
         if scheduled:
@@ -400,29 +328,20 @@ class ProdPlanningPriceFeed(models.Model):
         self.write({"last_run_state": "failed", "last_run_message": reason[:250]})
         self.message_post(
             subject=_("Price feed failure"),
-            body=_(
-                "Fetching %(url)s failed: %(reason)s Prices stored before are kept.",
-                url=self.url,
-                reason=reason,
-            ),
+            body=_("Fetching %(url)s failed: %(reason)s Prices stored before are kept.", url=self.url, reason=reason),
             message_type="comment",
             subtype_xmlid="mail.mt_note",
         )
 
     def _failure_reason(self, error):
-        reason = self.env["prod.planning.price.feed.fetcher"]._failure_reason(
-            self, error
-        )
+        reason = self.env["prod.planning.price.feed.fetcher"]._failure_reason(self, error)
         if reason:
             return reason
         if isinstance(error, price_engine.PriceDataError):
             return _(
-                "malformed %(format)s payload: %(error)s; check the feed's format "
-                "and field mapping.",
+                "malformed %(format)s payload: %(error)s; check the feed's format and field mapping.",
                 format=self.payload_format.upper(),
-                error=self.env[
-                    "prod.planning.price.observation"
-                ]._price_data_error_message(error),
+                error=self.env["prod.planning.price.observation"]._price_data_error_message(error),
             )
         if isinstance(error, FeedFailure | UserError | ValidationError):
             return str(error.args[0])

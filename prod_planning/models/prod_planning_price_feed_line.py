@@ -8,24 +8,12 @@ class ProdPlanningPriceFeedLine(models.Model):
     _order = "feed_id, code"
     _check_company_auto = True
 
-    feed_id = fields.Many2one(
-        comodel_name="prod.planning.price.feed",
-        required=True,
-        ondelete="cascade",
-        index=True,
-    )
+    feed_id = fields.Many2one(comodel_name="prod.planning.price.feed", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="feed_id.company_id", store=True)
     code = fields.Char(required=True, help="The code the feed quotes the price under.")
-    product_id = fields.Many2one(
-        comodel_name="product.product",
-        check_company=True,
-        ondelete="cascade",
-    )
+    product_id = fields.Many2one(comodel_name="product.product", check_company=True, ondelete="cascade")
     index_id = fields.Many2one(
-        comodel_name="prod.planning.price.index",
-        string="Commodity Index",
-        check_company=True,
-        ondelete="cascade",
+        comodel_name="prod.planning.price.index", string="Commodity Index", check_company=True, ondelete="cascade"
     )
     uom_id = fields.Many2one(
         comodel_name="uom.uom",
@@ -33,24 +21,16 @@ class ProdPlanningPriceFeedLine(models.Model):
         compute="_compute_uom_id",
         store=True,
         readonly=False,
-        help="The unit the feed's price is per. Default: the product's or "
-        "index's unit.",
+        help="The unit the feed's price is per. Default: the product's or index's unit.",
     )
 
-    _code_uniq = models.Constraint(
-        "UNIQUE(feed_id, code)",
-        "A code is mapped once per feed.",
-    )
+    _code_uniq = models.Constraint("UNIQUE(feed_id, code)", "A code is mapped once per feed.")
 
     @api.depends("product_id", "index_id")
     def _compute_uom_id(self):
         for line in self:
             unit = line.product_id.uom_id or line.index_id.uom_id
-            if (
-                not line.uom_id
-                or not unit
-                or not line.uom_id._has_common_reference(unit)
-            ):
+            if not line.uom_id or not unit or not line.uom_id._has_common_reference(unit):
                 line.uom_id = unit
 
     @api.constrains("feed_id")

@@ -11,15 +11,9 @@ class ProdPlanningPriceIndex(models.Model):
     _check_company_auto = True
 
     name = fields.Char(required=True, translate=True)
-    code = fields.Char(
-        required=True,
-        help="The code integrators and feeds use for this index, e.g. LME-CU.",
-    )
+    code = fields.Char(required=True, help="The code integrators and feeds use for this index, e.g. LME-CU.")
     active = fields.Boolean(default=True)
-    company_id = fields.Many2one(
-        comodel_name="res.company",
-        help="Empty: the index is shared by all companies.",
-    )
+    company_id = fields.Many2one(comodel_name="res.company", help="Empty: the index is shared by all companies.")
     uom_id = fields.Many2one(
         comodel_name="uom.uom",
         string="Unit",
@@ -27,15 +21,11 @@ class ProdPlanningPriceIndex(models.Model):
         help="The unit the index is quoted per (e.g. t for a metal).",
     )
     currency_id = fields.Many2one(
-        comodel_name="res.currency",
-        required=True,
-        default=lambda self: self.env.company.currency_id,
+        comodel_name="res.currency", required=True, default=lambda self: self.env.company.currency_id
     )
     description = fields.Text()
     product_link_ids = fields.One2many(
-        comodel_name="prod.planning.price.index.product",
-        inverse_name="index_id",
-        string="Products",
+        comodel_name="prod.planning.price.index.product", inverse_name="index_id", string="Products"
     )
     product_count = fields.Integer(compute="_compute_product_count")
     value_count = fields.Integer(string="Values", compute="_compute_latest_value")
@@ -45,17 +35,11 @@ class ProdPlanningPriceIndex(models.Model):
         help="Latest value, in the company currency per unit of the index.",
     )
     latest_date = fields.Date(compute="_compute_latest_value")
-    change_30 = fields.Float(
-        string="30-Day Change (%)", compute="_compute_latest_value"
-    )
-    company_currency_id = fields.Many2one(
-        comodel_name="res.currency",
-        compute="_compute_latest_value",
-    )
+    change_30 = fields.Float(string="30-Day Change (%)", compute="_compute_latest_value")
+    company_currency_id = fields.Many2one(comodel_name="res.currency", compute="_compute_latest_value")
 
     _code_company_uniq = models.Constraint(
-        "UNIQUE(code, company_id)",
-        "Another commodity index already uses this code.",
+        "UNIQUE(code, company_id)", "Another commodity index already uses this code."
     )
 
     @api.depends("product_link_ids")
@@ -96,22 +80,16 @@ class ProdPlanningPriceIndex(models.Model):
             index.value_count = count
             index.latest_value = latest
             index.latest_date = date
-            index.change_30 = (
-                (latest - reference) * 100.0 / reference if reference else 0.0
-            )
+            index.change_30 = (latest - reference) * 100.0 / reference if reference else 0.0
 
     @api.depends("name", "code")
     def _compute_display_name(self):
         for index in self:
-            index.display_name = (
-                f"[{index.code}] {index.name}" if index.code else index.name
-            )
+            index.display_name = f"[{index.code}] {index.name}" if index.code else index.name
 
     def action_view_values(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "prod_planning.prod_planning_price_observation_action"
-        )
+        action = self.env["ir.actions.act_window"]._for_xml_id("prod_planning.prod_planning_price_observation_action")
         action["domain"] = [("index_id", "=", self.id), ("product_id", "=", False)]
         action["context"] = {
             "default_index_id": self.id,

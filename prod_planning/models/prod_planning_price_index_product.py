@@ -17,15 +17,9 @@ class ProdPlanningPriceIndexProduct(models.Model):
         index=True,
         check_company=True,
     )
-    company_id = fields.Many2one(
-        related="index_id.company_id", store=True, index="btree_not_null"
-    )
+    company_id = fields.Many2one(related="index_id.company_id", store=True, index="btree_not_null")
     product_id = fields.Many2one(
-        comodel_name="product.product",
-        required=True,
-        ondelete="cascade",
-        index=True,
-        check_company=True,
+        comodel_name="product.product", required=True, ondelete="cascade", index=True, check_company=True
     )
     factor = fields.Float(
         required=True,
@@ -43,14 +37,8 @@ class ProdPlanningPriceIndexProduct(models.Model):
         help="Latest index value carried to the product, in the company currency.",
     )
 
-    _product_uniq = models.Constraint(
-        "UNIQUE(product_id)",
-        "A product follows one commodity index only.",
-    )
-    _factor_positive = models.Constraint(
-        "CHECK(factor > 0)",
-        "The factor must be positive.",
-    )
+    _product_uniq = models.Constraint("UNIQUE(product_id)", "A product follows one commodity index only.")
+    _factor_positive = models.Constraint("CHECK(factor > 0)", "The factor must be positive.")
 
     @api.depends("index_id", "product_id", "factor")
     @api.depends_context("company")
@@ -59,11 +47,7 @@ class ProdPlanningPriceIndexProduct(models.Model):
             index_uom = link.index_id.uom_id
             product_uom = link.product_id.uom_id
             value = link.index_id.latest_value
-            if (
-                index_uom
-                and product_uom
-                and index_uom._has_common_reference(product_uom)
-            ):
+            if index_uom and product_uom and index_uom._has_common_reference(product_uom):
                 value = index_uom._compute_price(value, product_uom)
             link.expected_price = value * link.factor
 

@@ -22,17 +22,9 @@ class ProdPlanningPriceObservation(models.Model):
     _check_company_auto = True
 
     # Indexed by prod_planning_price_observation_series_idx (see init).
-    product_id = fields.Many2one(
-        comodel_name="product.product",
-        check_company=True,
-        ondelete="cascade",
-    )
-    product_tmpl_id = fields.Many2one(
-        related="product_id.product_tmpl_id", store=True, index=True
-    )
-    categ_id = fields.Many2one(
-        related="product_id.categ_id", store=True, string="Product Category"
-    )
+    product_id = fields.Many2one(comodel_name="product.product", check_company=True, ondelete="cascade")
+    product_tmpl_id = fields.Many2one(related="product_id.product_tmpl_id", store=True, index=True)
+    categ_id = fields.Many2one(related="product_id.categ_id", store=True, string="Product Category")
     index_id = fields.Many2one(
         comodel_name="prod.planning.price.index",
         string="Commodity Index",
@@ -49,18 +41,11 @@ class ProdPlanningPriceObservation(models.Model):
         check_company=True,
         help="Empty for market prices that no vendor quoted.",
     )
-    company_id = fields.Many2one(
-        comodel_name="res.company",
-        required=True,
-        default=lambda self: self.env.company,
-    )
+    company_id = fields.Many2one(comodel_name="res.company", required=True, default=lambda self: self.env.company)
     date = fields.Date(required=True, index=True, default=fields.Date.context_today)
     source = fields.Selection(selection=SOURCES, required=True, default="manual")
     feed_id = fields.Many2one(
-        comodel_name="prod.planning.price.feed",
-        index="btree_not_null",
-        ondelete="set null",
-        check_company=True,
+        comodel_name="prod.planning.price.feed", index="btree_not_null", ondelete="set null", check_company=True
     )
     purchase_line_id = fields.Many2one(
         comodel_name="purchase.order.line",
@@ -69,9 +54,7 @@ class ProdPlanningPriceObservation(models.Model):
         ondelete="set null",
         check_company=True,
     )
-    purchase_order_id = fields.Many2one(
-        related="purchase_line_id.order_id", string="Purchase Order"
-    )
+    purchase_order_id = fields.Many2one(related="purchase_line_id.order_id", string="Purchase Order")
     supplierinfo_id = fields.Many2one(
         comodel_name="product.supplierinfo",
         string="Vendor Pricelist Line",
@@ -79,9 +62,7 @@ class ProdPlanningPriceObservation(models.Model):
         ondelete="set null",
         check_company=True,
     )
-    reference = fields.Char(
-        help="Where the price comes from: order, pricelist, feed, file..."
-    )
+    reference = fields.Char(help="Where the price comes from: order, pricelist, feed, file...")
     price = fields.Float(
         string="Observed Price",
         required=True,
@@ -89,26 +70,16 @@ class ProdPlanningPriceObservation(models.Model):
         help="The price as observed, in its own currency and unit.",
     )
     currency_id = fields.Many2one(
-        comodel_name="res.currency",
-        required=True,
-        default=lambda self: self.env.company.currency_id,
+        comodel_name="res.currency", required=True, default=lambda self: self.env.company.currency_id
     )
     uom_id = fields.Many2one(
-        comodel_name="uom.uom",
-        string="Price Unit",
-        required=True,
-        help="The unit the observed price is per.",
+        comodel_name="uom.uom", string="Price Unit", required=True, help="The unit the observed price is per."
     )
     quantity = fields.Float(digits="Product Unit")
     normalized_uom_id = fields.Many2one(
-        comodel_name="uom.uom",
-        string="Product Unit",
-        compute="_compute_normalized_uom_id",
-        store=True,
+        comodel_name="uom.uom", string="Product Unit", compute="_compute_normalized_uom_id", store=True
     )
-    company_currency_id = fields.Many2one(
-        related="company_id.currency_id", string="Company Currency"
-    )
+    company_currency_id = fields.Many2one(related="company_id.currency_id", string="Company Currency")
     normalized_price = fields.Float(
         string="Price",
         compute="_compute_normalized_price",
@@ -153,13 +124,9 @@ class ProdPlanningPriceObservation(models.Model):
     @api.depends("product_id.uom_id", "index_id.uom_id")
     def _compute_normalized_uom_id(self):
         for observation in self:
-            observation.normalized_uom_id = (
-                observation.product_id.uom_id or observation.index_id.uom_id
-            )
+            observation.normalized_uom_id = observation.product_id.uom_id or observation.index_id.uom_id
 
-    @api.depends(
-        "price", "currency_id", "uom_id", "normalized_uom_id", "date", "company_id"
-    )
+    @api.depends("price", "currency_id", "uom_id", "normalized_uom_id", "date", "company_id")
     def _compute_normalized_price(self):
         rates = {}
         digits = self._price_digits()
@@ -185,9 +152,7 @@ class ProdPlanningPriceObservation(models.Model):
             # The engine's factor (units per reference unit, Odoo 18) is the
             # inverse of Odoo 19's: pass Odoo 19's factors swapped.
             observation.normalized_price = float_round(
-                price_engine.normalize_price(
-                    observation.price, rate, to_uom.factor, from_uom.factor
-                ),
+                price_engine.normalize_price(observation.price, rate, to_uom.factor, from_uom.factor),
                 precision_digits=digits,
             )
 
@@ -212,8 +177,7 @@ class ProdPlanningPriceObservation(models.Model):
             if observation.price < 0:
                 raise ValidationError(
                     _(
-                        "The price of %(what)s on %(date)s is negative (%(price)s): "
-                        "enter a price of 0 or more.",
+                        "The price of %(what)s on %(date)s is negative (%(price)s): enter a price of 0 or more.",
                         what=observation.display_name,
                         date=observation.date,
                         price=observation.price,
@@ -224,16 +188,13 @@ class ProdPlanningPriceObservation(models.Model):
     def _check_uom_category(self):
         for observation in self:
             target = observation.product_id.uom_id or observation.index_id.uom_id
-            if target and not (
-                observation.uom_id and observation.uom_id._has_common_reference(target)
-            ):
+            if target and not (observation.uom_id and observation.uom_id._has_common_reference(target)):
                 raise ValidationError(
                     _(
                         "The price of %(what)s on %(date)s is per %(unit)s, which "
                         "cannot be converted to %(target)s: choose a unit of the same "
                         "category.",
-                        what=observation.product_id.display_name
-                        or observation.index_id.name,
+                        what=observation.product_id.display_name or observation.index_id.name,
                         date=observation.date,
                         unit=observation.uom_id.name,
                         target=target.name,
@@ -269,10 +230,7 @@ class ProdPlanningPriceObservation(models.Model):
         )
         for vals in vals_list:
             if not vals.get("product_id") and not vals.get("index_id"):
-                raise self._error_no_target(
-                    vals.get("price", 0.0),
-                    vals.get("date") or fields.Date.context_today(self),
-                )
+                raise self._error_no_target(vals.get("price", 0.0), vals.get("date") or fields.Date.context_today(self))
             if vals.get("uom_id"):
                 continue
             if vals.get("product_id"):
@@ -314,24 +272,15 @@ class ProdPlanningPriceObservation(models.Model):
         self.check_access("create")
         if not isinstance(rows, list | tuple):
             raise UserError(
-                _(
-                    "import_observations expects a list of rows (dicts), got %(type)s.",
-                    type=type(rows).__name__,
-                )
+                _("import_observations expects a list of rows (dicts), got %(type)s.", type=type(rows).__name__)
             )
-        results = self.env["prod.planning.price.import"]._import_rows(
-            rows, source="import"
-        )
+        results = self.env["prod.planning.price.import"]._import_rows(rows, source="import")
         if evaluate_alerts:
-            self.env["prod.planning.price.alert.rule"].search(
-                [("company_id", "=", self.env.company.id)]
-            )._evaluate()
+            self.env["prod.planning.price.alert.rule"].search([("company_id", "=", self.env.company.id)])._evaluate()
         return results
 
     @api.model
-    def get_price_history(
-        self, product_codes=None, date_from=None, date_to=None, limit=None
-    ):
+    def get_price_history(self, product_codes=None, date_from=None, date_to=None, limit=None):
         """Price history as plain dicts (XML-RPC): newest first.
 
         ``product_codes``: internal references to filter on (all products
@@ -379,9 +328,7 @@ class ProdPlanningPriceObservation(models.Model):
             return 1.0
         key = (currency.id, company.id, date)
         if key not in cache:
-            cache[key] = self.env["res.currency"]._get_conversion_rate(
-                currency, company.currency_id, company, date
-            )
+            cache[key] = self.env["res.currency"]._get_conversion_rate(currency, company.currency_id, company, date)
         return cache[key]
 
     @api.model
@@ -408,27 +355,15 @@ class ProdPlanningPriceObservation(models.Model):
         elif code == "malformed_json":
             message = _("malformed JSON: %(error)s", **values)
         elif code == "not_a_list" and error.values["path"]:
-            message = _(
-                "expected a list of price objects under %(path)s, got %(type)s",
-                **values,
-            )
+            message = _("expected a list of price objects under %(path)s, got %(type)s", **values)
         elif code == "not_a_list":
-            message = _(
-                "expected a list of price objects at the top level, got %(type)s",
-                **values,
-            )
+            message = _("expected a list of price objects at the top level, got %(type)s", **values)
         elif code == "row_not_object":
             return _("row %(row)s is not an object: %(value)s", **values)
         elif code == "csv_missing_columns":
-            message = _(
-                "malformed CSV: the header %(header)s lacks the column(s) %(columns)s",
-                **values,
-            )
+            message = _("malformed CSV: the header %(header)s lacks the column(s) %(columns)s", **values)
         elif code == "csv_extra_cells":
-            message = _(
-                "malformed CSV: line %(line)s has more cells than the header",
-                **values,
-            )
+            message = _("malformed CSV: line %(line)s has more cells than the header", **values)
         elif code == "malformed_csv":
             message = _("malformed CSV: %(error)s", **values)
         elif code == "no_code":
@@ -445,6 +380,4 @@ class ProdPlanningPriceObservation(models.Model):
         """Products following an index get a price from each index value."""
         values = self.filtered(lambda o: o.index_id and not o.product_id)
         if values:
-            self.env["prod.planning.price.index.writer"]._derive_index_prices_sql(
-                values.ids
-            )
+            self.env["prod.planning.price.index.writer"]._derive_index_prices_sql(values.ids)

@@ -9,19 +9,10 @@ class ProdPlanningProjection(models.Model):
     _order = "product_id, warehouse_id, week_start"
     _check_company_auto = True
 
-    run_id = fields.Many2one(
-        comodel_name="prod.planning.run",
-        index=True,
-        ondelete="cascade",
-        check_company=True,
-    )
-    product_id = fields.Many2one(
-        comodel_name="product.product", required=True, index=True, check_company=True
-    )
+    run_id = fields.Many2one(comodel_name="prod.planning.run", index=True, ondelete="cascade", check_company=True)
+    product_id = fields.Many2one(comodel_name="product.product", required=True, index=True, check_company=True)
     product_tmpl_id = fields.Many2one(related="product_id.product_tmpl_id")
-    warehouse_id = fields.Many2one(
-        comodel_name="stock.warehouse", required=True, check_company=True
-    )
+    warehouse_id = fields.Many2one(comodel_name="stock.warehouse", required=True, check_company=True)
     company_id = fields.Many2one(comodel_name="res.company", required=True, index=True)
     week_start = fields.Date(required=True, index=True)
     forecast_qty = fields.Float(string="Forecast", aggregator="sum")
@@ -33,7 +24,4 @@ class ProdPlanningProjection(models.Model):
     on_hand_qty = fields.Float(string="Projected On Hand", aggregator="min")
     safety_stock = fields.Float(aggregator="max")
     shortage_qty = fields.Float(string="Shortage", aggregator="sum")
-    status = fields.Selection(
-        selection=[("ok", "OK"), ("shortage", "Shortage"), ("excess", "Excess")],
-        index=True,
-    )
+    status = fields.Selection(selection=[("ok", "OK"), ("shortage", "Shortage"), ("excess", "Excess")], index=True)

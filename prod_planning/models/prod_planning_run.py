@@ -25,14 +25,9 @@ class ProdPlanningRun(models.Model):
     _order = "id desc"
     _check_company_auto = True
 
-    name = fields.Char(
-        required=True, readonly=True, default=lambda self: _("New"), copy=False
-    )
+    name = fields.Char(required=True, readonly=True, default=lambda self: _("New"), copy=False)
     company_id = fields.Many2one(
-        comodel_name="res.company",
-        required=True,
-        default=lambda self: self.env.company,
-        index=True,
+        comodel_name="res.company", required=True, default=lambda self: self.env.company, index=True
     )
     warehouse_ids = fields.Many2many(
         comodel_name="stock.warehouse",
@@ -40,34 +35,21 @@ class ProdPlanningRun(models.Model):
         check_company=True,
         help="Warehouses to plan; empty plans every warehouse of the company.",
     )
-    horizon_days = fields.Integer(
-        default=lambda self: self.env.company.prod_planning_horizon_days,
-        required=True,
-    )
+    horizon_days = fields.Integer(default=lambda self: self.env.company.prod_planning_horizon_days, required=True)
     trigger = fields.Selection(
-        selection=[
-            ("manual", "Manual"),
-            ("cron", "Scheduled action"),
-            ("rpc", "Integration"),
-        ],
+        selection=[("manual", "Manual"), ("cron", "Scheduled action"), ("rpc", "Integration")],
         default="manual",
         required=True,
         readonly=True,
     )
     state = fields.Selection(
-        selection=[
-            ("draft", "Draft"),
-            ("done", "Done"),
-            ("failed", "Failed"),
-        ],
+        selection=[("draft", "Draft"), ("done", "Done"), ("failed", "Failed")],
         default="draft",
         required=True,
         readonly=True,
         tracking=True,
     )
-    user_id = fields.Many2one(
-        comodel_name="res.users", default=lambda self: self.env.user, readonly=True
-    )
+    user_id = fields.Many2one(comodel_name="res.users", default=lambda self: self.env.user, readonly=True)
     date_start = fields.Datetime(string="Started", readonly=True)
     date_end = fields.Datetime(string="Ended", readonly=True)
     duration = fields.Float(string="Duration (s)", readonly=True, digits=(16, 2))
@@ -79,20 +61,14 @@ class ProdPlanningRun(models.Model):
     exception_count = fields.Integer(string="Exceptions", readonly=True)
     released_count = fields.Integer(string="Auto-released", readonly=True)
     error_message = fields.Text(readonly=True)
-    planned_order_ids = fields.One2many(
-        comodel_name="prod.planning.order", inverse_name="run_id"
-    )
-    exception_ids = fields.One2many(
-        comodel_name="prod.planning.exception", inverse_name="run_id"
-    )
+    planned_order_ids = fields.One2many(comodel_name="prod.planning.order", inverse_name="run_id")
+    exception_ids = fields.One2many(comodel_name="prod.planning.exception", inverse_name="run_id")
 
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("name", _("New")) == _("New"):
-                vals["name"] = self.env["ir.sequence"].next_by_code(
-                    "prod.planning.run"
-                ) or _("New")
+                vals["name"] = self.env["ir.sequence"].next_by_code("prod.planning.run") or _("New")
         return super().create(vals_list)
 
     @api.constrains("horizon_days")
@@ -101,8 +77,7 @@ class ProdPlanningRun(models.Model):
             if not 1 <= run.horizon_days <= 3650:
                 raise ValidationError(
                     _(
-                        "Planning run %(name)s: the horizon of %(days)s days is out "
-                        "of range; use 1 to 3650 days.",
+                        "Planning run %(name)s: the horizon of %(days)s days is out of range; use 1 to 3650 days.",
                         name=run.name,
                         days=run.horizon_days,
                     )
@@ -140,8 +115,7 @@ class ProdPlanningRun(models.Model):
         if unknown:
             raise UserError(
                 _(
-                    "run_planning: unknown options %(keys)s; use warehouse_ids "
-                    "and horizon_days.",
+                    "run_planning: unknown options %(keys)s; use warehouse_ids and horizon_days.",
                     keys=", ".join(sorted(unknown)),
                 )
             )
@@ -175,8 +149,7 @@ class ProdPlanningRun(models.Model):
         if not self.env.cr.fetchone()[0]:
             raise UserError(
                 _(
-                    "Another planning run is in progress; wait for it to finish "
-                    "and start %(name)s again.",
+                    "Another planning run is in progress; wait for it to finish and start %(name)s again.",
                     name=self.name,
                 )
             )
@@ -201,11 +174,7 @@ class ProdPlanningRun(models.Model):
             )
             self.message_post(body=_("Planning run failed: %(msg)s", msg=message))
             return False
-        stats.update(
-            state="done",
-            date_end=fields.Datetime.now(),
-            duration=time.perf_counter() - started,
-        )
+        stats.update(state="done", date_end=fields.Datetime.now(), duration=time.perf_counter() - started)
         self.write(stats)
         self.message_post(body=self._summary_message())
         return True
@@ -223,29 +192,15 @@ class ProdPlanningRun(models.Model):
             supplies=self.supply_count,
         )
         counts = dict(
-            self.env["prod.planning.exception"]._read_group(
-                [("run_id", "=", self.id)], ["kind"], ["__count"]
-            )
+            self.env["prod.planning.exception"]._read_group([("run_id", "=", self.id)], ["kind"], ["__count"])
         )
         warnings = []
         if counts.get("late"):
-            warnings.append(
-                _("%(count)s planned orders are already late.", count=counts["late"])
-            )
+            warnings.append(_("%(count)s planned orders are already late.", count=counts["late"]))
         if counts.get("no_source"):
-            warnings.append(
-                _(
-                    "%(count)s products have demand but no vendor or BoM.",
-                    count=counts["no_source"],
-                )
-            )
+            warnings.append(_("%(count)s products have demand but no vendor or BoM.", count=counts["no_source"]))
         if counts.get("below_safety"):
-            warnings.append(
-                _(
-                    "%(count)s products stay below their safety stock.",
-                    count=counts["below_safety"],
-                )
-            )
+            warnings.append(_("%(count)s products stay below their safety stock.", count=counts["below_safety"]))
         if warnings:
             message = Markup("%s<br/>%s") % (
                 message,
@@ -258,15 +213,11 @@ class ProdPlanningRun(models.Model):
         warehouses = self._planned_warehouses()
         today = fields.Date.context_today(self)
         horizon_end = today + timedelta(days=self.horizon_days)
-        data = self.env["prod.planning.run.reader"]._collect(
-            self.company_id, warehouses, today, horizon_end
-        )
+        data = self.env["prod.planning.run.reader"]._collect(self.company_id, warehouses, today, horizon_end)
         engine_started = time.perf_counter()
         result = self._run_engine(data, today, horizon_end)
         engine_duration = time.perf_counter() - engine_started
-        counts = self.env["prod.planning.run.writer"]._write(
-            self, warehouses, data, result
-        )
+        counts = self.env["prod.planning.run.writer"]._write(self, warehouses, data, result)
         _logger.info(
             "Planning run %s: %s items, engine %.2f s, peak RSS %s MB",
             self.name,
@@ -284,14 +235,11 @@ class ProdPlanningRun(models.Model):
 
     def _planned_warehouses(self):
         """The run's warehouses, else every warehouse of its company."""
-        warehouses = self.warehouse_ids or self.env["stock.warehouse"].search(
-            [("company_id", "=", self.company_id.id)]
-        )
+        warehouses = self.warehouse_ids or self.env["stock.warehouse"].search([("company_id", "=", self.company_id.id)])
         if not warehouses:
             raise UserError(
                 _(
-                    "Planning run %(name)s: company %(company)s has no warehouse "
-                    "to plan.",
+                    "Planning run %(name)s: company %(company)s has no warehouse to plan.",
                     name=self.name,
                     company=self.company_id.name,
                 )
@@ -331,9 +279,7 @@ class ProdPlanningRun(models.Model):
         A company whose run fails is recorded on its run and the others go on.
         """
         for company in self.env["res.company"].search([]):
-            run = self.with_company(company).create(
-                {"trigger": "cron", "company_id": company.id}
-            )
+            run = self.with_company(company).create({"trigger": "cron", "company_id": company.id})
             try:
                 with self.env.cr.savepoint():
                     run._execute()
@@ -341,19 +287,12 @@ class ProdPlanningRun(models.Model):
                         run._auto_release()
             except Exception as error:  # noqa: BLE001 - recorded, next company
                 _logger.exception("Planning run %s failed", run.name)
-                run.write(
-                    {
-                        "state": "failed",
-                        "error_message": str(error.args[0] if error.args else error),
-                    }
-                )
+                run.write({"state": "failed", "error_message": str(error.args[0] if error.args else error)})
 
     def _auto_release(self):
         """Release auto-release purchase planned orders within the release fence."""
         self.ensure_one()
-        fence = fields.Date.context_today(self) + timedelta(
-            days=self.company_id.prod_planning_release_fence_days
-        )
+        fence = fields.Date.context_today(self) + timedelta(days=self.company_id.prod_planning_release_fence_days)
         auto_products = self.env["prod.planning.parameter"].search(
             [("auto_release", "=", True), ("company_id", "=", self.company_id.id)]
         )
@@ -371,16 +310,12 @@ class ProdPlanningRun(models.Model):
         if not orders:
             return 0
         result = self.env["prod.planning.release"]._release(
-            orders,
-            confirm=self.company_id.prod_planning_auto_confirm_rfq,
-            per_group_savepoint=True,
-            notify=True,
+            orders, confirm=self.company_id.prod_planning_auto_confirm_rfq, per_group_savepoint=True, notify=True
         )
         self.released_count = result["released"]
         self.message_post(
             body=_(
-                "Automatic release: %(released)s planned orders into %(rfqs)s "
-                "RFQs.%(errors)s",
+                "Automatic release: %(released)s planned orders into %(rfqs)s RFQs.%(errors)s",
                 released=result["released"],
                 rfqs=len(result["purchase_order_ids"]),
                 errors=("\n" + "\n".join(result["errors"])) if result["errors"] else "",

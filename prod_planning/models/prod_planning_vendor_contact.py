@@ -4,17 +4,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import float_compare
 
-CHANNELS = [
-    ("phone", "Phone"),
-    ("email", "Email"),
-    ("meeting", "Meeting"),
-    ("portal", "Portal"),
-    ("other", "Other"),
-]
-DIRECTIONS = [
-    ("out", "Outgoing"),
-    ("in", "Incoming"),
-]
+CHANNELS = [("phone", "Phone"), ("email", "Email"), ("meeting", "Meeting"), ("portal", "Portal"), ("other", "Other")]
+DIRECTIONS = [("out", "Outgoing"), ("in", "Incoming")]
 OUTCOMES = [
     ("confirmed", "Confirmed"),
     ("new_date", "New promised date"),
@@ -48,10 +39,7 @@ class ProdPlanningVendorContact(models.Model):
     _check_company_auto = True
 
     company_id = fields.Many2one(
-        comodel_name="res.company",
-        required=True,
-        index=True,
-        default=lambda self: self.env.company,
+        comodel_name="res.company", required=True, index=True, default=lambda self: self.env.company
     )
     partner_id = fields.Many2one(
         comodel_name="res.partner",
@@ -90,27 +78,16 @@ class ProdPlanningVendorContact(models.Model):
     )
     channel = fields.Selection(selection=CHANNELS, required=True, default="phone")
     direction = fields.Selection(selection=DIRECTIONS, required=True, default="out")
-    date = fields.Datetime(
-        required=True, index=True, default=fields.Datetime.now, tracking=True
-    )
+    date = fields.Datetime(required=True, index=True, default=fields.Datetime.now, tracking=True)
     summary = fields.Text()
     outcome = fields.Selection(selection=OUTCOMES, required=True, tracking=True)
-    new_promised_date = fields.Date(
-        tracking=True,
-        help="The date the vendor now promises for the lines concerned.",
-    )
+    new_promised_date = fields.Date(tracking=True, help="The date the vendor now promises for the lines concerned.")
     new_price = fields.Float(
-        digits="Product Price",
-        tracking=True,
-        help="The unit price the vendor announces, in the order's currency.",
+        digits="Product Price", tracking=True, help="The unit price the vendor announces, in the order's currency."
     )
-    currency_id = fields.Many2one(
-        comodel_name="res.currency", compute="_compute_currency_id"
-    )
+    currency_id = fields.Many2one(comodel_name="res.currency", compute="_compute_currency_id")
     next_followup_date = fields.Date(
-        string="Next Follow-up",
-        tracking=True,
-        help="Schedules a follow-up activity for the responsible buyer.",
+        string="Next Follow-up", tracking=True, help="Schedules a follow-up activity for the responsible buyer."
     )
     user_id = fields.Many2one(
         comodel_name="res.users",
@@ -120,41 +97,27 @@ class ProdPlanningVendorContact(models.Model):
         readonly=False,
         domain="[('share', '=', False)]",
     )
-    followup_activity_id = fields.Many2one(
-        comodel_name="mail.activity", copy=False, readonly=True, ondelete="set null"
-    )
+    followup_activity_id = fields.Many2one(comodel_name="mail.activity", copy=False, readonly=True, ondelete="set null")
     response_date = fields.Datetime(
-        string="Answered On",
-        copy=False,
-        help="When the vendor answered this outgoing contact.",
+        string="Answered On", copy=False, help="When the vendor answered this outgoing contact."
     )
     response_hours = fields.Float(
-        string="Response Time (hours)",
-        compute="_compute_response_hours",
-        store=True,
-        aggregator="avg",
+        string="Response Time (hours)", compute="_compute_response_hours", store=True, aggregator="avg"
     )
     revision_ids = fields.One2many(
-        comodel_name="prod.planning.promised.date.revision",
-        inverse_name="contact_id",
-        string="Promised-date Revisions",
+        comodel_name="prod.planning.promised.date.revision", inverse_name="contact_id", string="Promised-date Revisions"
     )
 
     @api.depends("purchase_order_id.currency_id", "company_id.currency_id")
     def _compute_currency_id(self):
         for contact in self:
-            contact.currency_id = (
-                contact.purchase_order_id.currency_id or contact.company_id.currency_id
-            )
+            contact.currency_id = contact.purchase_order_id.currency_id or contact.company_id.currency_id
 
     @api.depends("purchase_order_id.user_id", "partner_id.buyer_id")
     def _compute_user_id(self):
         for contact in self:
             contact.user_id = (
-                contact.purchase_order_id.user_id
-                or contact.partner_id.buyer_id
-                or contact.user_id
-                or self.env.user
+                contact.purchase_order_id.user_id or contact.partner_id.buyer_id or contact.user_id or self.env.user
             )
 
     @api.depends("date", "response_date", "direction")
@@ -171,11 +134,7 @@ class ProdPlanningVendorContact(models.Model):
         channels = dict(self._fields["channel"]._description_selection(self.env))
         for contact in self:
             date = (
-                fields.Date.to_string(
-                    fields.Datetime.context_timestamp(contact, contact.date)
-                )
-                if contact.date
-                else ""
+                fields.Date.to_string(fields.Datetime.context_timestamp(contact, contact.date)) if contact.date else ""
             )
             contact.display_name = _(
                 "%(vendor)s: %(channel)s %(arrow)s %(date)s",
@@ -314,9 +273,7 @@ class ProdPlanningVendorContact(models.Model):
             self.partner_id = order.partner_id.commercial_partner_id
             if order.partner_id != order.partner_id.commercial_partner_id:
                 self.contact_partner_id = order.partner_id
-        self.purchase_line_ids = self.purchase_line_ids.filtered(
-            lambda line: line.order_id == order
-        )
+        self.purchase_line_ids = self.purchase_line_ids.filtered(lambda line: line.order_id == order)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -325,18 +282,10 @@ class ProdPlanningVendorContact(models.Model):
                 raise ValidationError(self._error_no_vendor(vals.get("summary")))
             self._normalize_vendor(vals)
             if vals.get("purchase_order_id") and not vals.get("company_id"):
-                vals["company_id"] = (
-                    self.env["purchase.order"]
-                    .browse(vals["purchase_order_id"])
-                    .company_id.id
-                )
+                vals["company_id"] = self.env["purchase.order"].browse(vals["purchase_order_id"]).company_id.id
         contacts = super().create(vals_list)
         for contact in contacts:
-            if (
-                contact.direction == "out"
-                and contact.outcome != "no_answer"
-                and not contact.response_date
-            ):
+            if contact.direction == "out" and contact.outcome != "no_answer" and not contact.response_date:
                 contact.response_date = contact.date
         contacts._answer_pending_contacts()
         contacts._apply_outcome()
@@ -348,34 +297,19 @@ class ProdPlanningVendorContact(models.Model):
     def write(self, vals):
         if "partner_id" in vals:
             if not vals["partner_id"]:
-                raise ValidationError(
-                    self[:1]._error_no_vendor(
-                        self[:1].display_name or vals.get("summary")
-                    )
-                )
+                raise ValidationError(self[:1]._error_no_vendor(self[:1].display_name or vals.get("summary")))
             self._normalize_vendor(vals)
         answered = self.env[self._name]
         if vals.get("outcome") and vals["outcome"] != "no_answer":
             answered = self.filtered(
-                lambda c: (
-                    c.direction == "out"
-                    and c.outcome == "no_answer"
-                    and not c.response_date
-                )
+                lambda c: c.direction == "out" and c.outcome == "no_answer" and not c.response_date
             )
         result = super().write(vals)
         if answered and "response_date" not in vals:
             answered.response_date = fields.Datetime.now()
-        if {
-            "outcome",
-            "new_promised_date",
-            "purchase_line_ids",
-            "purchase_order_id",
-        } & (vals.keys()):
+        if {"outcome", "new_promised_date", "purchase_line_ids", "purchase_order_id"} & (vals.keys()):
             self._apply_outcome()
-        if {"next_followup_date", "user_id", "purchase_order_id", "summary"} & (
-            vals.keys()
-        ):
+        if {"next_followup_date", "user_id", "purchase_order_id", "summary"} & (vals.keys()):
             self._sync_followup_activity()
         return result
 
@@ -421,11 +355,7 @@ class ProdPlanningVendorContact(models.Model):
         commercial = vendor.commercial_partner_id
         source = order or (lines[:1].order_id if lines else None)
         company = source.company_id if source else self.env.company
-        context = {
-            "default_partner_id": commercial.id,
-            "default_company_id": company.id,
-            "default_direction": "out",
-        }
+        context = {"default_partner_id": commercial.id, "default_company_id": company.id, "default_direction": "out"}
         if vendor != commercial:
             context["default_contact_partner_id"] = vendor.id
         if order:
@@ -437,22 +367,14 @@ class ProdPlanningVendorContact(models.Model):
             "name": _("Log Vendor Contact"),
             "res_model": self._name,
             "view_mode": "form",
-            "views": [
-                (
-                    self.env.ref(
-                        "prod_planning.prod_planning_vendor_contact_view_form"
-                    ).id,
-                    "form",
-                )
-            ],
+            "views": [(self.env.ref("prod_planning.prod_planning_vendor_contact_view_form").id, "form")],
             "target": "new",
             "context": context,
         }
 
     def _error_no_vendor(self, label):
         return _(
-            "Vendor contact %(contact)s has no vendor; choose the vendor you were "
-            "in contact with.",
+            "Vendor contact %(contact)s has no vendor; choose the vendor you were in contact with.",
             contact=repr(label or _("(no summary)")),
         )
 
@@ -475,9 +397,7 @@ class ProdPlanningVendorContact(models.Model):
                 not line.display_type
                 and line.product_id.type == "consu"
                 and float_compare(
-                    line.qty_received,
-                    line.product_qty,
-                    precision_rounding=line.product_uom_id.rounding or 0.01,
+                    line.qty_received, line.product_qty, precision_rounding=line.product_uom_id.rounding or 0.01
                 )
                 < 0
             )
@@ -491,10 +411,7 @@ class ProdPlanningVendorContact(models.Model):
             lines = contact._concerned_lines()
             if contact.outcome == "new_date":
                 lines._prod_planning_set_promised_date(
-                    contact.new_promised_date,
-                    source="contact",
-                    reason=contact.summary,
-                    contact=contact,
+                    contact.new_promised_date, source="contact", reason=contact.summary, contact=contact
                 )
             lines._prod_planning_mark_confirmed(contact.date)
         queue_lines = self.mapped(lambda c: c._concerned_lines())
@@ -513,9 +430,7 @@ class ProdPlanningVendorContact(models.Model):
                 ("date", "<=", contact.date),
             ]
             if contact.purchase_order_id:
-                domain.append(
-                    ("purchase_order_id", "in", [contact.purchase_order_id.id, False])
-                )
+                domain.append(("purchase_order_id", "in", [contact.purchase_order_id.id, False]))
             self.search(domain).write({"response_date": contact.date})
 
     def _close_previous_followups(self):
@@ -532,17 +447,11 @@ class ProdPlanningVendorContact(models.Model):
                 ]
             )
             for activity in earlier.followup_activity_id.filtered("active"):
-                activity.action_feedback(
-                    feedback=_(
-                        "Followed up by %(contact)s", contact=contact.display_name
-                    )
-                )
+                activity.action_feedback(feedback=_("Followed up by %(contact)s", contact=contact.display_name))
 
     def _sync_followup_activity(self):
         """One follow-up activity per contact, moved when the date changes."""
-        activity_type = self.env.ref(
-            "prod_planning.mail_activity_type_vendor_followup", raise_if_not_found=False
-        )
+        activity_type = self.env.ref("prod_planning.mail_activity_type_vendor_followup", raise_if_not_found=False)
         for contact in self:
             activity = contact.followup_activity_id
             if not contact.next_followup_date:
@@ -551,25 +460,13 @@ class ProdPlanningVendorContact(models.Model):
                 continue
             order = contact.purchase_order_id
             summary = (
-                _(
-                    "Follow up with %(vendor)s (%(order)s)",
-                    vendor=contact.partner_id.display_name,
-                    order=order.name,
-                )
+                _("Follow up with %(vendor)s (%(order)s)", vendor=contact.partner_id.display_name, order=order.name)
                 if order
-                else _(
-                    "Follow up with %(vendor)s", vendor=contact.partner_id.display_name
-                )
+                else _("Follow up with %(vendor)s", vendor=contact.partner_id.display_name)
             )
             user = contact.user_id or self.env.user
             if activity:
-                activity.write(
-                    {
-                        "date_deadline": contact.next_followup_date,
-                        "user_id": user.id,
-                        "summary": summary,
-                    }
-                )
+                activity.write({"date_deadline": contact.next_followup_date, "user_id": user.id, "summary": summary})
                 continue
             contact.followup_activity_id = contact.activity_schedule(
                 activity_type_id=activity_type.id if activity_type else False,
@@ -592,14 +489,10 @@ class ProdPlanningVendorContact(models.Model):
             body = Markup("<p>%s</p>") % _(
                 "Vendor contact (%(channel)s, %(direction)s): %(outcome)s%(detail)s",
                 channel=channels[contact.channel],
-                direction=_("outgoing")
-                if contact.direction == "out"
-                else _("incoming"),
+                direction=_("outgoing") if contact.direction == "out" else _("incoming"),
                 outcome=outcomes[contact.outcome],
                 detail=detail,
             )
             if contact.summary:
                 body += Markup("<p>%s</p>") % contact.summary
-            contact.purchase_order_id.message_post(
-                body=body, subtype_xmlid="mail.mt_note"
-            )
+            contact.purchase_order_id.message_post(body=body, subtype_xmlid="mail.mt_note")

@@ -7,17 +7,13 @@ class ProductProduct(models.Model):
     _inherit = "product.product"
 
     prod_planning_order_count = fields.Integer(
-        string="Planned Orders",
-        compute="_compute_prod_planning_order_count",
-        groups=PLANNING_USER,
+        string="Planned Orders", compute="_compute_prod_planning_order_count", groups=PLANNING_USER
     )
 
     def _compute_prod_planning_order_count(self):
         counts = dict(
             self.env["prod.planning.order"]._read_group(
-                [("product_id", "in", self.ids), ("state", "!=", "released")],
-                ["product_id"],
-                ["__count"],
+                [("product_id", "in", self.ids), ("state", "!=", "released")], ["product_id"], ["__count"]
             )
         )
         for product in self:
@@ -26,9 +22,7 @@ class ProductProduct(models.Model):
     def action_open_prod_planning(self):
         """The product's projection week by week, with its planned orders."""
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "prod_planning.prod_planning_projection_action"
-        )
+        action = self.env["ir.actions.act_window"]._for_xml_id("prod_planning.prod_planning_projection_action")
         action["domain"] = [("product_id", "=", self.id)]
         action["context"] = {"search_default_group_by_week": 0}
         action["view_mode"] = "list,pivot,graph"
@@ -37,9 +31,7 @@ class ProductProduct(models.Model):
 
     def action_open_prod_planning_orders(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "prod_planning.prod_planning_order_action"
-        )
+        action = self.env["ir.actions.act_window"]._for_xml_id("prod_planning.prod_planning_order_action")
         action["domain"] = [("product_id", "=", self.id)]
         action["context"] = {}
         return action

@@ -20,9 +20,7 @@ class ProductSupplierinfo(models.Model):
         result = super().write(vals)
         changed = self.filtered(
             lambda info: (
-                float_compare(
-                    before[info.id][0], info.price_discounted, precision_digits=6
-                )
+                float_compare(before[info.id][0], info.price_discounted, precision_digits=6)
                 or before[info.id][1] != info.currency_id
                 or {"product_id", "product_tmpl_id"} & set(vals)
             )

@@ -11,18 +11,13 @@ class ProductTemplate(models.Model):
     _inherit = "product.template"
 
     prod_planning_order_count = fields.Integer(
-        string="Planned Orders",
-        compute="_compute_prod_planning_order_count",
-        groups=PLANNING_USER,
+        string="Planned Orders", compute="_compute_prod_planning_order_count", groups=PLANNING_USER
     )
 
     def _compute_prod_planning_order_count(self):
         counts = defaultdict(int)
         for product, count in self.env["prod.planning.order"]._read_group(
-            [
-                ("product_id", "in", self.product_variant_ids.ids),
-                ("state", "!=", "released"),
-            ],
+            [("product_id", "in", self.product_variant_ids.ids), ("state", "!=", "released")],
             ["product_id"],
             ["__count"],
         ):
@@ -41,9 +36,7 @@ class ProductTemplate(models.Model):
         return action
 
     price_observation_count = fields.Integer(
-        string="Price Observations",
-        compute="_compute_price_monitoring",
-        groups=PLANNING_USER,
+        string="Price Observations", compute="_compute_price_monitoring", groups=PLANNING_USER
     )
     price_latest = fields.Float(
         string="Latest Price",
@@ -53,9 +46,7 @@ class ProductTemplate(models.Model):
         help="Latest observed price, in the company currency per product unit.",
     )
     price_latest_date = fields.Date(
-        string="Latest Price Date",
-        compute="_compute_price_monitoring",
-        groups=PLANNING_USER,
+        string="Latest Price Date", compute="_compute_price_monitoring", groups=PLANNING_USER
     )
     price_change_30 = fields.Float(
         string="30-Day Price Change (%)",
@@ -81,10 +72,7 @@ class ProductTemplate(models.Model):
             observations.flush_model()
             counts = dict(
                 observations._read_group(
-                    [
-                        ("product_tmpl_id", "in", templates.ids),
-                        ("company_id", "=", self.env.company.id),
-                    ],
+                    [("product_tmpl_id", "in", templates.ids), ("company_id", "=", self.env.company.id)],
                     ["product_tmpl_id"],
                     ["__count"],
                 )
@@ -121,34 +109,18 @@ class ProductTemplate(models.Model):
                 if template_stats:
                     stats[template.id] = (counts.get(template, 0), *template_stats)
         for template in self:
-            count, latest, date, ref30, ref90 = stats.get(
-                template.id, (0, 0.0, False, None, None)
-            )
+            count, latest, date, ref30, ref90 = stats.get(template.id, (0, 0.0, False, None, None))
             template.price_observation_count = count
             template.price_latest = latest
             template.price_latest_date = date
-            template.price_change_30 = (
-                (latest - ref30) * 100.0 / ref30 if ref30 else 0.0
-            )
-            template.price_change_90 = (
-                (latest - ref90) * 100.0 / ref90 if ref90 else 0.0
-            )
+            template.price_change_30 = (latest - ref30) * 100.0 / ref30 if ref30 else 0.0
+            template.price_change_90 = (latest - ref90) * 100.0 / ref90 if ref90 else 0.0
 
     def action_view_price_observations(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "prod_planning.prod_planning_price_observation_action"
-        )
+        action = self.env["ir.actions.act_window"]._for_xml_id("prod_planning.prod_planning_price_observation_action")
         action["domain"] = [("product_tmpl_id", "=", self.id)]
-        action["context"] = {
-            "default_product_id": self.product_variant_id.id,
-            "search_default_groupby_partner": 1,
-        }
+        action["context"] = {"default_product_id": self.product_variant_id.id, "search_default_groupby_partner": 1}
         action["display_name"] = _("Prices of %(product)s", product=self.display_name)
-        action["views"] = [
-            (False, "graph"),
-            (False, "list"),
-            (False, "pivot"),
-            (False, "form"),
-        ]
+        action["views"] = [(False, "graph"), (False, "list"), (False, "pivot"), (False, "form")]
         return action

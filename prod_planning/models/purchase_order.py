@@ -13,14 +13,10 @@ class PurchaseOrder(models.Model):
         groups=PLANNING_USER,
     )
     prod_planning_contact_count = fields.Integer(
-        string="Contacts",
-        compute="_compute_prod_planning_contact_count",
-        groups=PLANNING_USER,
+        string="Contacts", compute="_compute_prod_planning_contact_count", groups=PLANNING_USER
     )
     prod_planning_revision_count = fields.Integer(
-        string="Date Revisions",
-        compute="_compute_prod_planning_revision_count",
-        groups=PLANNING_USER,
+        string="Date Revisions", compute="_compute_prod_planning_revision_count", groups=PLANNING_USER
     )
     prod_planning_reminder_line_ids = fields.Many2many(
         comodel_name="purchase.order.line",
@@ -34,9 +30,7 @@ class PurchaseOrder(models.Model):
     def _compute_prod_planning_contact_count(self):
         counts = dict(
             self.env["prod.planning.vendor.contact"]._read_group(
-                [("purchase_order_id", "in", self.ids)],
-                ["purchase_order_id"],
-                ["__count"],
+                [("purchase_order_id", "in", self.ids)], ["purchase_order_id"], ["__count"]
             )
         )
         for order in self:
@@ -57,29 +51,21 @@ class PurchaseOrder(models.Model):
     def _compute_prod_planning_reminder_line_ids(self):
         chosen = set(self.env.context.get("prod_planning_reminder_line_ids") or [])
         for order in self:
-            lines = order.order_line.filtered(
-                lambda line: not line.display_type and line.product_id
-            )
+            lines = order.order_line.filtered(lambda line: not line.display_type and line.product_id)
             if chosen:
                 lines = lines.filtered(lambda line: line.id in chosen)
             else:
-                lines = lines.filtered(
-                    lambda line: not line._prod_planning_is_fully_received()
-                )
+                lines = lines.filtered(lambda line: not line._prod_planning_is_fully_received())
             order.prod_planning_reminder_line_ids = lines
 
     def action_prod_planning_log_contact(self):
         """Open a new vendor contact about this order (Log contact button)."""
         self.ensure_one()
-        return self.env["prod.planning.vendor.contact"]._action_log_contact(
-            vendor=self.partner_id, order=self
-        )
+        return self.env["prod.planning.vendor.contact"]._action_log_contact(vendor=self.partner_id, order=self)
 
     def action_prod_planning_view_contacts(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "prod_planning.prod_planning_vendor_contact_action"
-        )
+        action = self.env["ir.actions.act_window"]._for_xml_id("prod_planning.prod_planning_vendor_contact_action")
         action["domain"] = [("purchase_order_id", "=", self.id)]
         action["context"] = {
             "default_partner_id": self.partner_id.commercial_partner_id.id,
@@ -97,9 +83,7 @@ class PurchaseOrder(models.Model):
             "prod_planning_revision_source": "vendor_portal",
             "prod_planning_revision_reason": _("Updated by the vendor on the portal"),
         }
-        return super(
-            PurchaseOrder, self.with_context(**context)
-        )._update_date_planned_for_lines(
+        return super(PurchaseOrder, self.with_context(**context))._update_date_planned_for_lines(
             [(line.with_context(**context), date) for line, date in updated_dates]
         )
 
@@ -107,7 +91,5 @@ class PurchaseOrder(models.Model):
         result = super().button_approve(force=force)
         confirmed = self.filtered(lambda order: order.state in ("purchase", "done"))
         if confirmed:
-            self.env["prod.planning.price.capture"]._capture_purchase_lines(
-                confirmed.order_line
-            )
+            self.env["prod.planning.price.capture"]._capture_purchase_lines(confirmed.order_line)
         return result

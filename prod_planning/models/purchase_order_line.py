@@ -23,16 +23,14 @@ class PurchaseOrderLine(models.Model):
         compute="_compute_date_requested_original",
         store=True,
         copy=False,
-        help="The date requested when the order was confirmed; later promises "
-        "are measured against it.",
+        help="The date requested when the order was confirmed; later promises are measured against it.",
     )
     date_promised = fields.Date(
         string="Promised Date",
         compute="_compute_date_promised",
         store=True,
         index=True,
-        help="The date the vendor currently promises: the day of the expected "
-        "arrival, in the order's time zone.",
+        help="The date the vendor currently promises: the day of the expected arrival, in the order's time zone.",
     )
     promised_revision_ids = fields.One2many(
         comodel_name="prod.planning.promised.date.revision",
@@ -78,9 +76,7 @@ class PurchaseOrderLine(models.Model):
             if line.date_requested_original or line.display_type:
                 continue
             if line.order_id.state in ("purchase", "done") and line.date_planned:
-                line.date_requested_original = line._prod_planning_local_date(
-                    line.date_planned
-                )
+                line.date_requested_original = line._prod_planning_local_date(line.date_planned)
             else:
                 line.date_requested_original = False
 
@@ -97,9 +93,7 @@ class PurchaseOrderLine(models.Model):
     def _compute_slip_count(self):
         counts = dict(
             self.env["prod.planning.promised.date.revision"]._read_group(
-                [("purchase_line_id", "in", self.ids), ("is_slip", "=", True)],
-                ["purchase_line_id"],
-                ["__count"],
+                [("purchase_line_id", "in", self.ids), ("is_slip", "=", True)], ["purchase_line_id"], ["__count"]
             )
         )
         for line in self:
@@ -111,15 +105,9 @@ class PurchaseOrderLine(models.Model):
             line.planning_need_date = need_dates.get(line.id, False)
 
     def write(self, vals):
-        if not DATE_PLANNED_TRIGGERS & vals.keys() or self.env.context.get(
-            "prod_planning_no_revision"
-        ):
+        if not DATE_PLANNED_TRIGGERS & vals.keys() or self.env.context.get("prod_planning_no_revision"):
             return super().write(vals)
-        tracked = self.filtered(
-            lambda line: (
-                line.order_id.state in ("purchase", "done") and not line.display_type
-            )
-        )
+        tracked = self.filtered(lambda line: line.order_id.state in ("purchase", "done") and not line.display_type)
         before = {line.id: line.date_promised for line in tracked}
         result = super().write(vals)
         if tracked:
@@ -149,11 +137,7 @@ class PurchaseOrderLine(models.Model):
     def _prod_planning_is_fully_received(self):
         self.ensure_one()
         return (
-            float_compare(
-                self.qty_received,
-                self.product_qty,
-                precision_rounding=self.product_uom_id.rounding or 0.01,
-            )
+            float_compare(self.qty_received, self.product_qty, precision_rounding=self.product_uom_id.rounding or 0.01)
             >= 0
         )
 
@@ -165,9 +149,7 @@ class PurchaseOrderLine(models.Model):
                 problem = _("is a section or note")
             elif line.state == "cancel" or line.order_id.state == "cancel":
                 problem = _("is cancelled")
-            elif line.order_id.state in ("purchase", "done") and (
-                line._prod_planning_is_fully_received()
-            ):
+            elif line.order_id.state in ("purchase", "done") and (line._prod_planning_is_fully_received()):
                 problem = _("is already fully received")
             if problem:
                 raise ValidationError(
@@ -175,19 +157,13 @@ class PurchaseOrderLine(models.Model):
                         "%(contact)sPurchase line %(line)s %(problem)s: a new "
                         "promised date cannot apply to it; remove it from the "
                         "lines concerned.",
-                        contact=_(
-                            "Vendor contact %(contact)s: ", contact=contact.display_name
-                        )
-                        if contact
-                        else "",
+                        contact=_("Vendor contact %(contact)s: ", contact=contact.display_name) if contact else "",
                         line=line._prod_planning_label(),
                         problem=problem,
                     )
                 )
 
-    def _prod_planning_set_promised_date(
-        self, promised_date, source="manual", reason=None, contact=None
-    ):
+    def _prod_planning_set_promised_date(self, promised_date, source="manual", reason=None, contact=None):
         """Move the lines (and their open receipts) to ``promised_date``.
 
         Keeps the time of day of each line; records one revision per line whose
@@ -200,9 +176,7 @@ class PurchaseOrderLine(models.Model):
                 continue
             timezone = line.order_id.get_order_timezone()
             local = pytz.utc.localize(line.date_planned).astimezone(timezone)
-            moved = timezone.localize(
-                datetime.combine(promised_date, local.time() or time(12))
-            )
+            moved = timezone.localize(datetime.combine(promised_date, local.time() or time(12)))
             new_value = moved.astimezone(pytz.utc).replace(tzinfo=None)
             line.with_context(
                 prod_planning_revision_source=source,
@@ -211,22 +185,14 @@ class PurchaseOrderLine(models.Model):
             ).write({"date_planned": new_value})
             # The planning run reads the receipts' dates: move them too.
             line.move_ids.filtered(
-                lambda move: (
-                    move.state not in ("done", "cancel")
-                    and move.location_dest_id.usage != "supplier"
-                )
+                lambda move: move.state not in ("done", "cancel") and move.location_dest_id.usage != "supplier"
             ).write({"date": new_value})
         return True
 
     def _prod_planning_mark_confirmed(self, when=None):
         lines = self.filtered(lambda line: not line.vendor_confirmed)
         if lines:
-            lines.write(
-                {
-                    "vendor_confirmed": True,
-                    "vendor_confirmed_date": when or fields.Datetime.now(),
-                }
-            )
+            lines.write({"vendor_confirmed": True, "vendor_confirmed_date": when or fields.Datetime.now()})
         return True
 
     def _prod_planning_record_revisions(self, before):
@@ -253,9 +219,7 @@ class PurchaseOrderLine(models.Model):
         if not vals_list:
             return self.env["prod.planning.promised.date.revision"]
         # An audit trail kept by the system: whoever may move the date records it.
-        revisions = (
-            self.env["prod.planning.promised.date.revision"].sudo().create(vals_list)
-        )
+        revisions = self.env["prod.planning.promised.date.revision"].sudo().create(vals_list)
         if source == "vendor_portal":
             revisions.purchase_line_id._prod_planning_mark_confirmed()
         revisions.purchase_line_id._prod_planning_escalate()
@@ -297,10 +261,7 @@ class PurchaseOrderLine(models.Model):
         One open escalation activity per line at most, on its purchase order,
         for the company's escalation user (or its first purchasing manager).
         """
-        activity_type = self.env.ref(
-            "prod_planning.mail_activity_type_purchase_escalation",
-            raise_if_not_found=False,
-        )
+        activity_type = self.env.ref("prod_planning.mail_activity_type_purchase_escalation", raise_if_not_found=False)
         need_dates = self._prod_planning_need_dates()
         open_escalations = self.env["mail.activity"].search(
             [
@@ -316,13 +277,7 @@ class PurchaseOrderLine(models.Model):
             reasons = []
             max_slips = line.company_id.prod_planning_max_slips
             if line.slip_count > max_slips:
-                reasons.append(
-                    _(
-                        "slipped %(count)s times (more than %(max)s)",
-                        count=line.slip_count,
-                        max=max_slips,
-                    )
-                )
+                reasons.append(_("slipped %(count)s times (more than %(max)s)", count=line.slip_count, max=max_slips))
             need_date = need_dates.get(line.id)
             if need_date and line.date_promised and line.date_promised > need_date:
                 reasons.append(
@@ -339,11 +294,7 @@ class PurchaseOrderLine(models.Model):
                 activity_type_id=activity_type.id if activity_type else False,
                 date_deadline=fields.Date.context_today(line),
                 summary=_("Escalation: %(line)s", line=line._prod_planning_label()),
-                note=_(
-                    "%(line)s %(reasons)s.",
-                    line=line._prod_planning_label(),
-                    reasons=_(" and ").join(reasons),
-                ),
+                note=_("%(line)s %(reasons)s.", line=line._prod_planning_label(), reasons=_(" and ").join(reasons)),
                 user_id=manager.id,
                 prod_planning_purchase_line_id=line.id,
             )

@@ -4,9 +4,7 @@ from odoo import fields, models
 class ResCompany(models.Model):
     _inherit = "res.company"
 
-    prod_planning_horizon_days = fields.Integer(
-        string="Planning Horizon (days)", default=120
-    )
+    prod_planning_horizon_days = fields.Integer(string="Planning Horizon (days)", default=120)
     prod_planning_release_fence_days = fields.Integer(
         string="Release Time Fence (days)",
         default=7,
@@ -15,8 +13,7 @@ class ResCompany(models.Model):
     )
     prod_planning_auto_confirm_rfq = fields.Boolean(
         string="Confirm Auto-released RFQs",
-        help="Purchase orders released by the scheduled run are confirmed, not "
-        "left as RFQs.",
+        help="Purchase orders released by the scheduled run are confirmed, not left as RFQs.",
     )
     prod_planning_expedite_days = fields.Integer(
         string="Expediting Horizon (days)",
@@ -48,12 +45,7 @@ class ResCompany(models.Model):
             self.env.ref("purchase.group_purchase_manager")
             .sudo()
             .user_ids.filtered(
-                lambda user: (
-                    user.active
-                    and not user.share
-                    and not user._is_superuser()
-                    and self in user.company_ids
-                )
+                lambda user: user.active and not user.share and not user._is_superuser() and self in user.company_ids
             )
         )
         return managers.sorted("id")[:1] or self.env.ref("base.user_admin")

@@ -7,9 +7,7 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     prod_planning_contact_count = fields.Integer(
-        string="Vendor Contacts",
-        compute="_compute_prod_planning_contact_count",
-        groups=PLANNING_USER,
+        string="Vendor Contacts", compute="_compute_prod_planning_contact_count", groups=PLANNING_USER
     )
     prod_planning_scorecard_ids = fields.One2many(
         comodel_name="prod.planning.vendor.scorecard",
@@ -27,9 +25,7 @@ class ResPartner(models.Model):
             )
         )
         for partner in self:
-            partner.prod_planning_contact_count = counts.get(
-                partner.commercial_partner_id, 0
-            )
+            partner.prod_planning_contact_count = counts.get(partner.commercial_partner_id, 0)
 
     def action_prod_planning_log_contact(self):
         """Open a new vendor contact with this vendor (Log contact button)."""
@@ -39,18 +35,14 @@ class ResPartner(models.Model):
     def action_prod_planning_view_contacts(self):
         self.ensure_one()
         vendor = self.commercial_partner_id
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "prod_planning.prod_planning_vendor_contact_action"
-        )
+        action = self.env["ir.actions.act_window"]._for_xml_id("prod_planning.prod_planning_vendor_contact_action")
         action["domain"] = [("partner_id", "=", vendor.id)]
         action["context"] = {"default_partner_id": vendor.id}
         return action
 
     def action_prod_planning_view_scorecards(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "prod_planning.prod_planning_vendor_scorecard_action"
-        )
+        action = self.env["ir.actions.act_window"]._for_xml_id("prod_planning.prod_planning_vendor_scorecard_action")
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
         action["context"] = {}
         return action

@@ -57,25 +57,18 @@ class ProdPlanningCapacityLoad(models.Model):
     _window_scope_field = "workcenter_id"
 
     workcenter_id = fields.Many2one(
-        comodel_name="mrp.workcenter",
-        required=True,
-        index=True,
-        ondelete="cascade",
-        check_company=True,
+        comodel_name="mrp.workcenter", required=True, index=True, ondelete="cascade", check_company=True
     )
     company_id = fields.Many2one(comodel_name="res.company", required=True, index=True)
     date = fields.Date(required=True, index=True)
     calendar_id = fields.Many2one(comodel_name="resource.calendar")
     calendar_fallback = fields.Boolean(
-        string="Company Calendar",
-        help="The work center has no working calendar: the company's is used.",
+        string="Company Calendar", help="The work center has no working calendar: the company's is used."
     )
     calendar_hours = fields.Float(string="Working Hours", aggregator="sum")
     leave_hours = fields.Float(string="Leaves", aggregator="sum")
     available_hours = fields.Float(
-        string="Available",
-        aggregator="sum",
-        help="Working hours of the calendar minus leaves and public holidays.",
+        string="Available", aggregator="sum", help="Working hours of the calendar minus leaves and public holidays."
     )
     workorder_hours = fields.Float(
         string="Work Orders",
@@ -91,13 +84,9 @@ class ProdPlanningCapacityLoad(models.Model):
         "due date.",
     )
     load_hours = fields.Float(string="Load", aggregator="sum")
-    free_hours = fields.Float(
-        string="Free", aggregator="sum", help="Available minus load."
-    )
+    free_hours = fields.Float(string="Free", aggregator="sum", help="Available minus load.")
     overload_hours = fields.Float(
-        string="Overload",
-        aggregator="sum",
-        help="Load above the available hours, day by day.",
+        string="Overload", aggregator="sum", help="Load above the available hours, day by day."
     )
     load_percent = fields.Float(string="Load %", aggregator="avg")
     overloaded = fields.Boolean(index=True)
@@ -128,24 +117,17 @@ class ProdPlanningCapacityLoad(models.Model):
         if not days:
             return
         workcenters = self.env["mrp.workcenter"].browse({wc for wc, _d in pairs})
-        self._refresh(
-            min(days) - timedelta(days=1), max(days) + timedelta(days=1), workcenters
-        )
+        self._refresh(min(days) - timedelta(days=1), max(days) + timedelta(days=1), workcenters)
 
     @api.model
     def _window_dates(self, date_from, date_to):
         today = fields.Date.context_today(self)
         monday = today - timedelta(days=today.weekday() + 7)
-        return (
-            date_from or monday,
-            date_to or monday + timedelta(days=7 * DEFAULT_WEEKS - 1),
-        )
+        return (date_from or monday, date_to or monday + timedelta(days=7 * DEFAULT_WEEKS - 1))
 
     @api.model
     def _window_default_scope(self):
-        return self.env["mrp.workcenter"].search(
-            [("company_id", "in", [False, *self.env.companies.ids])]
-        )
+        return self.env["mrp.workcenter"].search([("company_id", "in", [False, *self.env.companies.ids])])
 
     @api.model
     def _window_all_scope(self):
@@ -159,9 +141,7 @@ class ProdPlanningCapacityLoad(models.Model):
         sources = self._read_sources(workcenters, date_from, date_to)
         days = (date_to - date_from).days + 1
         return [
-            self._prepare_row_vals(
-                workcenter, date_from + timedelta(days=offset), sources
-            )
+            self._prepare_row_vals(workcenter, date_from + timedelta(days=offset), sources)
             for workcenter in workcenters
             for offset in range(days)
         ]
@@ -178,16 +158,12 @@ class ProdPlanningCapacityLoad(models.Model):
         utc_to = datetime.combine(span_to + timedelta(days=2), time.min)
         reader = self.env["prod.planning.calendar.reader"]
         work, calendars = reader._local_work_intervals(workcenters, utc_from, utc_to)
-        attendance, _calendars = reader._local_work_intervals(
-            workcenters, utc_from, utc_to, compute_leaves=False
-        )
+        attendance, _calendars = reader._local_work_intervals(workcenters, utc_from, utc_to, compute_leaves=False)
         available = {
             wc_id: None if intervals is None else self._daily_hours(intervals)
             for wc_id, (_tz, intervals) in work.items()
         }
-        workorder_hours, workorder_count = self._workorder_load(
-            workcenters, work, date_from, date_to
-        )
+        workorder_hours, workorder_count = self._workorder_load(workcenters, work, date_from, date_to)
         planned_hours = defaultdict(float)
         for item in planned:
             self._spread_planned(item, available, planned_hours)
@@ -195,10 +171,7 @@ class ProdPlanningCapacityLoad(models.Model):
             calendars=calendars,
             work=work,
             available=available,
-            calendar_hours={
-                wc_id: self._daily_hours(intervals)
-                for wc_id, (_tz, intervals) in attendance.items()
-            },
+            calendar_hours={wc_id: self._daily_hours(intervals) for wc_id, (_tz, intervals) in attendance.items()},
             workorder_hours=workorder_hours,
             workorder_count=workorder_count,
             planned_hours=planned_hours,
@@ -231,9 +204,7 @@ class ProdPlanningCapacityLoad(models.Model):
             "load_hours": round(load_h, 4),
             "free_hours": round(avail_h - load_h, 4),
             "overload_hours": round(max(0.0, load_h - avail_h), 4),
-            "load_percent": round(
-                load_percent({"load_hours": load_h, "available_hours": avail_h}), 2
-            ),
+            "load_percent": round(load_percent({"load_hours": load_h, "available_hours": avail_h}), 2),
             "overloaded": load_h > avail_h + OVERLOAD_TOLERANCE,
             "workorder_count": sources.workorder_count.get(key, 0),
         }
@@ -297,9 +268,7 @@ class ProdPlanningCapacityLoad(models.Model):
                 share = _overlap_by_day(intervals, start, end)
                 first_day = start.date()
             else:
-                first_day = (
-                    pytz.utc.localize(row["production_date"]).astimezone(tz).date()
-                )
+                first_day = pytz.utc.localize(row["production_date"]).astimezone(tz).date()
             total = sum(share.values())
             if not total:
                 share, total = {first_day: 1.0}, 1.0
@@ -320,11 +289,7 @@ class ProdPlanningCapacityLoad(models.Model):
                 ("supply_type", "=", "manufacture"),
                 ("state", "in", ("draft", "firm")),
                 ("bom_id", "!=", False),
-                (
-                    "company_id",
-                    "in",
-                    (workcenters.company_id | self.env.companies).ids,
-                ),
+                ("company_id", "in", (workcenters.company_id | self.env.companies).ids),
                 ("release_date", "<=", date_to),
                 ("due_date", ">=", date_from),
             ]
@@ -337,9 +302,7 @@ class ProdPlanningCapacityLoad(models.Model):
                 if operation.workcenter_id.id not in wc_ids:
                     continue
                 # Odoo 19 has no mrp.routing.workcenter._get_duration_expected.
-                minutes = reader._operation_duration(
-                    operation, order.product_id, order.quantity
-                )
+                minutes = reader._operation_duration(operation, order.product_id, order.quantity)
                 if minutes:
                     result.append(
                         {
@@ -395,11 +358,7 @@ class ProdPlanningCapacityLoad(models.Model):
             week = weeks[(workcenter.id, day - timedelta(days=day.weekday()))]
             week[0] += load
             week[1] += avail
-        return {
-            key: tuple(values)
-            for key, values in weeks.items()
-            if values[0] > values[1] + OVERLOAD_TOLERANCE
-        }
+        return {key: tuple(values) for key, values in weeks.items() if values[0] > values[1] + OVERLOAD_TOLERANCE}
 
     @api.model
     def _overload_message(self, workcenter, monday, load, available):
@@ -419,11 +378,7 @@ def _split_days(start, end):
     while start < end:
         next_day = start.date() + timedelta(days=1)
         midnight = datetime.combine(next_day, time.min)
-        midnight = (
-            tz.localize(midnight)
-            if hasattr(tz, "localize")
-            else midnight.replace(tzinfo=tz)
-        )
+        midnight = tz.localize(midnight) if hasattr(tz, "localize") else midnight.replace(tzinfo=tz)
         piece_end = min(end, midnight)
         yield start.date(), (piece_end - start).total_seconds()
         start = piece_end

@@ -21,27 +21,17 @@ class ProdPlanningPriceCostImpact(models.Model):
     _order = "cost_difference desc, id"
     _rec_name = "product_id"
 
-    product_id = fields.Many2one(
-        comodel_name="product.product", readonly=True, index=True
-    )
-    product_tmpl_id = fields.Many2one(
-        comodel_name="product.template", string="Product Template", readonly=True
-    )
-    categ_id = fields.Many2one(
-        comodel_name="product.category", string="Product Category", readonly=True
-    )
+    product_id = fields.Many2one(comodel_name="product.product", readonly=True, index=True)
+    product_tmpl_id = fields.Many2one(comodel_name="product.template", string="Product Template", readonly=True)
+    categ_id = fields.Many2one(comodel_name="product.category", string="Product Category", readonly=True)
     bom_id = fields.Many2one(comodel_name="mrp.bom", string="BoM", readonly=True)
     company_id = fields.Many2one(comodel_name="res.company", readonly=True, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     is_subassembly = fields.Boolean(
-        string="Sub-assembly",
-        readonly=True,
-        help="Used as a component in another bill of materials.",
+        string="Sub-assembly", readonly=True, help="Used as a component in another bill of materials."
     )
     current_cost = fields.Float(
-        digits="Product Price",
-        readonly=True,
-        help="The product's cost (standard price) today.",
+        digits="Product Price", readonly=True, help="The product's cost (standard price) today."
     )
     material_cost_standard = fields.Float(
         string="Material Cost at Standard",
@@ -59,34 +49,25 @@ class ProdPlanningPriceCostImpact(models.Model):
         string="Difference vs Cost",
         digits="Product Price",
         readonly=True,
-        help="Material cost at latest prices minus the current cost: positive "
-        "when the product gets more expensive.",
+        help="Material cost at latest prices minus the current cost: positive when the product gets more expensive.",
     )
     cost_difference_percent = fields.Float(
-        string="Difference vs Cost (%)",
-        digits=(16, 1),
-        readonly=True,
-        aggregator="avg",
+        string="Difference vs Cost (%)", digits=(16, 1), readonly=True, aggregator="avg"
     )
     price_impact = fields.Float(
         string="Price Impact",
         digits="Product Price",
         readonly=True,
-        help="Material cost at latest prices minus material cost at standard: "
-        "what raw-material price moves alone add.",
+        help="Material cost at latest prices minus material cost at standard: what raw-material price moves alone add.",
     )
-    price_impact_percent = fields.Float(
-        string="Price Impact (%)", digits=(16, 1), readonly=True, aggregator="avg"
-    )
+    price_impact_percent = fields.Float(string="Price Impact (%)", digits=(16, 1), readonly=True, aggregator="avg")
     missing_price_count = fields.Integer(
         string="Components Without Price",
         readonly=True,
         aggregator="sum",
         help="Components never observed: counted at their standard cost.",
     )
-    cycle_detected = fields.Boolean(
-        readonly=True, help="The BoM structure loops; the loop was cut."
-    )
+    cycle_detected = fields.Boolean(readonly=True, help="The BoM structure loops; the loop was cut.")
     line_ids = fields.One2many(
         comodel_name="prod.planning.price.cost.impact.line",
         inverse_name="impact_id",
@@ -147,12 +128,7 @@ class ProdPlanningPriceCostImpact(models.Model):
 
     @api.model
     def _delete_company_rows(self, company):
-        self.env.cr.execute(
-            SQL(
-                "DELETE FROM prod_planning_price_cost_impact WHERE company_id = %s",
-                company.id,
-            )
-        )
+        self.env.cr.execute(SQL("DELETE FROM prod_planning_price_cost_impact WHERE company_id = %s", company.id))
 
     @api.model
     def _bom_choice_sql(self, company):
@@ -348,9 +324,7 @@ class ProdPlanningPriceCostImpact(models.Model):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
-            "name": _(
-                "Components of %(product)s", product=self.product_id.display_name
-            ),
+            "name": _("Components of %(product)s", product=self.product_id.display_name),
             "res_model": "prod.planning.price.cost.impact.line",
             "view_mode": "list,pivot",
             "domain": [("impact_id", "=", self.id)],

@@ -62,49 +62,29 @@ class ProdPlanningProductionRate(models.Model):
     _window_scope_field = "company_id"
 
     workcenter_id = fields.Many2one(
-        comodel_name="mrp.workcenter",
-        required=True,
-        index=True,
-        ondelete="cascade",
-        check_company=True,
+        comodel_name="mrp.workcenter", required=True, index=True, ondelete="cascade", check_company=True
     )
-    product_id = fields.Many2one(
-        comodel_name="product.product", index=True, ondelete="cascade"
-    )
+    product_id = fields.Many2one(comodel_name="product.product", index=True, ondelete="cascade")
     uom_id = fields.Many2one(related="product_id.uom_id")
     company_id = fields.Many2one(comodel_name="res.company", required=True, index=True)
     date = fields.Date(string="Week", required=True, index=True)
     workorder_count = fields.Integer(string="# Done Work Orders", aggregator="sum")
-    planned_qty = fields.Float(
-        string="Planned Output", digits="Product Unit", aggregator="sum"
-    )
-    qty_produced = fields.Float(
-        string="Produced", digits="Product Unit", aggregator="sum"
-    )
+    planned_qty = fields.Float(string="Planned Output", digits="Product Unit", aggregator="sum")
+    qty_produced = fields.Float(string="Produced", digits="Product Unit", aggregator="sum")
     expected_hours = fields.Float(string="Expected Duration", aggregator="sum")
     real_hours = fields.Float(string="Real Duration", aggregator="sum")
     run_hours = fields.Float(
-        string="Running Time",
-        aggregator="sum",
-        help="Time logged as productive or at reduced speed.",
+        string="Running Time", aggregator="sum", help="Time logged as productive or at reduced speed."
     )
     blocked_hours = fields.Float(
-        string="Blocked Time",
-        aggregator="sum",
-        help="Time logged with an availability or quality loss (blocked).",
+        string="Blocked Time", aggregator="sum", help="Time logged with an availability or quality loss (blocked)."
     )
     performance_loss_hours = fields.Float(
-        string="Reduced Speed",
-        aggregator="sum",
-        help="Running time beyond the expected duration (performance loss).",
+        string="Reduced Speed", aggregator="sum", help="Running time beyond the expected duration (performance loss)."
     )
-    throughput = fields.Float(
-        string="Units / Hour", aggregator="avg", help="Produced per real hour."
-    )
+    throughput = fields.Float(string="Units / Hour", aggregator="avg", help="Produced per real hour.")
     expected_throughput = fields.Float(
-        string="Expected Units / Hour",
-        aggregator="avg",
-        help="Produced per expected hour.",
+        string="Expected Units / Hour", aggregator="avg", help="Produced per expected hour."
     )
     availability = fields.Float(string="Availability %", aggregator="avg")
     performance = fields.Float(string="Performance %", aggregator="avg")

@@ -51,9 +51,7 @@ class ProdPlanningReportMixin(models.AbstractModel):
         return table.create(rows)
 
     @api.model
-    def read_group(
-        self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True
-    ):
+    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True):
         ratios = {
             name: spec
             for name, spec in self._report_ratios().items()
@@ -84,11 +82,7 @@ class ProdPlanningReportMixin(models.AbstractModel):
         """The ratio aggregates among ``aggregates`` (``{spec: (function,
         needs)}``) and the sums they need that were not asked for."""
         specs = self._report_ratios()
-        ratios = {
-            spec: specs[spec.split(":")[0]]
-            for spec in aggregates
-            if spec.split(":")[0] in specs
-        }
+        ratios = {spec: specs[spec.split(":")[0]] for spec in aggregates if spec.split(":")[0] in specs}
         extra = [
             f"{needed}:sum"
             for _function, needs in ratios.values()
@@ -104,37 +98,18 @@ class ProdPlanningReportMixin(models.AbstractModel):
                 group[spec] = function({n: group.get(f"{n}:sum") or 0.0 for n in needs})
 
     @api.model
-    def formatted_read_group(
-        self,
-        domain,
-        groupby=(),
-        aggregates=(),
-        having=(),
-        offset=0,
-        limit=None,
-        order=None,
-    ):
+    def formatted_read_group(self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None):
         ratios, extra = self._report_ratio_aggregates(aggregates)
         groups = super().formatted_read_group(
-            domain,
-            groupby,
-            list(aggregates) + extra,
-            having=having,
-            offset=offset,
-            limit=limit,
-            order=order,
+            domain, groupby, list(aggregates) + extra, having=having, offset=offset, limit=limit, order=order
         )
         self._report_fill_ratios(groups, ratios)
         return groups
 
     @api.model
-    def formatted_read_grouping_sets(
-        self, domain, grouping_sets, aggregates=(), *, order=None
-    ):
+    def formatted_read_grouping_sets(self, domain, grouping_sets, aggregates=(), *, order=None):
         ratios, extra = self._report_ratio_aggregates(aggregates)
-        groups_list = super().formatted_read_grouping_sets(
-            domain, grouping_sets, list(aggregates) + extra, order=order
-        )
+        groups_list = super().formatted_read_grouping_sets(domain, grouping_sets, list(aggregates) + extra, order=order)
         for groups in groups_list:
             self._report_fill_ratios(groups, ratios)
         return groups_list

@@ -29,19 +29,12 @@ class ProdPlanningReportWindow(models.AbstractModel):
         """Replace the stored rows of ``scope`` (default:
         :meth:`_window_default_scope`) dated in the window of ``date_from``
         and ``date_to`` (see :meth:`_window_dates`) by computed ones."""
-        first, last = self._window_dates(
-            fields.Date.to_date(date_from), fields.Date.to_date(date_to)
-        )
+        first, last = self._window_dates(fields.Date.to_date(date_from), fields.Date.to_date(date_to))
         if scope is None:
             scope = self._window_default_scope()
         rows = self._compute_rows(first, last, scope)
         return self._replace_rows(
-            [
-                (self._window_scope_field, "in", scope.ids),
-                ("date", ">=", first),
-                ("date", "<=", last),
-            ],
-            rows,
+            [(self._window_scope_field, "in", scope.ids), ("date", ">=", first), ("date", "<=", last)], rows
         )
 
     @api.model

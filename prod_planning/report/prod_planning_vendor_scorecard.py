@@ -77,14 +77,8 @@ def _lead_time_gap(sums):
 # Rates and averages of a group of scorecards (a quarter, a vendor): from the
 # group's counts and sums, not the mean of its months' rates.
 RATIOS = {
-    "on_time_rate": (
-        _rate("on_time_line_count", "line_count"),
-        ["on_time_line_count", "line_count"],
-    ),
-    "on_time_qty_rate": (
-        _rate("on_time_qty_score", "line_count"),
-        ["on_time_qty_score", "line_count"],
-    ),
+    "on_time_rate": (_rate("on_time_line_count", "line_count"), ["on_time_line_count", "line_count"]),
+    "on_time_qty_rate": (_rate("on_time_qty_score", "line_count"), ["on_time_qty_score", "line_count"]),
     "on_time_original_rate": (
         _rate("on_time_original_line_count", "line_count"),
         ["on_time_original_line_count", "line_count"],
@@ -94,33 +88,20 @@ RATIOS = {
         ["on_time_original_qty_score", "line_count"],
     ),
     "fill_rate": (_rate("fill_score", "line_count"), ["fill_score", "line_count"]),
-    "lead_time_avg": (
-        ratio_of("lead_time_total", "lead_line_count"),
-        ["lead_time_total", "lead_line_count"],
-    ),
+    "lead_time_avg": (ratio_of("lead_time_total", "lead_line_count"), ["lead_time_total", "lead_line_count"]),
     "pricelist_delay_avg": (
         ratio_of("pricelist_delay_total", "pricelist_delay_count"),
         ["pricelist_delay_total", "pricelist_delay_count"],
     ),
     "lead_time_gap": (
         _lead_time_gap,
-        [
-            "lead_time_total",
-            "lead_line_count",
-            "pricelist_delay_total",
-            "pricelist_delay_count",
-        ],
+        ["lead_time_total", "lead_line_count", "pricelist_delay_total", "pricelist_delay_count"],
     ),
     "price_variance": (
-        lambda sums: engine.price_variance(
-            sums["price_paid_value"], sums["price_list_value"]
-        ),
+        lambda sums: engine.price_variance(sums["price_paid_value"], sums["price_list_value"]),
         ["price_paid_value", "price_list_value"],
     ),
-    "response_time_avg": (
-        ratio_of("response_time_total", "answered_count"),
-        ["response_time_total", "answered_count"],
-    ),
+    "response_time_avg": (ratio_of("response_time_total", "answered_count"), ["response_time_total", "answered_count"]),
 }
 
 
@@ -161,22 +142,12 @@ class ProdPlanningVendorScorecard(models.Model):
     _inherit = ["prod.planning.report.mixin"]
     _order = "date_month desc, partner_id"
 
-    company_id = fields.Many2one(
-        comodel_name="res.company", required=True, index=True, readonly=True
-    )
-    partner_id = fields.Many2one(
-        comodel_name="res.partner",
-        string="Vendor",
-        required=True,
-        index=True,
-        readonly=True,
-    )
+    company_id = fields.Many2one(comodel_name="res.company", required=True, index=True, readonly=True)
+    partner_id = fields.Many2one(comodel_name="res.partner", string="Vendor", required=True, index=True, readonly=True)
     date_month = fields.Date(string="Month", required=True, index=True, readonly=True)
     line_count = fields.Integer(string="Lines Due", readonly=True)
     on_time_line_count = fields.Integer(string="Lines On Time", readonly=True)
-    on_time_original_line_count = fields.Integer(
-        string="Lines On Original Date", readonly=True
-    )
+    on_time_original_line_count = fields.Integer(string="Lines On Original Date", readonly=True)
     received_line_count = fields.Integer(string="Lines Received", readonly=True)
     on_time_rate = fields.Float(
         string="On Time (date) %",
@@ -196,17 +167,11 @@ class ProdPlanningVendorScorecard(models.Model):
         readonly=True,
         help="Lines fully received on or before the original requested date.",
     )
-    on_time_original_qty_rate = fields.Float(
-        string="On Original Date (qty) %", aggregator="avg", readonly=True
-    )
+    on_time_original_qty_rate = fields.Float(string="On Original Date (qty) %", aggregator="avg", readonly=True)
     fill_rate = fields.Float(string="Fill Rate %", aggregator="avg", readonly=True)
     lead_line_count = fields.Integer(string="Lines with Lead Time", readonly=True)
-    lead_time_avg = fields.Float(
-        string="Lead Time (days)", aggregator="avg", readonly=True
-    )
-    pricelist_delay_avg = fields.Float(
-        string="Pricelist Delay (days)", aggregator="avg", readonly=True
-    )
+    lead_time_avg = fields.Float(string="Lead Time (days)", aggregator="avg", readonly=True)
+    pricelist_delay_avg = fields.Float(string="Pricelist Delay (days)", aggregator="avg", readonly=True)
     lead_time_gap = fields.Float(
         string="Lead Time - Delay (days)",
         aggregator="avg",
@@ -230,14 +195,12 @@ class ProdPlanningVendorScorecard(models.Model):
     on_time_qty_score = fields.Float(
         string="Lines On Time (qty share)",
         readonly=True,
-        help="Sum over the lines due of the share of the ordered quantity "
-        "received by the promised date.",
+        help="Sum over the lines due of the share of the ordered quantity received by the promised date.",
     )
     on_time_original_qty_score = fields.Float(
         string="Lines On Original Date (qty share)",
         readonly=True,
-        help="Sum over the lines due of the share of the ordered quantity "
-        "received by the original requested date.",
+        help="Sum over the lines due of the share of the ordered quantity received by the original requested date.",
     )
     fill_score = fields.Float(
         string="Lines Received (qty share)",
@@ -245,12 +208,8 @@ class ProdPlanningVendorScorecard(models.Model):
         help="Sum over the lines due of the share of the ordered quantity received.",
     )
     lead_time_total = fields.Float(string="Lead Time Total (days)", readonly=True)
-    pricelist_delay_total = fields.Float(
-        string="Pricelist Delay Total (days)", readonly=True
-    )
-    pricelist_delay_count = fields.Integer(
-        string="Lines with Pricelist Delay", readonly=True
-    )
+    pricelist_delay_total = fields.Float(string="Pricelist Delay Total (days)", readonly=True)
+    pricelist_delay_count = fields.Integer(string="Lines with Pricelist Delay", readonly=True)
     price_paid_value = fields.Float(
         string="Received at Price Paid",
         readonly=True,
@@ -261,28 +220,21 @@ class ProdPlanningVendorScorecard(models.Model):
         readonly=True,
         help="Received quantities of the priced lines valued at the pricelist price.",
     )
-    response_time_total = fields.Float(
-        string="Response Time Total (hours)", readonly=True
-    )
+    response_time_total = fields.Float(string="Response Time Total (hours)", readonly=True)
     revision_count = fields.Integer(string="Date Revisions", readonly=True)
     slip_count = fields.Integer(string="Slips", readonly=True)
     contact_count = fields.Integer(string="Contacts", readonly=True)
     outgoing_contact_count = fields.Integer(string="Outgoing Contacts", readonly=True)
     answered_count = fields.Integer(string="Answered", readonly=True)
     unanswered_count = fields.Integer(string="Unanswered", readonly=True)
-    response_time_avg = fields.Float(
-        string="Response Time (hours)", aggregator="avg", readonly=True
-    )
+    response_time_avg = fields.Float(string="Response Time (hours)", aggregator="avg", readonly=True)
     data_status = fields.Selection(
-        selection=[("measured", "Measured"), ("no_data", "No deliveries due")],
-        string="Deliveries",
-        readonly=True,
+        selection=[("measured", "Measured"), ("no_data", "No deliveries due")], string="Deliveries", readonly=True
     )
     refreshed_on = fields.Datetime(readonly=True)
 
     _vendor_month_uniq = models.Constraint(
-        "unique(company_id, partner_id, date_month)",
-        "One scorecard per vendor, company and month.",
+        "unique(company_id, partner_id, date_month)", "One scorecard per vendor, company and month."
     )
 
     @api.model
@@ -293,36 +245,23 @@ class ProdPlanningVendorScorecard(models.Model):
     def _compute_display_name(self):
         for card in self:
             card.display_name = (
-                f"{card.partner_id.display_name} "
-                f"{card.date_month.strftime('%Y-%m') if card.date_month else ''}"
+                f"{card.partner_id.display_name} {card.date_month.strftime('%Y-%m') if card.date_month else ''}"
             )
 
     @api.model
     def _cron_refresh(self, months=24):
         """Daily: rebuild the last ``months`` months of every company."""
-        return self._refresh(
-            companies=self.env["res.company"].search([]), months=months
-        )
+        return self._refresh(companies=self.env["res.company"].search([]), months=months)
 
     @api.model
     def _period(self, date_from=None, date_to=None, months=24):
         """First days of the first month and of the month after the last one."""
         today = fields.Date.context_today(self)
         date_to = fields.Date.to_date(date_to) or today
-        date_from = fields.Date.to_date(date_from) or (
-            date_to - relativedelta(months=months - 1)
-        )
+        date_from = fields.Date.to_date(date_from) or (date_to - relativedelta(months=months - 1))
         if date_from > date_to:
-            raise UserError(
-                _(
-                    "Scorecard period: %(start)s is after %(end)s.",
-                    start=date_from,
-                    end=date_to,
-                )
-            )
-        return date_from.replace(day=1), date_to.replace(day=1) + relativedelta(
-            months=1
-        )
+            raise UserError(_("Scorecard period: %(start)s is after %(end)s.", start=date_from, end=date_to))
+        return date_from.replace(day=1), date_to.replace(day=1) + relativedelta(months=1)
 
     @api.model
     def _refresh(self, companies=None, date_from=None, date_to=None, months=24):
@@ -336,9 +275,7 @@ class ProdPlanningVendorScorecard(models.Model):
         started = time.perf_counter()
         companies = companies or self.env.companies
         start, end = self._period(date_from, date_to, months)
-        sums = self.env["prod.planning.vendor.scorecard.reader"]._read(
-            companies, start, end
-        )
+        sums = self.env["prod.planning.vendor.scorecard.reader"]._read(companies, start, end)
         now = fields.Datetime.to_string(fields.Datetime.now())
         rows = [self._prepare_score_row(values, now) for values in sums.values()]
         self._delete_rows(companies, start, end)
@@ -373,20 +310,12 @@ class ProdPlanningVendorScorecard(models.Model):
         return {
             "on_time_rate": engine.rate(sums.get("on_time_line_count"), line_count),
             "on_time_qty_rate": engine.rate(sums.get("on_time_qty_score"), line_count),
-            "on_time_original_rate": engine.rate(
-                sums.get("on_time_original_line_count"), line_count
-            ),
-            "on_time_original_qty_rate": engine.rate(
-                sums.get("on_time_original_qty_score"), line_count
-            ),
+            "on_time_original_rate": engine.rate(sums.get("on_time_original_line_count"), line_count),
+            "on_time_original_qty_rate": engine.rate(sums.get("on_time_original_qty_score"), line_count),
             "fill_rate": engine.rate(sums.get("fill_score"), line_count),
-            "lead_time_gap": float(lead_avg - delay_avg)
-            if lead_avg is not None and delay_avg is not None
-            else None,
+            "lead_time_gap": float(lead_avg - delay_avg) if lead_avg is not None and delay_avg is not None else None,
             "suggested_delay": engine.suggested_delay(sums.get("lead_days") or []),
-            "price_variance": engine.price_variance(
-                sums.get("price_paid_value"), sums.get("price_list_value")
-            ),
+            "price_variance": engine.price_variance(sums.get("price_paid_value"), sums.get("price_list_value")),
         }
 
     @api.model
@@ -409,13 +338,7 @@ class ProdPlanningVendorScorecard(models.Model):
         now = fields.Datetime.to_string(fields.Datetime.now())
         for row in rows:
             row.update(create_uid=uid, write_uid=uid, create_date=now, write_date=now)
-        columns = (
-            *SCORE_COLUMNS,
-            "create_uid",
-            "write_uid",
-            "create_date",
-            "write_date",
-        )
+        columns = (*SCORE_COLUMNS, "create_uid", "write_uid", "create_date", "write_date")
         column_list = SQL(", ").join(SQL.identifier(column) for column in columns)
         self.env.cr.execute(
             SQL(
@@ -448,20 +371,10 @@ class ProdPlanningVendorScorecard(models.Model):
         try:
             start, end = self._period(date_from, date_to)
         except ValueError as error:
-            raise UserError(
-                _("get_scorecards: dates must be YYYY-MM-DD (%(error)s).", error=error)
-            ) from error
+            raise UserError(_("get_scorecards: dates must be YYYY-MM-DD (%(error)s).", error=error)) from error
         if refresh:
-            self._refresh(
-                companies=self.env.companies,
-                date_from=start,
-                date_to=end - relativedelta(days=1),
-            )
-        domain = [
-            ("company_id", "in", self.env.companies.ids),
-            ("date_month", ">=", start),
-            ("date_month", "<", end),
-        ]
+            self._refresh(companies=self.env.companies, date_from=start, date_to=end - relativedelta(days=1))
+        domain = [("company_id", "in", self.env.companies.ids), ("date_month", ">=", start), ("date_month", "<", end)]
         if vendor_ids:
             domain.append(("partner_id", "in", list(vendor_ids)))
         cards = self.search(domain)
@@ -475,10 +388,7 @@ class ProdPlanningVendorScorecard(models.Model):
             )
         )
         raw = {
-            row[0]: {
-                name: False if value is None else value
-                for name, value in zip(API_FIELDS, row[1:], strict=True)
-            }
+            row[0]: {name: False if value is None else value for name, value in zip(API_FIELDS, row[1:], strict=True)}
             for row in self.env.cr.fetchall()
         }
         result = []

@@ -35,9 +35,7 @@ class ProdPlanningCalendarReader(models.AbstractModel):
         return result
 
     @api.model
-    def _local_work_intervals(
-        self, workcenters, date_from, date_to, compute_leaves=True
-    ):
+    def _local_work_intervals(self, workcenters, date_from, date_to, compute_leaves=True):
         """Working intervals of each work center between two naive UTC datetimes,
         in the time zone of its calendar.
 
@@ -62,27 +60,12 @@ class ProdPlanningCalendarReader(models.AbstractModel):
             own = wcs.filtered("resource_calendar_id")
             if own:
                 batch = calendar._work_intervals_batch(
-                    start,
-                    end,
-                    resources=own.resource_id,
-                    tz=tz,
-                    compute_leaves=compute_leaves,
+                    start, end, resources=own.resource_id, tz=tz, compute_leaves=compute_leaves
                 )
                 for workcenter in own:
-                    result[workcenter.id] = (
-                        tz,
-                        [
-                            (a, b)
-                            for a, b, _r in batch[workcenter.resource_id.id]
-                            if b > a
-                        ],
-                    )
+                    result[workcenter.id] = (tz, [(a, b) for a, b, _r in batch[workcenter.resource_id.id] if b > a])
             if wcs - own:
-                result.update(
-                    self._fallback_intervals(
-                        calendar, wcs - own, start, end, tz, compute_leaves
-                    )
-                )
+                result.update(self._fallback_intervals(calendar, wcs - own, start, end, tz, compute_leaves))
         return result, calendars
 
     @api.model
@@ -99,10 +82,7 @@ class ProdPlanningCalendarReader(models.AbstractModel):
             end,
             tz=tz,
             compute_leaves=leaves,
-            domain=[
-                ("time_type", "=", "leave"),
-                ("company_id", "in", [False, company.id]),
-            ],
+            domain=[("time_type", "=", "leave"), ("company_id", "in", [False, company.id])],
         )[False]
         own_leaves = defaultdict(list)
         if leaves:
@@ -126,29 +106,21 @@ class ProdPlanningCalendarReader(models.AbstractModel):
             intervals = generic
             if own_leaves[workcenter.resource_id.id]:
                 intervals = generic - Intervals(own_leaves[workcenter.resource_id.id])
-            result[workcenter.id] = (
-                tz,
-                [(a, b) for a, b, _r in intervals if b > a],
-            )
+            result[workcenter.id] = (tz, [(a, b) for a, b, _r in intervals if b > a])
         return result
 
     @api.model
     def _work_intervals(self, workcenters, date_from, date_to, compute_leaves=True):
         """Like :meth:`_local_work_intervals`, as naive UTC intervals:
         ``({wc id: [(start, end)] or None}, calendars)``."""
-        local, calendars = self._local_work_intervals(
-            workcenters, date_from, date_to, compute_leaves=compute_leaves
-        )
+        local, calendars = self._local_work_intervals(workcenters, date_from, date_to, compute_leaves=compute_leaves)
         result = {}
         for wc_id, (_tz, intervals) in local.items():
             result[wc_id] = (
                 None
                 if intervals is None
                 else [
-                    (
-                        a.astimezone(pytz.utc).replace(tzinfo=None),
-                        b.astimezone(pytz.utc).replace(tzinfo=None),
-                    )
+                    (a.astimezone(pytz.utc).replace(tzinfo=None), b.astimezone(pytz.utc).replace(tzinfo=None))
                     for a, b in intervals
                 ]
             )

@@ -61,14 +61,9 @@ class ProdPlanningMaterialReader(models.AbstractModel):
         material = {}
         if not needs:
             return material, []
-        warehouse_of = {
-            p.id: (p.picking_type_id.warehouse_id or p.location_src_id.warehouse_id).id
-            for p in scheduled
-        }
+        warehouse_of = {p.id: (p.picking_type_id.warehouse_id or p.location_src_id.warehouse_id).id for p in scheduled}
         pool = self._material_pool(
-            {pid for need in needs.values() for pid in need},
-            set(warehouse_of.values()) - {False},
-            scope,
+            {pid for need in needs.values() for pid in need}, set(warehouse_of.values()) - {False}, scope
         )
         for production in scheduled.sorted(_netting_order):
             if production.id not in needs:
@@ -86,10 +81,7 @@ class ProdPlanningMaterialReader(models.AbstractModel):
         """``{production id: {product id: quantity}}`` of the components still
         to be reserved (product's unit)."""
         moves = self.env["stock.move"].search(
-            [
-                ("raw_material_production_id", "in", scheduled.ids),
-                ("state", "not in", ("done", "cancel")),
-            ]
+            [("raw_material_production_id", "in", scheduled.ids), ("state", "not in", ("done", "cancel"))]
         )
         needs = defaultdict(lambda: defaultdict(float))
         for move in moves:
@@ -136,18 +128,12 @@ class ProdPlanningMaterialReader(models.AbstractModel):
                 need -= take
                 if supply["in_scope"]:
                     pool.links.append((supply["production_id"], production.id))
-                    upstream.append(
-                        _("%(product)s from %(ref)s", product=name, ref=supply["ref"])
-                    )
+                    upstream.append(_("%(product)s from %(ref)s", product=name, ref=supply["ref"]))
                 elif supply["date"] and (latest is None or supply["date"] > latest[0]):
                     latest = (supply["date"], name, supply["ref"])
             if need > EPSILON:
                 short.append(
-                    _(
-                        "%(product)s short by %(qty)s with no supply expected",
-                        product=name,
-                        qty=round(need, 4),
-                    )
+                    _("%(product)s short by %(qty)s with no supply expected", product=name, qty=round(need, 4))
                 )
         return latest, upstream, short
 
@@ -156,12 +142,7 @@ class ProdPlanningMaterialReader(models.AbstractModel):
         notes = []
         if latest:
             notes.append(
-                _(
-                    "%(product)s expected from %(ref)s on %(date)s",
-                    product=latest[1],
-                    ref=latest[2],
-                    date=latest[0],
-                )
+                _("%(product)s expected from %(ref)s on %(date)s", product=latest[1], ref=latest[2], date=latest[0])
             )
         if upstream:
             notes.append(_("waits for %s", ", ".join(dict.fromkeys(upstream))))
@@ -173,9 +154,7 @@ class ProdPlanningMaterialReader(models.AbstractModel):
         """Unreserved on-hand quantity per (product, warehouse)."""
         if not product_ids or not warehouse_ids:
             return {}
-        self.env["stock.quant"].flush_model(
-            ["product_id", "location_id", "quantity", "reserved_quantity"]
-        )
+        self.env["stock.quant"].flush_model(["product_id", "location_id", "quantity", "reserved_quantity"])
         self.env.cr.execute(
             """
             SELECT q.product_id, l.warehouse_id,
@@ -209,9 +188,7 @@ class ProdPlanningMaterialReader(models.AbstractModel):
             open_ratio = max(0.0, 1.0 - line.qty_received / line.product_qty)
             qty = line.product_uom_qty * open_ratio
             if qty > EPSILON:
-                supplies[
-                    (line.product_id.id, line.order_id.picking_type_id.warehouse_id.id)
-                ].append(
+                supplies[(line.product_id.id, line.order_id.picking_type_id.warehouse_id.id)].append(
                     {
                         "date": line.date_planned,
                         "qty": qty,
@@ -228,19 +205,10 @@ class ProdPlanningMaterialReader(models.AbstractModel):
             ]
         )
         for production in productions:
-            ratio = (
-                production.product_uom_qty / production.product_qty
-                if production.product_qty
-                else 1.0
-            )
+            ratio = production.product_uom_qty / production.product_qty if production.product_qty else 1.0
             qty = production.product_uom_qty - production.qty_produced * ratio
             if qty > EPSILON:
-                supplies[
-                    (
-                        production.product_id.id,
-                        production.picking_type_id.warehouse_id.id,
-                    )
-                ].append(
+                supplies[(production.product_id.id, production.picking_type_id.warehouse_id.id)].append(
                     {
                         "date": production.date_finished,
                         "qty": qty,

@@ -26,9 +26,7 @@ class ProdPlanningPriceCapture(models.AbstractModel):
         vals_list = []
         for line in lines:
             order = line.order_id
-            date = fields.Date.context_today(
-                self, order.date_approve or fields.Datetime.now()
-            )
+            date = fields.Date.context_today(self, order.date_approve or fields.Datetime.now())
             price = line.price_unit * (1 - (line.discount or 0.0) / 100)
             vals_list.append(
                 self._prepare_captured_vals(
@@ -45,11 +43,7 @@ class ProdPlanningPriceCapture(models.AbstractModel):
                     purchase_line_id=line.id,
                 )
             )
-        return (
-            self.env["prod.planning.price.import"]
-            .sudo()
-            ._upsert(vals_list, conflict="purchase")
-        )
+        return self.env["prod.planning.price.import"].sudo()._upsert(vals_list, conflict="purchase")
 
     @api.model
     def _capture_supplierinfo(self, supplierinfos):
@@ -77,11 +71,7 @@ class ProdPlanningPriceCapture(models.AbstractModel):
                         supplierinfo_id=info.id,
                     )
                 )
-        return (
-            self.env["prod.planning.price.import"]
-            .sudo()
-            ._upsert(vals_list, conflict="pricelist")
-        )
+        return self.env["prod.planning.price.import"].sudo()._upsert(vals_list, conflict="pricelist")
 
     @api.model
     def _capture_existing_supplierinfo(self):
@@ -91,18 +81,7 @@ class ProdPlanningPriceCapture(models.AbstractModel):
 
     @api.model
     def _prepare_captured_vals(
-        self,
-        product,
-        partner,
-        company,
-        date,
-        source,
-        price,
-        currency,
-        uom,
-        quantity,
-        reference,
-        **links,
+        self, product, partner, company, date, source, price, currency, uom, quantity, reference, **links
     ):
         observations = self.env["prod.planning.price.observation"]
         rate = observations._company_rate(currency, company, date, {})
@@ -126,9 +105,5 @@ class ProdPlanningPriceCapture(models.AbstractModel):
             **links,
         )
         return self.env["prod.planning.price.import"]._normalize_vals(
-            vals,
-            rate,
-            uom.factor,
-            product.uom_id.factor,
-            observations._price_digits(),
+            vals, rate, uom.factor, product.uom_id.factor, observations._price_digits()
         )

@@ -18,11 +18,7 @@ class ProdPlanningPriceFeedFetcher(models.AbstractModel):
     def _fetch(self, feed):
         """GET the feed's URL; the payload as text ("" when the server has no
         content). Raises the requests errors (timeout, HTTP status...)."""
-        headers = {
-            "Accept": "application/json"
-            if feed.payload_format == "json"
-            else "text/csv"
-        }
+        headers = {"Accept": "application/json" if feed.payload_format == "json" else "text/csv"}
         secret = feed.sudo().auth_header_value
         if feed.auth_header_name and secret:
             headers[feed.auth_header_name.strip()] = secret
@@ -38,15 +34,13 @@ class ProdPlanningPriceFeedFetcher(models.AbstractModel):
         is not the fetch's (a payload or an import error)."""
         if isinstance(error, requests.Timeout):
             return _(
-                "no answer within the timeout of %(timeout)s s; raise the timeout "
-                "or check the server.",
+                "no answer within the timeout of %(timeout)s s; raise the timeout or check the server.",
                 timeout=feed.timeout,
             )
         if isinstance(error, requests.HTTPError):
             response = error.response
             return _(
-                "the server answered HTTP %(status)s %(reason)s; check the URL and "
-                "the authentication.",
+                "the server answered HTTP %(status)s %(reason)s; check the URL and the authentication.",
                 status=response.status_code if response is not None else "?",
                 reason=response.reason if response is not None else "",
             )

@@ -40,12 +40,7 @@ UPSERT_COLUMNS = (
     ("normalized_uom_id", "int4"),
     ("normalized_price", "numeric"),
 )
-ARRAY_CASTS = {
-    "int4": "%s::int4[]",
-    "date": "%s::date[]",
-    "varchar": "%s::varchar[]",
-    "numeric": "%s::numeric[]",
-}
+ARRAY_CASTS = {"int4": "%s::int4[]", "date": "%s::date[]", "varchar": "%s::varchar[]", "numeric": "%s::numeric[]"}
 # Sources whose observations are keyed on (company, product, index, vendor,
 # source, date, feed): storing the same key again updates the observation.
 # The targets match the partial unique indexes of the observation table.
@@ -59,15 +54,7 @@ CONFLICT_TARGETS = {
     "pricelist": SQL("(supplierinfo_id, product_id, date) WHERE source = 'pricelist'"),
 }
 CONFLICT_KEYS = {
-    "key": (
-        "company_id",
-        "product_id",
-        "index_id",
-        "partner_id",
-        "source",
-        "date",
-        "feed_id",
-    ),
+    "key": ("company_id", "product_id", "index_id", "partner_id", "source", "date", "feed_id"),
     "purchase": ("purchase_line_id",),
     "pricelist": ("supplierinfo_id", "product_id", "date"),
 }
@@ -117,10 +104,7 @@ class ProdPlanningPriceImport(models.AbstractModel):
         dict per row (see prod.planning.price.observation.import_observations).
         """
         company = feed.company_id if feed else self.env.company
-        results = [
-            {"row": number, "status": "error", "id": False, "message": ""}
-            for number in range(1, len(rows) + 1)
-        ]
+        results = [{"row": number, "status": "error", "id": False, "message": ""} for number in range(1, len(rows) + 1)]
         prepared = self._prepare_import_rows(rows, results, source, company, feed)
         if prepared:
             self._store_prepared(prepared, results)
@@ -204,11 +188,7 @@ class ProdPlanningPriceImport(models.AbstractModel):
                 [
                     "|",
                     ("id", "in", list(_row_values(rows, "product_id", int))),
-                    (
-                        "default_code",
-                        "in",
-                        list(_row_values(rows, "product_code", str)),
-                    ),
+                    ("default_code", "in", list(_row_values(rows, "product_code", str))),
                     ("company_id", "in", [False, company.id]),
                 ]
             )
@@ -239,8 +219,7 @@ class ProdPlanningPriceImport(models.AbstractModel):
         )
         return self.env.execute_query_dict(
             SQL(
-                "SELECT id, code, uom_id, currency_id "
-                "FROM prod_planning_price_index WHERE id IN %s",
+                "SELECT id, code, uom_id, currency_id FROM prod_planning_price_index WHERE id IN %s",
                 index_query.subselect(),
             )
         )
@@ -249,9 +228,7 @@ class ProdPlanningPriceImport(models.AbstractModel):
     def _lookup_partners(self, rows, company):
         """Commercial partners of the vendors the rows name, by id, reference
         and name (sets: a reference or a name may be shared)."""
-        vendor_keys = _row_values(rows, "vendor_ref", str) | _row_values(
-            rows, "vendor", str
-        )
+        vendor_keys = _row_values(rows, "vendor_ref", str) | _row_values(rows, "vendor", str)
         partners = self.env["res.partner"].search_read(
             [
                 "|",
@@ -282,20 +259,14 @@ class ProdPlanningPriceImport(models.AbstractModel):
                 [
                     "|",
                     ("id", "in", list(_row_values(rows, "currency_id", int))),
-                    (
-                        "name",
-                        "in",
-                        [code.upper() for code in _row_values(rows, "currency", str)],
-                    ),
+                    ("name", "in", [code.upper() for code in _row_values(rows, "currency", str)]),
                 ]
             )
         )
         return (
             currencies
             | company.currency_id
-            | self.env["res.currency"].browse(
-                [index["currency_id"] for index in indexes]
-            )
+            | self.env["res.currency"].browse([index["currency_id"] for index in indexes])
         )
 
     # ------------------------------------------------------------------
@@ -328,17 +299,9 @@ class ProdPlanningPriceImport(models.AbstractModel):
             quantity=quantity,
             normalized_uom_id=target_uom,
         )
-        rate = self.env["prod.planning.price.observation"]._company_rate(
-            currency, company, date, lookup["rates"]
-        )
+        rate = self.env["prod.planning.price.observation"]._company_rate(currency, company, date, lookup["rates"])
         uoms = lookup["uoms"]
-        return self._normalize_vals(
-            vals,
-            rate,
-            uoms[uom_id]["factor"],
-            uoms[target_uom]["factor"],
-            lookup["digits"],
-        )
+        return self._normalize_vals(vals, rate, uoms[uom_id]["factor"], uoms[target_uom]["factor"], lookup["digits"])
 
     @api.model
     def _normalize_vals(self, vals, rate, from_factor, to_factor, digits):
@@ -346,8 +309,7 @@ class ProdPlanningPriceImport(models.AbstractModel):
         # The engine's factor (units per reference unit, Odoo 18) is the inverse
         # of Odoo 19's: pass Odoo 19's factors swapped.
         vals["normalized_price"] = float_round(
-            price_engine.normalize_price(vals["price"], rate, to_factor, from_factor),
-            precision_digits=digits,
+            price_engine.normalize_price(vals["price"], rate, to_factor, from_factor), precision_digits=digits
         )
         vals["price"] = float_round(vals["price"], precision_digits=digits)
         return vals
@@ -374,27 +336,19 @@ class ProdPlanningPriceImport(models.AbstractModel):
             price = price_engine.parse_number(row.get("price"))
             quantity = price_engine.parse_number(row.get("quantity"))
             date = price_engine.parse_date(
-                row.get("date"),
-                fields.Date.context_today(self) if source == "feed" else None,
+                row.get("date"), fields.Date.context_today(self) if source == "feed" else None
             )
         except price_engine.PriceDataError as error:
             raise UserError(
                 _(
                     "%(error)s: correct the value.",
-                    error=self.env[
-                        "prod.planning.price.observation"
-                    ]._price_data_error_message(error),
+                    error=self.env["prod.planning.price.observation"]._price_data_error_message(error),
                 )
             ) from None
         if price is None:
             raise UserError(_("The price is missing: give a number, e.g. 4.25."))
         if price < 0:
-            raise UserError(
-                _(
-                    "The price %(price)s is negative: give a price of 0 or more.",
-                    price=price,
-                )
-            )
+            raise UserError(_("The price %(price)s is negative: give a price of 0 or more.", price=price))
         return price, quantity, date
 
     @api.model
@@ -462,12 +416,7 @@ class ProdPlanningPriceImport(models.AbstractModel):
         if row.get("product_id"):
             product = lookup["products"].get(row["product_id"])
             if not product:
-                raise UserError(
-                    _(
-                        "No product with id %(id)s in this company: check the id.",
-                        id=row["product_id"],
-                    )
-                )
+                raise UserError(_("No product with id %(id)s in this company: check the id.", id=row["product_id"]))
             return product
         if not row.get("product_code"):
             return None
@@ -475,17 +424,12 @@ class ProdPlanningPriceImport(models.AbstractModel):
         found = lookup["products_by_code"].get(code, [])
         if not found:
             raise UserError(
-                _(
-                    "Unknown product code %(code)s: create the product or fix "
-                    "its internal reference.",
-                    code=code,
-                )
+                _("Unknown product code %(code)s: create the product or fix its internal reference.", code=code)
             )
         if len(found) > 1:
             raise UserError(
                 _(
-                    "Product code %(code)s is used by %(count)s products: give "
-                    "product_id instead.",
+                    "Product code %(code)s is used by %(count)s products: give product_id instead.",
                     code=code,
                     count=len(found),
                 )
@@ -504,8 +448,7 @@ class ProdPlanningPriceImport(models.AbstractModel):
         if not uom_id:
             raise UserError(
                 _(
-                    "Unknown unit of measure %(uom)s: use a unit name such as "
-                    "%(example)s.",
+                    "Unknown unit of measure %(uom)s: use a unit name such as %(example)s.",
                     uom=row.get("uom") or row.get("uom_id"),
                     example=uoms[target_uom]["name"],
                 )
@@ -513,8 +456,7 @@ class ProdPlanningPriceImport(models.AbstractModel):
         if uoms[uom_id]["category"] != uoms[target_uom]["category"]:
             raise UserError(
                 _(
-                    "The unit %(uom)s cannot express a price per %(target)s: use a "
-                    "unit of the same category.",
+                    "The unit %(uom)s cannot express a price per %(target)s: use a unit of the same category.",
                     uom=uoms[uom_id]["name"],
                     target=uoms[target_uom]["name"],
                 )
@@ -527,30 +469,21 @@ class ProdPlanningPriceImport(models.AbstractModel):
         if row.get("vendor_id"):
             partner_id = partners["id"].get(row["vendor_id"])
             if not partner_id:
-                raise UserError(
-                    _("No vendor with id %(id)s: check the id.", id=row["vendor_id"])
-                )
+                raise UserError(_("No vendor with id %(id)s: check the id.", id=row["vendor_id"]))
             return partner_id
         key = row.get("vendor_ref") or row.get("vendor")
         if not key:
             return None
         key = str(key).strip()
-        found = partners["ref"].get(key) or (
-            partners["name"].get(key) if not row.get("vendor_ref") else None
-        )
+        found = partners["ref"].get(key) or (partners["name"].get(key) if not row.get("vendor_ref") else None)
         if not found:
             raise UserError(
-                _(
-                    "Unknown vendor %(vendor)s: give its reference or exact name, or "
-                    "create the vendor.",
-                    vendor=key,
-                )
+                _("Unknown vendor %(vendor)s: give its reference or exact name, or create the vendor.", vendor=key)
             )
         if len(found) > 1:
             raise UserError(
                 _(
-                    "Vendor %(vendor)s matches %(count)s partners: give vendor_id or "
-                    "a unique reference.",
+                    "Vendor %(vendor)s matches %(count)s partners: give vendor_id or a unique reference.",
                     vendor=key,
                     count=len(found),
                 )
@@ -577,8 +510,7 @@ class ProdPlanningPriceImport(models.AbstractModel):
                 except Exception as error:  # reported on the row, others kept
                     for position in item["positions"]:
                         results[position]["message"] = _(
-                            "The database refused the row: %(error)s",
-                            error=str(error).strip().splitlines()[0],
+                            "The database refused the row: %(error)s", error=str(error).strip().splitlines()[0]
                         )
         for key, item in prepared.items():
             if key not in stored:
@@ -586,9 +518,7 @@ class ProdPlanningPriceImport(models.AbstractModel):
             record_id, created = stored[key]
             for rank, position in enumerate(item["positions"]):
                 results[position].update(
-                    id=record_id,
-                    status="created" if created and not rank else "updated",
-                    message="",
+                    id=record_id, status="created" if created and not rank else "updated", message=""
                 )
 
     @api.model
@@ -605,10 +535,7 @@ class ProdPlanningPriceImport(models.AbstractModel):
         observations = self.env["prod.planning.price.observation"]
         observations.flush_model()
         names = [name for name, _type in UPSERT_COLUMNS]
-        arrays = [
-            SQL(ARRAY_CASTS[sql_type], [vals[name] for vals in vals_list])
-            for name, sql_type in UPSERT_COLUMNS
-        ]
+        arrays = [SQL(ARRAY_CASTS[sql_type], [vals[name] for vals in vals_list]) for name, sql_type in UPSERT_COLUMNS]
         columns = SQL(", ").join(SQL.identifier(name) for name in names)
         key_names = CONFLICT_KEYS[conflict]
         # The key columns are equal by definition of the conflict.
@@ -643,7 +570,5 @@ class ProdPlanningPriceImport(models.AbstractModel):
         # Index values (an index, no product) give the linked products a price;
         # the derivation keeps the index values among the ids it is given.
         if any(vals["index_id"] and not vals["product_id"] for vals in vals_list):
-            self.env["prod.planning.price.index.writer"]._derive_index_prices_sql(
-                [row[0] for row in rows]
-            )
+            self.env["prod.planning.price.index.writer"]._derive_index_prices_sql([row[0] for row in rows])
         return {tuple(row[2:]): (row[0], row[1]) for row in rows}

@@ -27,19 +27,13 @@ class ProdPlanningRelease(models.AbstractModel):
         if done and not per_group_savepoint:
             raise UserError(
                 _(
-                    "Planned orders already released: %(names)s. Release only "
-                    "planned or firm orders.",
+                    "Planned orders already released: %(names)s. Release only planned or firm orders.",
                     names=", ".join(done.mapped("display_name")),
                 )
             )
         orders = orders - done
         errors = []
-        result = {
-            "released": 0,
-            "purchase_order_ids": [],
-            "production_ids": [],
-            "errors": errors,
-        }
+        result = {"released": 0, "purchase_order_ids": [], "production_ids": [], "errors": errors}
         groups = defaultdict(lambda: self.env["prod.planning.order"])
         for order in orders:
             if order.supply_type == "buy":
@@ -90,10 +84,7 @@ class ProdPlanningRelease(models.AbstractModel):
         product = order.product_id
         qty = order.quantity
         if seller and seller.min_qty:
-            qty = max(
-                qty,
-                seller.product_uom_id._compute_quantity(seller.min_qty, product.uom_id),
-            )
+            qty = max(qty, seller.product_uom_id._compute_quantity(seller.min_qty, product.uom_id))
         if multiple:
             qty = math.ceil(round(qty / multiple, 6)) * multiple
         return qty
@@ -111,8 +102,7 @@ class ProdPlanningRelease(models.AbstractModel):
                     "partner_id": vendor.id,
                     "company_id": company.id,
                     "picking_type_id": warehouse.in_type_id.id,
-                    "origin": ", ".join(sorted(set(orders.run_id.mapped("name"))))
-                    or _("Planning"),
+                    "origin": ", ".join(sorted(set(orders.run_id.mapped("name")))) or _("Planning"),
                 }
             )
         )
@@ -120,10 +110,7 @@ class ProdPlanningRelease(models.AbstractModel):
         multiples = {
             p.product_id.id: p.lot_multiple_qty
             for p in self.env["prod.planning.parameter"].search(
-                [
-                    ("product_id", "in", orders.product_id.ids),
-                    ("warehouse_id", "=", warehouse.id),
-                ]
+                [("product_id", "in", orders.product_id.ids), ("warehouse_id", "=", warehouse.id)]
             )
         }
         line_vals = []
@@ -132,22 +119,16 @@ class ProdPlanningRelease(models.AbstractModel):
             # The vendor's smallest minimum: the price break is chosen on the
             # final quantity by _prepare_purchase_order_line.
             seller = product.seller_ids.filtered(
-                lambda s, p=product: (
-                    s.partner_id == vendor and (not s.product_id or s.product_id == p)
-                )
+                lambda s, p=product: s.partner_id == vendor and (not s.product_id or s.product_id == p)
             ).sorted("min_qty")[:1]
             qty = self._purchase_qty(order, seller, multiples.get(product.id))
             # Odoo 19: the line is in the vendor's unit (no product purchase
             # unit any more), as purchase_stock's procurements do.
             uom = product.uom_id
             if seller and seller.product_uom_id != uom:
-                qty = uom._compute_quantity(
-                    qty, seller.product_uom_id, rounding_method="HALF-UP"
-                )
+                qty = uom._compute_quantity(qty, seller.product_uom_id, rounding_method="HALF-UP")
                 uom = seller.product_uom_id
-            vals = line_model._prepare_purchase_order_line(
-                product, qty, uom, company, seller.partner_id, purchase
-            )
+            vals = line_model._prepare_purchase_order_line(product, qty, uom, company, seller.partner_id, purchase)
             vals["date_planned"] = datetime.combine(order.due_date, time(12))
             line_vals.append(vals)
         lines = line_model.create(line_vals)
@@ -175,9 +156,7 @@ class ProdPlanningRelease(models.AbstractModel):
                     "product_uom_id": order.product_id.uom_id.id,
                     "bom_id": order.bom_id.id,
                     "company_id": order.company_id.id,
-                    "picking_type_id": (
-                        order.bom_id.picking_type_id or warehouse.manu_type_id
-                    ).id,
+                    "picking_type_id": (order.bom_id.picking_type_id or warehouse.manu_type_id).id,
                     "date_start": datetime.combine(order.release_date, time(8)),
                     "date_deadline": datetime.combine(order.due_date, time(12)),
                     "origin": order.run_id.name or _("Planning"),
@@ -190,18 +169,13 @@ class ProdPlanningRelease(models.AbstractModel):
         return productions
 
     def _notify_buyer(self, purchase):
-        buyer = (
-            purchase.order_line.product_id.product_tmpl_id.responsible_id[:1]
-            or purchase.user_id
-            or self.env.user
-        )
+        buyer = purchase.order_line.product_id.product_tmpl_id.responsible_id[:1] or purchase.user_id or self.env.user
         purchase.activity_schedule(
             "mail.mail_activity_data_todo",
             user_id=buyer.id,
             summary=_("Check the RFQ released by the planning run"),
             note=_(
-                "%(po)s was created by the planning run for %(vendor)s; check "
-                "quantities and dates and send it.",
+                "%(po)s was created by the planning run for %(vendor)s; check quantities and dates and send it.",
                 po=purchase.name,
                 vendor=purchase.partner_id.name,
             ),

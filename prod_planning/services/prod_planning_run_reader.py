@@ -36,12 +36,8 @@ class ProdPlanningRunReader(models.AbstractModel):
         firm_orders = self._read_firm_orders(wh_ids)
         supplies += self._firm_order_supplies(firm_orders)
         boms = self._read_boms(company)
-        parameters = self.env["prod.planning.parameter"].search_read(
-            [("warehouse_id", "in", wh_ids)], [], load=None
-        )
-        product_ids = self._planned_product_ids(
-            on_hand, (*demands, *supplies, *forecasts), parameters, boms
-        )
+        parameters = self.env["prod.planning.parameter"].search_read([("warehouse_id", "in", wh_ids)], [], load=None)
+        product_ids = self._planned_product_ids(on_hand, (*demands, *supplies, *forecasts), parameters, boms)
         items, bom_lines, item_info = self._prepare_items(
             company,
             wh_ids,
@@ -103,12 +99,7 @@ class ProdPlanningRunReader(models.AbstractModel):
                AND (src.usage != 'internal' OR dest.usage != 'internal'
                     OR src.warehouse_id IS DISTINCT FROM dest.warehouse_id)
             """,
-            {
-                "wh": wh_ids,
-                "states": OPEN_MOVE_STATES,
-                "company": company.id,
-                "horizon": horizon_end,
-            },
+            {"wh": wh_ids, "states": OPEN_MOVE_STATES, "company": company.id, "horizon": horizon_end},
         )
         demands, supplies = [], []
         for (
@@ -124,15 +115,7 @@ class ProdPlanningRunReader(models.AbstractModel):
             production_id,
         ) in self.env.cr.fetchall():
             if is_out:
-                demands.append(
-                    mrp.Demand(
-                        (product_id, src_wh),
-                        date,
-                        qty,
-                        ("stock.move", move_id),
-                        "actual",
-                    )
-                )
+                demands.append(mrp.Demand((product_id, src_wh), date, qty, ("stock.move", move_id), "actual"))
             if is_in:
                 if purchase_line_id:
                     ref = ("purchase.order.line", purchase_line_id)
@@ -140,9 +123,7 @@ class ProdPlanningRunReader(models.AbstractModel):
                     ref = ("mrp.production", production_id)
                 else:
                     ref = ("stock.move", move_id)
-                supplies.append(
-                    mrp.Supply((product_id, dest_wh), date, qty, ref, "receipt", False)
-                )
+                supplies.append(mrp.Supply((product_id, dest_wh), date, qty, ref, "receipt", False))
         return demands, supplies
 
     def _read_rfq_lines(self, company, wh_ids, horizon_end):
@@ -161,14 +142,7 @@ class ProdPlanningRunReader(models.AbstractModel):
             [RFQ_STATES, company.id, wh_ids, horizon_end],
         )
         return [
-            mrp.Supply(
-                (product_id, warehouse_id),
-                date,
-                qty,
-                ("purchase.order.line", line_id),
-                "rfq",
-                False,
-            )
+            mrp.Supply((product_id, warehouse_id), date, qty, ("purchase.order.line", line_id), "rfq", False)
             for line_id, product_id, qty, date, warehouse_id in self.env.cr.fetchall()
         ]
 
@@ -183,11 +157,7 @@ class ProdPlanningRunReader(models.AbstractModel):
                 ("prod.planning.forecast", forecast["id"]),
             )
             for forecast in self.env["prod.planning.forecast"].search_read(
-                [
-                    ("warehouse_id", "in", wh_ids),
-                    ("date_end", ">", today),
-                    ("date_start", "<", horizon_end),
-                ],
+                [("warehouse_id", "in", wh_ids), ("date_end", ">", today), ("date_start", "<", horizon_end)],
                 ["product_id", "warehouse_id", "date_start", "date_end", "quantity"],
                 load=None,
             )
@@ -197,14 +167,7 @@ class ProdPlanningRunReader(models.AbstractModel):
         """The firm planned orders of the warehouses, as dicts."""
         return self.env["prod.planning.order"].search_read(
             [("state", "=", "firm"), ("warehouse_id", "in", wh_ids)],
-            [
-                "product_id",
-                "warehouse_id",
-                "quantity",
-                "due_date",
-                "release_date",
-                "supply_type",
-            ],
+            ["product_id", "warehouse_id", "quantity", "due_date", "release_date", "supply_type"],
             load=None,
         )
 
@@ -261,9 +224,7 @@ class ProdPlanningRunReader(models.AbstractModel):
                     stack.append(component_id)
         return product_ids
 
-    def _prepare_items(
-        self, company, wh_ids, products, boms, params_by_key, on_hand, calendar
-    ):
+    def _prepare_items(self, company, wh_ids, products, boms, params_by_key, on_hand, calendar):
         """(engine items, BoM lines, {key: what the writer needs}) of every
         product in every warehouse."""
         orderpoint_keys = self._auto_orderpoint_keys(wh_ids)
@@ -274,28 +235,19 @@ class ProdPlanningRunReader(models.AbstractModel):
                 param = params_by_key.get(key, {})
                 bom = boms.get(product_id)
                 orderpoint = key in orderpoint_keys
-                supply_type, source, no_source_reason = self._supply_type(
-                    product, bom, param, orderpoint
-                )
+                supply_type, source, no_source_reason = self._supply_type(product, bom, param, orderpoint)
                 lead_time = self._lead_time(supply_type, product, bom, param, company)
-                items.append(
-                    self._prepare_item(
-                        key, supply_type, source, lead_time, param, on_hand, calendar
-                    )
-                )
+                items.append(self._prepare_item(key, supply_type, source, lead_time, param, on_hand, calendar))
                 item_info[key] = self._prepare_item_info(
                     product, bom, supply_type, source, no_source_reason, orderpoint
                 )
                 if bom and supply_type in ("manufacture", "kit"):
                     bom_lines.extend(
-                        mrp.BomLine(key, (component_id, warehouse_id), qty)
-                        for component_id, qty in bom["lines"]
+                        mrp.BomLine(key, (component_id, warehouse_id), qty) for component_id, qty in bom["lines"]
                     )
         return items, bom_lines, item_info
 
-    def _prepare_item(
-        self, key, supply_type, source, lead_time, param, on_hand, calendar
-    ):
+    def _prepare_item(self, key, supply_type, source, lead_time, param, on_hand, calendar):
         """The engine item of ``key`` with its planning parameters."""
         return mrp.Item(
             key=key,
@@ -315,9 +267,7 @@ class ProdPlanningRunReader(models.AbstractModel):
             demand_mode=param.get("forecast_consumption") or "max",
         )
 
-    def _prepare_item_info(
-        self, product, bom, supply_type, source, no_source_reason, orderpoint
-    ):
+    def _prepare_item_info(self, product, bom, supply_type, source, no_source_reason, orderpoint):
         """What the writer needs of an item besides the engine's result."""
         return {
             "product": product,
@@ -345,9 +295,7 @@ class ProdPlanningRunReader(models.AbstractModel):
             return "kit", bom["id"], False
         seller = product["seller"]
         if forced == "manufacture" or (
-            forced in (None, "auto")
-            and bom
-            and (product["manufacture"] or not product["buy"])
+            forced in (None, "auto") and bom and (product["manufacture"] or not product["buy"])
         ):
             if bom and bom["type"] == "normal":
                 return "manufacture", bom["id"], False
@@ -375,9 +323,7 @@ class ProdPlanningRunReader(models.AbstractModel):
 
     def _company_calendar(self, company, today, horizon_end):
         calendar = company.resource_calendar_id
-        workdays = frozenset(
-            int(day) for day in calendar.attendance_ids.mapped("dayofweek")
-        ) or frozenset(range(5))
+        workdays = frozenset(int(day) for day in calendar.attendance_ids.mapped("dayofweek")) or frozenset(range(5))
         holidays = set()
         leaves = self.env["resource.calendar.leaves"].search_read(
             [
@@ -403,9 +349,7 @@ class ProdPlanningRunReader(models.AbstractModel):
         return {
             (op["product_id"], op["warehouse_id"])
             for op in self.env["stock.warehouse.orderpoint"].search_read(
-                [("warehouse_id", "in", wh_ids), ("trigger", "=", "auto")],
-                ["product_id", "warehouse_id"],
-                load=None,
+                [("warehouse_id", "in", wh_ids), ("trigger", "=", "auto")], ["product_id", "warehouse_id"], load=None
             )
         }
 
@@ -431,14 +375,10 @@ class ProdPlanningRunReader(models.AbstractModel):
             variants_by_tmpl[template_id].append({"id": product_id, "uom_id": uom_id})
         bom_ids = [b["id"] for b in boms]
         lines_by_bom = self._read_bom_lines(bom_ids)
-        component_ids = {
-            line["product_id"] for lines in lines_by_bom.values() for line in lines
-        }
+        component_ids = {line["product_id"] for lines in lines_by_bom.values() for line in lines}
         component_uom = {
             product_id: uom_id
-            for product_id, _template_id, uom_id in self._product_uoms(
-                [("id", "in", list(component_ids))]
-            )
+            for product_id, _template_id, uom_id in self._product_uoms([("id", "in", list(component_ids))])
         }
         first_workcenter = self._first_workcenters(bom_ids)
         chosen = {}
@@ -464,10 +404,7 @@ class ProdPlanningRunReader(models.AbstractModel):
     def _read_bom_records(self, company):
         """The company's normal and kit BoMs, as dicts, by sequence."""
         return self.env["mrp.bom"].search_read(
-            [
-                ("company_id", "in", (False, company.id)),
-                ("type", "in", ("normal", "phantom")),
-            ],
+            [("company_id", "in", (False, company.id)), ("type", "in", ("normal", "phantom"))],
             [
                 "product_tmpl_id",
                 "product_id",
@@ -487,9 +424,7 @@ class ProdPlanningRunReader(models.AbstractModel):
         """{BoM id: [line dicts]}."""
         lines_by_bom = defaultdict(list)
         for line in self.env["mrp.bom.line"].search_read(
-            [("bom_id", "in", bom_ids)],
-            ["bom_id", "product_id", "product_qty", "product_uom_id"],
-            load=None,
+            [("bom_id", "in", bom_ids)], ["bom_id", "product_id", "product_qty", "product_uom_id"], load=None
         ):
             lines_by_bom[line["bom_id"]].append(line)
         return lines_by_bom
@@ -498,10 +433,7 @@ class ProdPlanningRunReader(models.AbstractModel):
         """{BoM id: work center of its first operation}."""
         first_workcenter = {}
         operations = self.env["mrp.routing.workcenter"].search_read(
-            [("bom_id", "in", bom_ids)],
-            ["bom_id", "workcenter_id"],
-            order="sequence, id",
-            load=None,
+            [("bom_id", "in", bom_ids)], ["bom_id", "workcenter_id"], order="sequence, id", load=None
         )
         for operation in operations:
             first_workcenter.setdefault(operation["bom_id"], operation["workcenter_id"])
@@ -563,9 +495,7 @@ class ProdPlanningRunReader(models.AbstractModel):
         manufacture_route = self.env.ref("mrp.route_warehouse0_manufacture", False)
         storable = self._read_storable(product_ids)
         template_ids = tuple({row[1] for row in storable.values()}) or (0,)
-        routes_by_tmpl = self._product_routes(
-            company, (buy_route, manufacture_route), template_ids
-        )
+        routes_by_tmpl = self._product_routes(company, (buy_route, manufacture_route), template_ids)
         routes_by_categ = self._category_routes(company, storable)
         sellers_by_tmpl = self._sellers_by_template(company, template_ids)
         result = {}
@@ -574,17 +504,11 @@ class ProdPlanningRunReader(models.AbstractModel):
                 continue
             _id, template_id, categ_id = storable[product_id]
             route_ids = routes_by_tmpl[template_id] | routes_by_categ[categ_id]
-            sellers = [
-                s
-                for s in sellers_by_tmpl[template_id]
-                if not s["product_id"] or s["product_id"] == product_id
-            ]
+            sellers = [s for s in sellers_by_tmpl[template_id] if not s["product_id"] or s["product_id"] == product_id]
             result[product_id] = {
                 "id": product_id,
                 "buy": bool(buy_route and buy_route.id in route_ids),
-                "manufacture": bool(
-                    manufacture_route and manufacture_route.id in route_ids
-                ),
+                "manufacture": bool(manufacture_route and manufacture_route.id in route_ids),
                 "seller": sellers[0] if sellers else None,
             }
         return result
@@ -609,17 +533,11 @@ class ProdPlanningRunReader(models.AbstractModel):
         # Odoo 19's Buy and Manufacture routes are not product_selectable (the
         # warehouse offers them) but a product's routes still count, as in
         # stock.rule._search_rule.
-        product_route_ids = (
-            self.env["stock.route"]
-            .with_company(company)
-            .search([("id", "in", watched)])
-            .ids
-        )
+        product_route_ids = self.env["stock.route"].with_company(company).search([("id", "in", watched)]).ids
         routes_by_tmpl = defaultdict(set)
         if product_route_ids:
             self.env.cr.execute(
-                "SELECT product_id, route_id FROM stock_route_product "
-                "WHERE route_id IN %s AND product_id IN %s",
+                "SELECT product_id, route_id FROM stock_route_product WHERE route_id IN %s AND product_id IN %s",
                 [tuple(product_route_ids), template_ids],
             )
             for template_id, route_id in self.env.cr.fetchall():
@@ -629,13 +547,9 @@ class ProdPlanningRunReader(models.AbstractModel):
     def _category_routes(self, company, storable):
         """{category id: {route id}} with the parents' routes; None: no category."""
         categories = (
-            self.env["product.category"]
-            .browse({row[2] for row in storable.values()} - {None})
-            .with_company(company)
+            self.env["product.category"].browse({row[2] for row in storable.values()} - {None}).with_company(company)
         )
-        routes_by_categ = {
-            category.id: set(category.total_route_ids.ids) for category in categories
-        }
+        routes_by_categ = {category.id: set(category.total_route_ids.ids) for category in categories}
         routes_by_categ[None] = set()  # a product without category
         return routes_by_categ
 

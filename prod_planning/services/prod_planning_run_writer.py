@@ -29,11 +29,7 @@ def _copy_line(row, tail):
     return (
         "\t".join(
             [
-                "\\N"
-                if value is None
-                else value.translate(_COPY_ESCAPES)
-                if value.__class__ is str
-                else str(value)
+                "\\N" if value is None else value.translate(_COPY_ESCAPES) if value.__class__ is str else str(value)
                 for value in row
             ]
         )
@@ -90,20 +86,14 @@ class ProdPlanningRunWriter(models.AbstractModel):
         cr = self.env.cr
         self.env.flush_all()
         wh_ids = tuple(warehouses.ids)
-        cr.execute(
-            "DELETE FROM prod_planning_order "
-            "WHERE state = 'draft' AND warehouse_id IN %s",
-            [wh_ids],
-        )
+        cr.execute("DELETE FROM prod_planning_order WHERE state = 'draft' AND warehouse_id IN %s", [wh_ids])
         cr.execute(
             "DELETE FROM prod_planning_exception "
             "WHERE state = 'open' AND (warehouse_id IN %s OR warehouse_id IS NULL) "
             "AND company_id = %s",
             [wh_ids, run.company_id.id],
         )
-        cr.execute(
-            "DELETE FROM prod_planning_projection WHERE warehouse_id IN %s", [wh_ids]
-        )
+        cr.execute("DELETE FROM prod_planning_projection WHERE warehouse_id IN %s", [wh_ids])
         info = data["item_info"]
         order_ids = self._insert_orders(run, info, result.planned_orders)
         self._insert_pegs(order_ids, result.planned_orders)
@@ -116,17 +106,12 @@ class ProdPlanningRunWriter(models.AbstractModel):
             "prod.planning.projection",
         ):
             self.env[model].invalidate_model()
-        return {
-            "planned_order_count": len(order_ids),
-            "exception_count": exception_count,
-        }
+        return {"planned_order_count": len(order_ids), "exception_count": exception_count}
 
     def _reserve_ids(self, table, count):
         """``count`` new ids of ``table`` from its sequence, in increasing order."""
         self.env.cr.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) "
-            "FROM generate_series(1, %s)",
-            [table, count],
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
         )
         return sorted(row[0] for row in self.env.cr.fetchall())
 
@@ -198,9 +183,7 @@ class ProdPlanningRunWriter(models.AbstractModel):
             ),
             rows,
         )
-        return {
-            order.id: db_id for order, db_id in zip(planned_orders, ids, strict=True)
-        }
+        return {order.id: db_id for order, db_id in zip(planned_orders, ids, strict=True)}
 
     def _demand_columns(self, ref, order_ids):
         """(demand_type, demand_ref, parent_order_id) of an engine demand ref."""
@@ -225,25 +208,11 @@ class ProdPlanningRunWriter(models.AbstractModel):
                 db_id = order_ids[order.id]
                 for peg in order.pegs:
                     demand_type, demand_ref, parent = demand_columns(peg.ref, order_ids)
-                    yield (
-                        db_id,
-                        peg.qty,
-                        str(peg.date) if peg.date else None,
-                        demand_type,
-                        demand_ref,
-                        parent,
-                    )
+                    yield (db_id, peg.qty, str(peg.date) if peg.date else None, demand_type, demand_ref, parent)
 
         self._insert(
             "prod_planning_peg",
-            (
-                "order_id",
-                "quantity",
-                "need_date",
-                "demand_type",
-                "demand_ref",
-                "parent_order_id",
-            ),
+            ("order_id", "quantity", "need_date", "demand_type", "demand_ref", "parent_order_id"),
             rows(),
         )
 
@@ -314,12 +283,7 @@ class ProdPlanningRunWriter(models.AbstractModel):
             {exception.item[0] for exception in exceptions}, company
         )
         origin_names = self._origin_names(
-            {
-                exception.ref
-                for exception in exceptions
-                if exception.ref and exception.ref[0] != "planned"
-            },
-            company,
+            {exception.ref for exception in exceptions if exception.ref and exception.ref[0] != "planned"}, company
         )
         format_quantity = self._quantity_formatter()
         date_texts = {None: ""}
@@ -373,28 +337,12 @@ class ProdPlanningRunWriter(models.AbstractModel):
         _ = self.env._
         code = exception.code
         if code == "bring_forward":
-            return _(
-                "Bring %(origin)s of %(product)s forward from %(date)s to "
-                "%(suggested_date)s.",
-                **values,
-            )
+            return _("Bring %(origin)s of %(product)s forward from %(date)s to %(suggested_date)s.", **values)
         if code == "postpone":
-            return _(
-                "Postpone %(origin)s of %(product)s from %(date)s to "
-                "%(suggested_date)s.",
-                **values,
-            )
+            return _("Postpone %(origin)s of %(product)s from %(date)s to %(suggested_date)s.", **values)
         if code == "not_needed":
-            return _(
-                "%(origin)s (%(qty)s of %(product)s on %(date)s) is not needed: "
-                "cancel it.",
-                **values,
-            )
-        return _(
-            "Firm %(origin)s of %(product)s arrives on %(date)s, needed on "
-            "%(suggested_date)s.",
-            **values,
-        )
+            return _("%(origin)s (%(qty)s of %(product)s on %(date)s) is not needed: cancel it.", **values)
+        return _("Firm %(origin)s of %(product)s arrives on %(date)s, needed on %(suggested_date)s.", **values)
 
     def _word_late_planned_order(self, exception, item, values):
         """A planned order released in the past or moved by the time fence."""
@@ -443,9 +391,7 @@ class ProdPlanningRunWriter(models.AbstractModel):
 
     def _word_kit_without_components(self, exception, item, values):
         return self.env._(
-            "Kit %(product)s has no components: %(qty)s needed from %(date)s "
-            "cannot be supplied.",
-            **values,
+            "Kit %(product)s has no components: %(qty)s needed from %(date)s cannot be supplied.", **values
         )
 
     def _word_no_source(self, exception, item, values):
@@ -462,11 +408,7 @@ class ProdPlanningRunWriter(models.AbstractModel):
         """A code without its own wording: the kind's label and the product."""
         kind_field = self.env["prod.planning.exception"]._fields["kind"]
         kinds = dict(kind_field._description_selection(self.env))
-        return self.env._(
-            "%(kind)s: %(product)s",
-            kind=kinds.get(exception.kind, exception.code),
-            **values,
-        )
+        return self.env._("%(kind)s: %(product)s", kind=kinds.get(exception.kind, exception.code), **values)
 
     def _origin_names(self, refs, company):
         """{(model, id): the name the planner knows the document by}, read in
@@ -481,9 +423,7 @@ class ProdPlanningRunWriter(models.AbstractModel):
             if model == "purchase.order.line":
                 pairs = [(line.id, line.order_id.display_name) for line in records]
             elif model == "stock.move":
-                pairs = [
-                    (move.id, move.reference or move.display_name) for move in records
-                ]
+                pairs = [(move.id, move.reference or move.display_name) for move in records]
             else:
                 pairs = [(record.id, record.display_name) for record in records]
             names.update(((model, res_id), name) for res_id, name in pairs)

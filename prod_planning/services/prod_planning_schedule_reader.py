@@ -89,36 +89,23 @@ class ProdPlanningScheduleReader(models.AbstractModel):
     @api.model
     def _build(self, productions, origin, horizon_end, keep_started=True):
         """Engine problem for ``productions`` (open manufacturing orders)."""
-        data = ScheduleInput(
-            problem=None, origin=origin, productions=self.env["mrp.production"]
-        )
+        data = ScheduleInput(problem=None, origin=origin, productions=self.env["mrp.production"])
         workorders, wos_by_mo = self._read_workorders(productions)
         one_step = self._read_one_step_orders(productions, wos_by_mo, data)
-        scheduled = productions.filtered(
-            lambda p: p.id in wos_by_mo or p.id in one_step
-        )
+        scheduled = productions.filtered(lambda p: p.id in wos_by_mo or p.id in one_step)
         data.productions = scheduled
         workcenters = self._schedule_workcenters(workorders, one_step)
         calendars = self._read_calendars(workcenters, origin, horizon_end, data)
-        operations = self._prepare_operations(
-            wos_by_mo, one_step, calendars, keep_started, data
-        )
+        operations = self._prepare_operations(wos_by_mo, one_step, calendars, keep_started, data)
         # Material availability, then cross-order dependencies.
-        data.material, links = self.env[
-            "prod.planning.material.reader"
-        ]._read_availability(scheduled, productions)
+        data.material, links = self.env["prod.planning.material.reader"]._read_availability(scheduled, productions)
         self._link_orders(links, operations, data)
         jobs = [
-            self._prepare_job(
-                production, operations, data.material.get(production.id), origin
-            )
+            self._prepare_job(production, operations, data.material.get(production.id), origin)
             for production in scheduled
         ]
         jobs.extend(self._busy_jobs(scheduled, workcenters, origin, horizon_end))
-        resources = [
-            scheduling.Resource(key=wc.id, capacity=1, available=data.intervals[wc.id])
-            for wc in workcenters
-        ]
+        resources = [scheduling.Resource(key=wc.id, capacity=1, available=data.intervals[wc.id]) for wc in workcenters]
         data.problem = scheduling.Problem(resources=resources, jobs=jobs)
         return data
 
@@ -127,10 +114,7 @@ class ProdPlanningScheduleReader(models.AbstractModel):
         """The open work orders of ``productions``, and per production id the
         list of its work orders in sequence."""
         workorders = self.env["mrp.workorder"].search(
-            [
-                ("production_id", "in", productions.ids),
-                ("state", "not in", ("done", "cancel")),
-            ],
+            [("production_id", "in", productions.ids), ("state", "not in", ("done", "cancel"))],
             order="production_id, sequence, id",
         )
         # Lists of records that share the search's prefetch set (a recordset
@@ -151,8 +135,7 @@ class ProdPlanningScheduleReader(models.AbstractModel):
                 continue
             if production.workorder_ids:
                 data.unschedulable[production.id] = _(
-                    "All its work orders are done or cancelled: nothing left to "
-                    "schedule."
+                    "All its work orders are done or cancelled: nothing left to schedule."
                 )
                 continue
             workcenter, duration, reason = self._one_step(production)
@@ -167,9 +150,7 @@ class ProdPlanningScheduleReader(models.AbstractModel):
         """The work centers the orders may use: those of their work orders,
         their alternatives (unless started), and those of one-step orders."""
         workcenters = workorders.workcenter_id
-        workcenters |= workorders.filtered(
-            lambda w: w.state != "progress"
-        ).workcenter_id.alternative_workcenter_ids
+        workcenters |= workorders.filtered(lambda w: w.state != "progress").workcenter_id.alternative_workcenter_ids
         for workcenter, _duration in one_step.values():
             workcenters |= workcenter
         return workcenters
@@ -179,28 +160,22 @@ class ProdPlanningScheduleReader(models.AbstractModel):
         """Working minutes of the work centers from ``origin`` to
         ``horizon_end`` into ``data`` (with a note for those without their
         own calendar); returns ``{wc id: engine Calendar}``."""
-        intervals, calendars = self.env[
-            "prod.planning.calendar.reader"
-        ]._work_intervals(workcenters, origin, horizon_end)
+        intervals, calendars = self.env["prod.planning.calendar.reader"]._work_intervals(
+            workcenters, origin, horizon_end
+        )
         data.calendars = calendars
         for workcenter in workcenters:
             note = self._calendar_note(workcenter, *calendars[workcenter.id])
             if note:
                 data.notes.append(note)
-            data.intervals[workcenter.id] = self._minute_intervals(
-                intervals[workcenter.id], origin
-            )
-        return {
-            wc_id: scheduling.Calendar(minutes)
-            for wc_id, minutes in data.intervals.items()
-        }
+            data.intervals[workcenter.id] = self._minute_intervals(intervals[workcenter.id], origin)
+        return {wc_id: scheduling.Calendar(minutes) for wc_id, minutes in data.intervals.items()}
 
     @api.model
     def _calendar_note(self, workcenter, calendar, fallback):
         if fallback and calendar:
             return _(
-                "Work center %(wc)s has no working calendar: it is scheduled "
-                "on the company calendar %(calendar)s.",
+                "Work center %(wc)s has no working calendar: it is scheduled on the company calendar %(calendar)s.",
                 wc=workcenter.display_name,
                 calendar=calendar.display_name,
             )
@@ -219,27 +194,19 @@ class ProdPlanningScheduleReader(models.AbstractModel):
         operations = defaultdict(list)
         for production_id, wos in wos_by_mo.items():
             operations[production_id].extend(
-                self._prepare_workorder_operations(
-                    production_id, wos, calendars, keep_started, data
-                )
+                self._prepare_workorder_operations(production_id, wos, calendars, keep_started, data)
             )
         for production_id, (workcenter, duration) in one_step.items():
             key = ("mo", production_id)
             data.one_step[key] = production_id
             data.durations[key] = {workcenter.id: duration}
             operations[production_id].append(
-                scheduling.Operation(
-                    key=key,
-                    job=production_id,
-                    alternatives={workcenter.id: duration},
-                )
+                scheduling.Operation(key=key, job=production_id, alternatives={workcenter.id: duration})
             )
         return operations
 
     @api.model
-    def _prepare_workorder_operations(
-        self, production_id, wos, calendars, keep_started, data
-    ):
+    def _prepare_workorder_operations(self, production_id, wos, calendars, keep_started, data):
         """The operations of one order's work orders (``wos``, in sequence)."""
         ids = {w.id for w in wos}
         # Odoo links each work order to the previous one unless the BoM
@@ -253,26 +220,15 @@ class ProdPlanningScheduleReader(models.AbstractModel):
             if chain:
                 predecessors = [previous] if previous else []
             else:
-                predecessors = [
-                    w.id for w in workorder.blocked_by_workorder_ids if w.id in ids
-                ]
+                predecessors = [w.id for w in workorder.blocked_by_workorder_ids if w.id in ids]
             previous = workorder.id
             operations.append(
-                self._prepare_operation(
-                    workorder,
-                    production_id,
-                    predecessors,
-                    calendars,
-                    keep_started,
-                    data,
-                )
+                self._prepare_operation(workorder, production_id, predecessors, calendars, keep_started, data)
             )
         return operations
 
     @api.model
-    def _prepare_operation(
-        self, workorder, production_id, predecessors, calendars, keep_started, data
-    ):
+    def _prepare_operation(self, workorder, production_id, predecessors, calendars, keep_started, data):
         """The engine operation of a work order: its duration on its work
         center and alternatives, or, started, its remaining time (kept where
         it is with ``keep_started``)."""
@@ -282,9 +238,7 @@ class ProdPlanningScheduleReader(models.AbstractModel):
         if workorder.state == "progress":
             remaining = max(0.0, workorder.duration_expected - workorder.duration)
             if keep_started:
-                op.fixed = self._fixed_placement(
-                    workorder, remaining, data.origin, calendars
-                )
+                op.fixed = self._fixed_placement(workorder, remaining, data.origin, calendars)
                 data.fixed_keys.add(key)
             op.alternatives = {workorder.workcenter_id.id: max(1, math.ceil(remaining))}
         else:
@@ -296,13 +250,10 @@ class ProdPlanningScheduleReader(models.AbstractModel):
     def _alternative_durations(self, workorder):
         """``{wc id: minutes}``: the work order on its work center and on
         each alternative (Odoo's expected duration there)."""
-        durations = {
-            workorder.workcenter_id.id: math.ceil(workorder.duration_expected - EPSILON)
-        }
+        durations = {workorder.workcenter_id.id: math.ceil(workorder.duration_expected - EPSILON)}
         for alternative in workorder.workcenter_id.alternative_workcenter_ids:
             durations[alternative.id] = math.ceil(
-                workorder._get_duration_expected(alternative_workcenter=alternative)
-                - EPSILON
+                workorder._get_duration_expected(alternative_workcenter=alternative) - EPSILON
             )
         return durations
 
@@ -312,11 +263,7 @@ class ProdPlanningScheduleReader(models.AbstractModel):
         (``material``: (release datetime or None, note) or None), due date
         (its deadline) and operations."""
         release_dt = material[0] if material else None
-        due = (
-            to_minutes(origin, production.date_deadline)
-            if production.date_deadline
-            else None
-        )
+        due = to_minutes(origin, production.date_deadline) if production.date_deadline else None
         return scheduling.Job(
             key=production.id,
             weight=URGENT_WEIGHT if production.priority == "1" else 1.0,
@@ -331,11 +278,7 @@ class ProdPlanningScheduleReader(models.AbstractModel):
         start to the later of its planned end and now plus its remaining time."""
         wc_id = workorder.workcenter_id.id
         start = to_minutes(origin, workorder.date_start or origin)
-        end = (
-            to_minutes(origin, workorder.date_finished)
-            if workorder.date_finished
-            else start
-        )
+        end = to_minutes(origin, workorder.date_finished) if workorder.date_finished else start
         if remaining > 0:
             calendar = calendars[wc_id]
             first = calendar.next_start(max(0, start))
@@ -349,15 +292,9 @@ class ProdPlanningScheduleReader(models.AbstractModel):
         if operation._skip_operation_line(product):
             return 0
         workcenter = operation.workcenter_id
-        capacity, setup, cleanup = workcenter._get_capacity(
-            product, product.uom_id, operation.bom_id.product_qty or 1
-        )
+        capacity, setup, cleanup = workcenter._get_capacity(product, product.uom_id, operation.bom_id.product_qty or 1)
         cycles = float_round(qty / capacity, precision_digits=0, rounding_method="UP")
-        return (
-            setup
-            + cleanup
-            + cycles * operation.time_cycle * 100.0 / workcenter.time_efficiency
-        )
+        return setup + cleanup + cycles * operation.time_cycle * 100.0 / workcenter.time_efficiency
 
     @api.model
     def _one_step(self, production):
@@ -390,22 +327,13 @@ class ProdPlanningScheduleReader(models.AbstractModel):
         if bom.schedule_time_cycle:
             # Odoo 19: _get_capacity gives (capacity, setup, cleanup), the
             # default capacity being the BoM quantity (as for work orders).
-            capacity, setup, cleanup = workcenter._get_capacity(
-                product, product.uom_id, bom.product_qty or 1
-            )
+            capacity, setup, cleanup = workcenter._get_capacity(product, product.uom_id, bom.product_qty or 1)
             cycles = math.ceil(qty / capacity - EPSILON)
             duration = (
-                setup
-                + cleanup
-                + cycles
-                * bom.schedule_time_cycle
-                * 100.0
-                / (workcenter.time_efficiency or 100.0)
+                setup + cleanup + cycles * bom.schedule_time_cycle * 100.0 / (workcenter.time_efficiency or 100.0)
             )
         else:
-            duration = sum(
-                self._operation_duration(op, product, qty) for op in bom.operation_ids
-            )
+            duration = sum(self._operation_duration(op, product, qty) for op in bom.operation_ids)
         if duration <= EPSILON:
             return (
                 None,
@@ -441,11 +369,7 @@ class ProdPlanningScheduleReader(models.AbstractModel):
                 continue
             job = ("busy", row["production_id"])
             ops[job].append(
-                scheduling.Operation(
-                    key=("busy", row["id"]),
-                    job=job,
-                    fixed=(row["workcenter_id"], start, end),
-                )
+                scheduling.Operation(key=("busy", row["id"]), job=job, fixed=(row["workcenter_id"], start, end))
             )
         return [scheduling.Job(key=job, operations=o) for job, o in ops.items()]
 
@@ -465,10 +389,7 @@ class ProdPlanningScheduleReader(models.AbstractModel):
                     stack.extend(succ[node])
             return False
 
-        entry = {
-            job: [op for op in ops if not op.predecessors]
-            for job, ops in operations.items()
-        }
+        entry = {job: [op for op in ops if not op.predecessors] for job, ops in operations.items()}
         last = {}
         for job, ops in operations.items():
             has_successor = {p for op in ops for p in op.predecessors}
@@ -481,8 +402,7 @@ class ProdPlanningScheduleReader(models.AbstractModel):
             if reaches(consumer, producer):
                 data.notes.append(
                     _(
-                        "Manufacturing orders %(a)s and %(b)s wait for each other's "
-                        "products: the link is ignored.",
+                        "Manufacturing orders %(a)s and %(b)s wait for each other's products: the link is ignored.",
                         a=self.env["mrp.production"].browse(producer).display_name,
                         b=self.env["mrp.production"].browse(consumer).display_name,
                     )
@@ -507,7 +427,4 @@ class ProdPlanningScheduleReader(models.AbstractModel):
             model, res_id = key if isinstance(key, tuple) else ("wo", key)
             model = "mrp.production" if model == "mo" else "mrp.workorder"
             names.append(self.env[model].browse(res_id).display_name)
-        return _(
-            "the work orders %(workorders)s wait for each other in a cycle",
-            workorders=", ".join(names),
-        )
+        return _("the work orders %(workorders)s wait for each other in a cycle", workorders=", ".join(names))

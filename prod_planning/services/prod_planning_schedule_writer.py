@@ -42,36 +42,23 @@ class ProdPlanningScheduleWriter(models.AbstractModel):
         if schedule:
             for assignment in schedule.assignments.values():
                 by_job[assignment.job].append(assignment)
-        workorders = self.env["mrp.workorder"].browse(
-            list(data.workorder_keys.values())
-        )
+        workorders = self.env["mrp.workorder"].browse(list(data.workorder_keys.values()))
         records = {
             "workorder": {w.id: w for w in workorders},
-            "workcenter": {
-                wc.id: wc
-                for wc in self.env["mrp.workcenter"].browse(list(data.intervals))
-            },
+            "workcenter": {wc.id: wc for wc in self.env["mrp.workcenter"].browse(list(data.intervals))},
         }
         line_vals, wo_vals_by_mo = [], {}
         for production in data.productions:
             assignments = sorted(by_job[production.id], key=lambda a: (a.start, a.end))
             wo_vals = [
-                self._prepare_workorder_line_vals(
-                    wizard, data, production, assignment, records
-                )
+                self._prepare_workorder_line_vals(wizard, data, production, assignment, records)
                 for assignment in assignments
             ]
             wo_vals_by_mo[production.id] = wo_vals
-            line_vals.append(
-                self._prepare_line_vals(
-                    wizard, data, production, assignments, schedule, wo_vals, records
-                )
-            )
+            line_vals.append(self._prepare_line_vals(wizard, data, production, assignments, schedule, wo_vals, records))
         for production in self.env["mrp.production"].browse(list(data.unschedulable)):
             line_vals.append(
-                self._prepare_unschedulable_line_vals(
-                    wizard, production, data.unschedulable[production.id]
-                )
+                self._prepare_unschedulable_line_vals(wizard, production, data.unschedulable[production.id])
             )
         lines = self.env["prod.planning.schedule.line"].create(line_vals)
         self._create_workorder_lines(lines, wo_vals_by_mo)
@@ -87,16 +74,12 @@ class ProdPlanningScheduleWriter(models.AbstractModel):
         return lines, beyond
 
     @api.model
-    def _prepare_workorder_line_vals(
-        self, wizard, data, production, assignment, records
-    ):
+    def _prepare_workorder_line_vals(self, wizard, data, production, assignment, records):
         """Preview of one work order (or one-step order, or started work order
         kept fixed): its work center and slot, old and new."""
         origin = data.origin
         workcenter = records["workcenter"][assignment.resource]
-        workorder = records["workorder"].get(
-            data.workorder_keys.get(assignment.operation), self.env["mrp.workorder"]
-        )
+        workorder = records["workorder"].get(data.workorder_keys.get(assignment.operation), self.env["mrp.workorder"])
         return {
             "wizard_id": wizard.id,
             "workorder_id": workorder.id,
@@ -112,9 +95,7 @@ class ProdPlanningScheduleWriter(models.AbstractModel):
         }
 
     @api.model
-    def _prepare_line_vals(
-        self, wizard, data, production, assignments, schedule, wo_vals, records
-    ):
+    def _prepare_line_vals(self, wizard, data, production, assignments, schedule, wo_vals, records):
         """Preview of one scheduled order: its new start and end, lateness,
         material availability and the hours it puts on each work center."""
         origin = data.origin
@@ -123,9 +104,7 @@ class ProdPlanningScheduleWriter(models.AbstractModel):
         hours, per_wc = 0.0, defaultdict(float)
         for vals in wo_vals:
             hours += vals["duration"] / 60.0
-            per_wc[records["workcenter"][vals["workcenter_id"]]] += (
-                vals["duration"] / 60.0
-            )
+            per_wc[records["workcenter"][vals["workcenter_id"]]] += vals["duration"] / 60.0
         return {
             "wizard_id": wizard.id,
             "production_id": production.id,
@@ -140,9 +119,7 @@ class ProdPlanningScheduleWriter(models.AbstractModel):
             "material_date": release,
             "material_note": material_note or False,
             "load_hours": hours,
-            "workcenter_summary": ", ".join(
-                f"{wc.display_name} {h:.1f} h" for wc, h in per_wc.items()
-            ),
+            "workcenter_summary": ", ".join(f"{wc.display_name} {h:.1f} h" for wc, h in per_wc.items()),
             "fixed_count": sum(1 for a in assignments if a.fixed),
         }
 
@@ -156,10 +133,7 @@ class ProdPlanningScheduleWriter(models.AbstractModel):
             "date_deadline": production.date_deadline,
             "old_date_start": production.date_start,
             "old_date_finished": production.date_finished,
-            "late": bool(
-                production.date_deadline
-                and production.date_deadline < fields.Datetime.now()
-            ),
+            "late": bool(production.date_deadline and production.date_deadline < fields.Datetime.now()),
         }
 
     @api.model
@@ -182,32 +156,21 @@ class ProdPlanningScheduleWriter(models.AbstractModel):
     def _write_loads(self, wizard, data, schedule):
         """Per work center: hours scheduled against hours available from the
         start to the last finish."""
-        span = max(
-            (a.end for a in schedule.assignments.values() if not _is_busy(a.job)),
-            default=0,
-        )
-        scheduled, busy, count = (
-            defaultdict(float),
-            defaultdict(float),
-            defaultdict(int),
-        )
+        span = max((a.end for a in schedule.assignments.values() if not _is_busy(a.job)), default=0)
+        scheduled, busy, count = (defaultdict(float), defaultdict(float), defaultdict(int))
         for assignment in schedule.assignments.values():
             if _is_busy(assignment.job):
                 overlap = min(assignment.end, span) - max(assignment.start, 0)
                 busy[assignment.resource] += max(0, overlap) / 60.0
             else:
-                scheduled[assignment.resource] += (
-                    self._working_minutes(data, assignment) / 60.0
-                )
+                scheduled[assignment.resource] += self._working_minutes(data, assignment) / 60.0
                 count[assignment.resource] += 1
         vals = []
         for wc_id, intervals in data.intervals.items():
             if intervals is None:
                 available = span / 60.0
             else:
-                available = (
-                    sum(max(0, min(e, span) - max(s, 0)) for s, e in intervals) / 60.0
-                )
+                available = sum(max(0, min(e, span) - max(s, 0)) for s, e in intervals) / 60.0
             calendar, fallback = data.calendars[wc_id]
             load = scheduled[wc_id] + busy[wc_id]
             vals.append(
@@ -296,9 +259,7 @@ class ProdPlanningScheduleWriter(models.AbstractModel):
         # planning of work orders does (the work orders' access is checked).
         old_leaves = workorders.sudo().leave_id
         new_leaves = (
-            self.env["resource.calendar.leaves"]
-            .sudo()
-            .create([self._prepare_booking_vals(line) for line in wo_lines])
+            self.env["resource.calendar.leaves"].sudo().create([self._prepare_booking_vals(line) for line in wo_lines])
         )
         self.env.flush_all()
         self._update_workorders(rows, new_leaves)
@@ -338,9 +299,7 @@ class ProdPlanningScheduleWriter(models.AbstractModel):
     def _update_workorders(self, rows, leaves):
         """One UPDATE of the work orders' work center, expected duration,
         booking and dates (``rows`` from :meth:`_workorder_row`)."""
-        ids, wc_ids, durations, starts, ends, _old = (
-            list(col) for col in zip(*rows, strict=True)
-        )
+        ids, wc_ids, durations, starts, ends, _old = (list(col) for col in zip(*rows, strict=True))
         self.env.cr.execute(
             """
             UPDATE mrp_workorder wo
@@ -366,17 +325,13 @@ class ProdPlanningScheduleWriter(models.AbstractModel):
         """Tell the ORM what the UPDATE changed on ``workorders`` (``moved``:
         those moved to another work center)."""
         fnames = ["leave_id", "date_start", "date_finished"]
-        workorders.invalidate_recordset(
-            [*fnames, "workcenter_id", "duration_expected", "write_uid", "write_date"]
-        )
+        workorders.invalidate_recordset([*fnames, "workcenter_id", "duration_expected", "write_uid", "write_date"])
         with self._protecting_what_dates_leave_alone(workorders.production_id):
             workorders.modified(fnames)
             if moved:
                 # Only the work orders moved to another work center: their
                 # expected duration is the alternative's, as computed above.
-                with self.env.protecting(
-                    [workorders._fields["duration_expected"]], moved
-                ):
+                with self.env.protecting([workorders._fields["duration_expected"]], moved):
                     moved.modified(["workcenter_id", "duration_expected"])
 
     @api.model
@@ -407,14 +362,8 @@ class ProdPlanningScheduleWriter(models.AbstractModel):
                     ],
                     productions,
                 ),
-                (
-                    [workorder["state"], workorder["production_availability"]],
-                    productions.workorder_ids,
-                ),
-                (
-                    [move["unit_factor"]],
-                    productions.move_raw_ids | productions.move_finished_ids,
-                ),
+                ([workorder["state"], workorder["production_availability"]], productions.workorder_ids),
+                ([move["unit_factor"]], productions.move_raw_ids | productions.move_finished_ids),
             ]
         )
 
@@ -473,14 +422,10 @@ class ProdPlanningScheduleWriter(models.AbstractModel):
         )
         linked = moves.browse([row[0] for row in self.env.cr.fetchall()])
         for production in linked.raw_material_production_id & productions:
-            (production.move_raw_ids & linked)._set_date_deadline(
-                new_start[production.id]
-            )
+            (production.move_raw_ids & linked)._set_date_deadline(new_start[production.id])
         for production in linked.production_id & productions:
             if production.date_deadline:
-                (production.move_finished_ids & linked)._set_date_deadline(
-                    production.date_deadline
-                )
+                (production.move_finished_ids & linked)._set_date_deadline(production.date_deadline)
 
     @api.model
     def _update_productions(self, new_start, new_end):
@@ -496,12 +441,7 @@ class ProdPlanningScheduleWriter(models.AbstractModel):
                    AS v(id, date_start, date_finished)
              WHERE p.id = v.id
             """,
-            [
-                self.env.uid,
-                list(new_start),
-                list(new_start.values()),
-                [new_end[pid] for pid in new_start],
-            ],
+            [self.env.uid, list(new_start), list(new_start.values()), [new_end[pid] for pid in new_start]],
         )
 
     @api.model
@@ -537,19 +477,13 @@ class ProdPlanningScheduleWriter(models.AbstractModel):
             workorder = line.workorder_id
             for wc, start, end in (
                 (line.workcenter_id, line.new_date_start, line.new_date_finished),
-                (
-                    workorder.workcenter_id,
-                    workorder.date_start,
-                    workorder.date_finished,
-                ),
+                (workorder.workcenter_id, workorder.date_start, workorder.date_finished),
             ):
                 if wc and start and end:
                     pairs.add((wc.id, start.date()))
                     pairs.add((wc.id, end.date()))
         for line in lines:
-            for wo_line in line.workorder_line_ids.filtered(
-                lambda w: not w.workorder_id
-            ):
+            for wo_line in line.workorder_line_ids.filtered(lambda w: not w.workorder_id):
                 pairs.add((wo_line.workcenter_id.id, wo_line.new_date_start.date()))
                 pairs.add((wo_line.workcenter_id.id, wo_line.new_date_finished.date()))
         return pairs

@@ -33,9 +33,7 @@ class ProdPlanningVendorContactImport(models.AbstractModel):
     def _import_rows(self, rows):
         """Create a contact per row; all or nothing (see
         prod.planning.vendor.contact.log_contacts)."""
-        if not isinstance(rows, list | tuple) or not all(
-            isinstance(row, dict) for row in rows
-        ):
+        if not isinstance(rows, list | tuple) or not all(isinstance(row, dict) for row in rows):
             raise ValidationError(_("log_contacts expects a list of dicts (rows)."))
         Contact = self.env["prod.planning.vendor.contact"]
         errors = []
@@ -51,8 +49,7 @@ class ProdPlanningVendorContactImport(models.AbstractModel):
         if errors:
             raise ValidationError(
                 _(
-                    "No vendor contact was logged; fix these rows and send the "
-                    "batch again:\n%(errors)s",
+                    "No vendor contact was logged; fix these rows and send the batch again:\n%(errors)s",
                     errors="\n".join(errors),
                 )
             )
@@ -85,16 +82,9 @@ class ProdPlanningVendorContactImport(models.AbstractModel):
         """``{"partner_id": id}`` for a vendor given by its exact name, {}
         for an id (checked to exist)."""
         if isinstance(vendor, str):
-            partners = self.env["res.partner"].search(
-                [("name", "=", vendor), ("parent_id", "=", False)], limit=2
-            )
+            partners = self.env["res.partner"].search([("name", "=", vendor), ("parent_id", "=", False)], limit=2)
             if len(partners) != 1:
-                raise ValidationError(
-                    _(
-                        "vendor %(vendor)r is unknown or ambiguous; give its id.",
-                        vendor=vendor,
-                    )
-                )
+                raise ValidationError(_("vendor %(vendor)r is unknown or ambiguous; give its id.", vendor=vendor))
             return {"partner_id": partners.id}
         if vendor and not self.env["res.partner"].browse(vendor).exists():
             raise ValidationError(_("vendor %(vendor)r does not exist.", vendor=vendor))
@@ -107,30 +97,21 @@ class ProdPlanningVendorContactImport(models.AbstractModel):
         if isinstance(order, str):
             orders = self.env["purchase.order"].search([("name", "=", order)], limit=1)
             if not orders:
-                raise ValidationError(
-                    _("purchase order %(order)r is unknown.", order=order)
-                )
+                raise ValidationError(_("purchase order %(order)r is unknown.", order=order))
             return {"purchase_order_id": orders.id}
         if order and not self.env["purchase.order"].browse(order).exists():
-            raise ValidationError(
-                _("purchase order %(order)r does not exist.", order=order)
-            )
+            raise ValidationError(_("purchase order %(order)r does not exist.", order=order))
         return {}
 
     @api.model
     def _resolve_lines(self, line_ids):
         line_ids = line_ids or []
-        if not isinstance(line_ids, list | tuple) or not all(
-            isinstance(line_id, int) for line_id in line_ids
-        ):
+        if not isinstance(line_ids, list | tuple) or not all(isinstance(line_id, int) for line_id in line_ids):
             raise ValidationError(_("lines must be a list of purchase line ids."))
         existing = self.env["purchase.order.line"].browse(line_ids).exists()
         if len(existing) != len(set(line_ids)):
             raise ValidationError(
-                _(
-                    "purchase lines %(ids)s do not exist.",
-                    ids=sorted(set(line_ids) - set(existing.ids)),
-                )
+                _("purchase lines %(ids)s do not exist.", ids=sorted(set(line_ids) - set(existing.ids)))
             )
         return [fields.Command.set(list(line_ids))]
 

@@ -35,9 +35,7 @@ class ProdPlanningCase(TransactionCase):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
         cls.company = cls.env.company
-        cls.warehouse = cls.env["stock.warehouse"].search(
-            [("company_id", "=", cls.company.id)], limit=1
-        )
+        cls.warehouse = cls.env["stock.warehouse"].search([("company_id", "=", cls.company.id)], limit=1)
         cls.stock_location = cls.warehouse.lot_stock_id
         cls.uom_unit = cls.env.ref("uom.product_uom_unit")
         cls.uom_dozen = cls.env.ref("uom.product_uom_dozen")
@@ -45,15 +43,10 @@ class ProdPlanningCase(TransactionCase):
         cls.route_buy = cls.env.ref("purchase_stock.route_warehouse0_buy")
         cls.route_manufacture = cls.env.ref("mrp.route_warehouse0_manufacture")
         cls.vendor_a, cls.vendor_b = cls.env["res.partner"].create(
-            [
-                {"name": "Test Vendor A", "is_company": True},
-                {"name": "Test Vendor B", "is_company": True},
-            ]
+            [{"name": "Test Vendor A", "is_company": True}, {"name": "Test Vendor B", "is_company": True}]
         )
         cls.planner = new_user(cls.env, "test_planner")
-        cls.planning_manager = new_user(
-            cls.env, "test_planning_manager", MANAGER_GROUPS
-        )
+        cls.planning_manager = new_user(cls.env, "test_planning_manager", MANAGER_GROUPS)
 
     @classmethod
     def _create_company(cls, name):
@@ -93,9 +86,7 @@ class ProdPlanningCase(TransactionCase):
         loaded = self.env[action.res_model].get_views([(False, m) for m in modes])
         for mode, view_xmlid in views.items():
             self.assertIn(mode, modes, action_xmlid)
-            self.assertEqual(
-                loaded["views"][mode]["id"], self.env.ref(view_xmlid).id, view_xmlid
-            )
+            self.assertEqual(loaded["views"][mode]["id"], self.env.ref(view_xmlid).id, view_xmlid)
 
     @classmethod
     def _create_product(cls, name, route="buy", uom=None, purchase_uom=None, **values):
@@ -111,10 +102,7 @@ class ProdPlanningCase(TransactionCase):
         product = cls.env["product.product"].create(vals)
         # Odoo 19 has no purchase unit on the product (uom_po_id): the unit a
         # product is bought in is on its vendor prices and purchase lines.
-        cls._purchase_uoms = {
-            **getattr(cls, "_purchase_uoms", {}),
-            product.id: (purchase_uom or uom).id,
-        }
+        cls._purchase_uoms = {**getattr(cls, "_purchase_uoms", {}), product.id: (purchase_uom or uom).id}
         return product
 
     @classmethod
@@ -152,19 +140,12 @@ class ProdPlanningCase(TransactionCase):
                 )
             )
         return cls.env["mrp.bom"].create(
-            {
-                "product_tmpl_id": product.product_tmpl_id.id,
-                "product_qty": qty,
-                "type": bom_type,
-                "bom_line_ids": lines,
-            }
+            {"product_tmpl_id": product.product_tmpl_id.id, "product_qty": qty, "type": bom_type, "bom_line_ids": lines}
         )
 
     @classmethod
     def _set_on_hand(cls, product, qty, location=None):
-        cls.env["stock.quant"]._update_available_quantity(
-            product, location or cls.stock_location, qty
-        )
+        cls.env["stock.quant"]._update_available_quantity(product, location or cls.stock_location, qty)
 
 
 class PlanningRunCase(ProdPlanningCase):
@@ -175,9 +156,7 @@ class PlanningRunCase(ProdPlanningCase):
         super().setUpClass()
         cls.customer = cls.env["res.partner"].create({"name": "Test Customer"})
         # A warehouse of its own: runs scoped to it see only the test's data.
-        cls.warehouse = cls.env["stock.warehouse"].create(
-            {"name": "Planning Test Warehouse", "code": "PTW"}
-        )
+        cls.warehouse = cls.env["stock.warehouse"].create({"name": "Planning Test Warehouse", "code": "PTW"})
         cls.stock_location = cls.warehouse.lot_stock_id
         cls.picking_type_out = cls.warehouse.out_type_id
 
@@ -198,9 +177,7 @@ class PlanningRunCase(ProdPlanningCase):
                             "product_uom_qty": qty,
                             "product_uom": product.uom_id.id,
                             "location_id": cls.stock_location.id,
-                            "location_dest_id": cls.env.ref(
-                                "stock.stock_location_customers"
-                            ).id,
+                            "location_dest_id": cls.env.ref("stock.stock_location_customers").id,
                             "date": date,
                         }
                     )
@@ -219,12 +196,7 @@ class PlanningRunCase(ProdPlanningCase):
                 "picking_type_id": cls.warehouse.in_type_id.id,
                 "order_line": [
                     Command.create(
-                        {
-                            "product_id": product.id,
-                            "product_qty": qty,
-                            "price_unit": 1.0,
-                            "date_planned": date,
-                        }
+                        {"product_id": product.id, "product_qty": qty, "price_unit": 1.0, "date_planned": date}
                     )
                 ],
             }

@@ -19,33 +19,18 @@ class PriceCase(ProdPlanningCase):
         cls.uom_ton = cls.env.ref("uom.product_uom_ton")
         cls.uom_gram = cls.env.ref("uom.product_uom_gram")
         cls.categ_raw = cls.env["product.category"].create({"name": "Test Raw"})
-        cls.categ_metal = cls.env["product.category"].create(
-            {"name": "Test Metals", "parent_id": cls.categ_raw.id}
-        )
+        cls.categ_metal = cls.env["product.category"].create({"name": "Test Metals", "parent_id": cls.categ_raw.id})
         cls.categ_other = cls.env["product.category"].create({"name": "Test Other"})
-        cls.steel = cls._create_raw_material(
-            "Test Steel Sheet", "T-STEEL", cls.categ_metal, 1.0, uom=cls.uom_kg
-        )
-        cls.tube = cls._create_raw_material(
-            "Test Steel Tube", "T-TUBE", cls.categ_metal, 4.0, uom=cls.uom_meter
-        )
-        cls.screw = cls._create_raw_material(
-            "Test Screw", "T-SCREW", cls.categ_raw, 0.05, purchase_uom=cls.uom_dozen
-        )
-        cls.paint = cls._create_raw_material(
-            "Test Paint", "T-PAINT", cls.categ_other, 3.0, uom=cls.uom_kg
-        )
+        cls.steel = cls._create_raw_material("Test Steel Sheet", "T-STEEL", cls.categ_metal, 1.0, uom=cls.uom_kg)
+        cls.tube = cls._create_raw_material("Test Steel Tube", "T-TUBE", cls.categ_metal, 4.0, uom=cls.uom_meter)
+        cls.screw = cls._create_raw_material("Test Screw", "T-SCREW", cls.categ_raw, 0.05, purchase_uom=cls.uom_dozen)
+        cls.paint = cls._create_raw_material("Test Paint", "T-PAINT", cls.categ_other, 3.0, uom=cls.uom_kg)
         cls.company_currency = cls.company.currency_id
-        cls.other_currency = cls.env.ref(
-            "base.EUR" if cls.company_currency.name != "EUR" else "base.USD"
-        )
+        cls.other_currency = cls.env.ref("base.EUR" if cls.company_currency.name != "EUR" else "base.USD")
         cls.other_currency.active = True
         # One unit of the other currency is worth 2 company units, at all dates.
         cls.env["res.currency.rate"].search(
-            [
-                ("currency_id", "=", cls.other_currency.id),
-                ("company_id", "in", [False, cls.company.id]),
-            ]
+            [("currency_id", "=", cls.other_currency.id), ("company_id", "in", [False, cls.company.id])]
         ).unlink()
         cls.env["res.currency.rate"].create(
             {
@@ -67,9 +52,7 @@ class PriceCase(ProdPlanningCase):
     @classmethod
     def _create_raw_material(cls, name, code, categ, cost, **values):
         """A bought product with its internal reference, category and cost."""
-        return cls._create_product(
-            name, default_code=code, categ_id=categ.id, standard_price=cost, **values
-        )
+        return cls._create_product(name, default_code=code, categ_id=categ.id, standard_price=cost, **values)
 
     @classmethod
     def _days_ago(cls, days):
@@ -120,18 +103,12 @@ class PriceCase(ProdPlanningCase):
                         "product_id": product.id,
                         "product_qty": qty,
                         "price_unit": price,
-                        "product_uom_id": (
-                            uom[0] if uom else cls._purchase_uom(product)
-                        ).id,
+                        "product_uom_id": (uom[0] if uom else cls._purchase_uom(product)).id,
                     }
                 )
             )
         return cls.env["purchase.order"].create(
-            {
-                "partner_id": vendor.id,
-                "currency_id": (currency or cls.company_currency).id,
-                "order_line": order_lines,
-            }
+            {"partner_id": vendor.id, "currency_id": (currency or cls.company_currency).id, "order_line": order_lines}
         )
 
     def _observations(self, product, **domain_values):

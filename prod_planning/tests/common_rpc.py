@@ -8,10 +8,7 @@ import pytest
 
 PRICE_MODEL = "prod.planning.price.observation"
 # The manufacturing orders a schedule may move.
-OPEN_ORDERS = [
-    ("state", "in", ["confirmed", "progress"]),
-    ("workorder_ids", "!=", False),
-]
+OPEN_ORDERS = [("state", "in", ["confirmed", "progress"]), ("workorder_ids", "!=", False)]
 LINE_FIELDS = [
     "production_id",
     "state",
@@ -126,13 +123,7 @@ def price_rows(date):
 
 def check_price_import(results):
     """import_observations() of :func:`price_rows` into a fresh date."""
-    assert [r["status"] for r in results] == [
-        "created",
-        "created",
-        "error",
-        "error",
-        "created",
-    ]
+    assert [r["status"] for r in results] == ["created", "created", "error", "error", "created"]
     assert [r["row"] for r in results] == [1, 2, 3, 4, 5]
     assert "Unknown product code NO-SUCH-CODE" in results[2]["message"]
     assert "'cheap' is not a number" in results[3]["message"]
@@ -142,12 +133,7 @@ def check_price_import(results):
 def rising_prices(code, days):
     """Three observations of ``code`` on ``days``: 4.0, 4.1, then 5.0 (+21.95 %)."""
     return [
-        {
-            "product_code": code,
-            "vendor": "Harbor Industrial Supply",
-            "price": price,
-            "date": str(day),
-        }
+        {"product_code": code, "vendor": "Harbor Industrial Supply", "price": price, "date": str(day)}
         for price, day in zip((4.0, 4.1, 5.0), days, strict=True)
     ]
 

@@ -44,23 +44,17 @@ class SchedulingCase(ProdPlanningCase):
     def setUpClass(cls):
         super().setUpClass()
         # Work orders in the UI, as a plant using routings has them.
-        cls.env.ref("base.group_user").write(
-            {"implied_ids": [Command.link(cls.env.ref("mrp.group_mrp_routings").id)]}
-        )
+        cls.env.ref("base.group_user").write({"implied_ids": [Command.link(cls.env.ref("mrp.group_mrp_routings").id)]})
         # 8 hours Monday to Friday: 08:00-12:00 and 13:00-17:00 UTC.
         cls.calendar = cls._create_calendar("Sched Day Shift")
-        cls.workcenter_a = cls._create_workcenter(
-            "Sched A", time_start=10, time_stop=5, time_efficiency=80
-        )
+        cls.workcenter_a = cls._create_workcenter("Sched A", time_start=10, time_stop=5, time_efficiency=80)
         cls.workcenter_b = cls._create_workcenter("Sched B")
         cls.workcenter_a.alternative_workcenter_ids = cls.workcenter_b
         cls.workcenter_c = cls._create_workcenter("Sched C")
 
     @classmethod
     def _create_calendar(cls, name, days=range(5), shifts=((8, 12), (13, 17))):
-        return cls.env["resource.calendar"].create(
-            calendar_vals(name, days, shifts, company_id=cls.company.id)
-        )
+        return cls.env["resource.calendar"].create(calendar_vals(name, days, shifts, company_id=cls.company.id))
 
     @classmethod
     def _create_workcenter(cls, name, calendar=None, **values):
@@ -79,10 +73,7 @@ class SchedulingCase(ProdPlanningCase):
         vals = {
             "product_tmpl_id": product.product_tmpl_id.id,
             "product_qty": 1.0,
-            "bom_line_ids": [
-                Command.create({"product_id": comp.id, "product_qty": qty})
-                for comp, qty in components
-            ],
+            "bom_line_ids": [Command.create({"product_id": comp.id, "product_qty": qty}) for comp, qty in components],
             "operation_ids": [
                 Command.create(
                     {
@@ -99,9 +90,7 @@ class SchedulingCase(ProdPlanningCase):
         return cls.env["mrp.bom"].create(vals)
 
     @classmethod
-    def _create_production(
-        cls, product, qty, date_start=None, deadline=None, priority="0", confirm=True
-    ):
+    def _create_production(cls, product, qty, date_start=None, deadline=None, priority="0", confirm=True):
         production = cls.env["mrp.production"].create(
             {
                 "product_id": product.id,

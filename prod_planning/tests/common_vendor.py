@@ -20,19 +20,9 @@ class VendorCase(PlanningRunCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.company.write(
-            {
-                "prod_planning_expedite_days": 7,
-                "prod_planning_max_slips": 2,
-                "prod_planning_escalation_user_id": False,
-            }
+            {"prod_planning_expedite_days": 7, "prod_planning_max_slips": 2, "prod_planning_escalation_user_id": False}
         )
-        cls.buyer = new_user(
-            cls.env,
-            "test_vendor_buyer",
-            name="Test Buyer",
-            email="buyer@example.com",
-            tz="UTC",
-        )
+        cls.buyer = new_user(cls.env, "test_vendor_buyer", name="Test Buyer", email="buyer@example.com", tz="UTC")
         cls.purchase_manager = new_user(
             cls.env,
             "test_purchase_manager",
@@ -86,9 +76,7 @@ class VendorCase(PlanningRunCase):
 
     @staticmethod
     def _noon(day):
-        return datetime.combine(fields.Date.to_date(day), datetime.min.time()).replace(
-            hour=12
-        )
+        return datetime.combine(fields.Date.to_date(day), datetime.min.time()).replace(hour=12)
 
     @classmethod
     def _receive(cls, line, qty, day, backorder=True):
@@ -119,10 +107,7 @@ class VendorCase(PlanningRunCase):
     def _line_activities(self, lines, activity_type):
         """The activities of ``activity_type`` on the purchase ``lines``."""
         return self.env["mail.activity"].search(
-            [
-                ("prod_planning_purchase_line_id", "in", lines.ids),
-                ("activity_type_id", "=", activity_type.id),
-            ]
+            [("prod_planning_purchase_line_id", "in", lines.ids), ("activity_type_id", "=", activity_type.id)]
         )
 
     @classmethod

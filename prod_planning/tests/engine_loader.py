@@ -58,10 +58,7 @@ def run_test_file_without_odoo(test_file, args):
     import pytest  # noqa: PLC0415 - only needed when run as a script
 
     addon = ENGINE_DIR.parent
-    for module_name, path in (
-        ("prod_planning", addon),
-        ("prod_planning.tests", addon / "tests"),
-    ):
+    for module_name, path in (("prod_planning", addon), ("prod_planning.tests", addon / "tests")):
         stand_in = types.ModuleType(module_name)
         stand_in.__path__ = [str(path)]
         sys.modules[module_name] = stand_in

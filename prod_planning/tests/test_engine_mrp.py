@@ -35,13 +35,7 @@ mrp = engine_loader.load_engine_module("mrp")
 mrp_lots = engine_loader.load_engine_module("mrp_lots")
 workcalendar = engine_loader.load_engine_module("workcalendar")
 WorkCalendar = workcalendar.WorkCalendar
-Item, BomLine, Demand, Forecast, Supply = (
-    mrp.Item,
-    mrp.BomLine,
-    mrp.Demand,
-    mrp.Forecast,
-    mrp.Supply,
-)
+Item, BomLine, Demand, Forecast, Supply = (mrp.Item, mrp.BomLine, mrp.Demand, mrp.Forecast, mrp.Supply)
 
 EPS = 1e-6
 TODAY = date(2024, 6, 3)  # a Monday
@@ -65,11 +59,7 @@ def orders_of(result, key):
 
 
 def exceptions_of(result, key=None, kind=None):
-    return [
-        e
-        for e in result.exceptions
-        if (key is None or e.item == key) and (kind is None or e.kind == kind)
-    ]
+    return [e for e in result.exceptions if (key is None or e.item == key) and (kind is None or e.kind == kind)]
 
 
 def summary(orders):
@@ -165,9 +155,7 @@ class TestWorkCalendar:
         assert cal.subtract_workdays(day, n) == expected_sub
         assert cal.add_workdays(day, n) == expected_add
         end = day + timedelta(days=n)
-        assert cal.workdays_between(day, end) == sum(
-            is_work(day + timedelta(days=i)) for i in range(n)
-        )
+        assert cal.workdays_between(day, end) == sum(is_work(day + timedelta(days=i)) for i in range(n))
 
 
 # ----------------------------------------------------------------- lot sizing
@@ -177,11 +165,7 @@ class TestLotSizing:
     def test_lot_for_lot_per_due_day(self):
         result = run(
             [Item("A", on_hand=10)],
-            demands=[
-                Demand("A", d(3), 15, "s1"),
-                Demand("A", d(3), 5, "s2"),
-                Demand("A", d(8), 7, "s3"),
-            ],
+            demands=[Demand("A", d(3), 15, "s1"), Demand("A", d(3), 5, "s2"), Demand("A", d(8), 7, "s3")],
         )
         orders = orders_of(result, "A")
         assert summary(orders) == [(10, d(3), d(3)), (7, d(8), d(8))]
@@ -190,39 +174,25 @@ class TestLotSizing:
         assert all(po.supply_type == "buy" and not po.late for po in orders)
 
     def test_weekend_needs_share_the_friday_order(self):
-        result = run(
-            [Item("A")],
-            demands=[Demand("A", d(5), 4, "sat"), Demand("A", d(6), 6, "sun")],
-        )
+        result = run([Item("A")], demands=[Demand("A", d(5), 4, "sat"), Demand("A", d(6), 6, "sun")])
         assert summary(orders_of(result, "A")) == [(10, d(4), d(4))]
 
     def test_fixed_quantity_and_carried_excess(self):
         result = run(
             [Item("A", lot_policy="fixed", fixed_qty=25)],
-            demands=[
-                Demand("A", d(1), 30, "s1"),
-                Demand("A", d(2), 10, "s2"),
-                Demand("A", d(9), 15, "s3"),
-            ],
+            demands=[Demand("A", d(1), 30, "s1"), Demand("A", d(2), 10, "s2"), Demand("A", d(9), 15, "s3")],
         )
         orders = orders_of(result, "A")
         assert summary(orders) == [(50, d(1), d(1)), (25, d(9), d(9))]
         assert orders[0].pegs == [("s1", 30, d(1)), ("s2", 10, d(2)), ("s3", 10, d(9))]
         assert orders[1].pegs == [("s3", 5, d(9))]
         daily = result.daily_projection("A")
-        assert [(p.date, p.projected_on_hand) for p in daily] == [
-            (d(1), 20),
-            (d(2), 10),
-            (d(9), 20),
-        ]
+        assert [(p.date, p.projected_on_hand) for p in daily] == [(d(1), 20), (d(2), 10), (d(9), 20)]
 
     def test_min_max_multiple(self):
         item = Item("A", lot_policy="min_max_multiple", min_qty=20, multiple=5)
         item.max_qty = 40
-        result = run(
-            [item],
-            demands=[Demand("A", d(1), 7, "s1"), Demand("A", d(8), 66, "s2")],
-        )
+        result = run([item], demands=[Demand("A", d(1), 7, "s1"), Demand("A", d(8), 66, "s2")])
         # day 1: max(7, 20) = 20, 13 left; day 8: 53 net -> 40 + max(13, 20)
         assert [po.qty for po in orders_of(result, "A")] == [20, 40, 20]
         assert {po.due_date for po in orders_of(result, "A")[1:]} == {d(8)}
@@ -264,10 +234,7 @@ class TestLotSizing:
 
 class TestNetting:
     def test_safety_stock(self):
-        result = run(
-            [Item("A", on_hand=5, safety_stock=10)],
-            demands=[Demand("A", d(10), 20, "s1")],
-        )
+        result = run([Item("A", on_hand=5, safety_stock=10)], demands=[Demand("A", d(10), 20, "s1")])
         orders = orders_of(result, "A")
         assert summary(orders) == [(5, d(0), d(0)), (20, d(10), d(10))]
         assert orders[0].pegs == [(("safety", "A"), 5, TODAY)]
@@ -275,10 +242,7 @@ class TestNetting:
         assert min(p.projected_on_hand for p in result.daily_projection("A")) == 10
 
     def test_on_hand_covers_today_before_safety_stock(self):
-        result = run(
-            [Item("A", on_hand=8, safety_stock=5)],
-            demands=[Demand("A", d(0), 6, "s1")],
-        )
+        result = run([Item("A", on_hand=8, safety_stock=5)], demands=[Demand("A", d(0), 6, "s1")])
         (order,) = orders_of(result, "A")
         assert order.qty == 3 and order.pegs == [(("safety", "A"), 3, TODAY)]
 
@@ -296,25 +260,17 @@ class TestNetting:
         assert result.projection["A"][0].actual == 3
 
     def test_demand_after_horizon_is_ignored(self):
-        result = run(
-            [Item("A")],
-            demands=[Demand("A", d(5), 1, "in"), Demand("A", d(40), 1, "out")],
-            horizon_end=d(30),
-        )
+        result = run([Item("A")], demands=[Demand("A", d(5), 1, "in"), Demand("A", d(40), 1, "out")], horizon_end=d(30))
         assert [po.pegs[0].ref for po in result.planned_orders] == ["in"]
 
     def test_lead_time_across_weekend_and_holiday(self):
         cal = WorkCalendar(holidays=frozenset({d(4)}))  # Friday 7 June
         result = run(
-            [Item("A", lead_time=3, calendar=cal)],
-            demands=[Demand("A", d(8), 1, "tue"), Demand("A", d(6), 1, "sun")],
+            [Item("A", lead_time=3, calendar=cal)], demands=[Demand("A", d(8), 1, "tue"), Demand("A", d(6), 1, "sun")]
         )
         # Sunday -> Thursday (Friday is a holiday), 3 days before: Mon
         # Tuesday 11 -> Mon 10, Thu 6, Wed 5
-        assert summary(orders_of(result, "A")) == [
-            (1, d(3), d(0)),
-            (1, d(8), d(2)),
-        ]
+        assert summary(orders_of(result, "A")) == [(1, d(3), d(0)), (1, d(8), d(2))]
         assert not exceptions_of(result, kind="late")
 
     def test_late_when_release_is_in_the_past(self):
@@ -340,15 +296,11 @@ class TestNetting:
         assert (late.code, late.values) == ("time_fence", {"release_date": d(2)})
         (below,) = exceptions_of(result, "A", "below_safety")
         assert (below.date, below.suggested_date, below.qty) == (d(1), d(3), 4)
-        assert (below.code, below.values) == (
-            "stock_out",
-            {"lowest": -4, "safety_stock": 0},
-        )
+        assert (below.code, below.values) == ("stock_out", {"lowest": -4, "safety_stock": 0})
 
     def test_no_source(self):
         result = run(
-            [Item("A", supply_type="none", on_hand=3)],
-            demands=[Demand("A", d(2), 5, "s1"), Demand("A", d(8), 4, "s2")],
+            [Item("A", supply_type="none", on_hand=3)], demands=[Demand("A", d(2), 5, "s1"), Demand("A", d(8), 4, "s2")]
         )
         assert not result.planned_orders
         (exc,) = exceptions_of(result, "A", "no_source")
@@ -361,27 +313,14 @@ class TestNetting:
         assert weeks[1].stockout == 6
 
     def test_below_safety_stock_without_stock_out(self):
-        result = run(
-            [Item("A", supply_type="none", on_hand=10, safety_stock=10)],
-            demands=[Demand("A", d(2), 4, "s1")],
-        )
+        result = run([Item("A", supply_type="none", on_hand=10, safety_stock=10)], demands=[Demand("A", d(2), 4, "s1")])
         (below,) = exceptions_of(result, "A", "below_safety")
-        assert (below.date, below.suggested_date, below.qty, below.ref) == (
-            d(2),
-            None,
-            4,
-            None,
-        )
-        assert (below.code, below.values) == (
-            "below_safety",
-            {"lowest": 6, "safety_stock": 10},
-        )
+        assert (below.date, below.suggested_date, below.qty, below.ref) == (d(2), None, 4, None)
+        assert (below.code, below.values) == ("below_safety", {"lowest": 6, "safety_stock": 10})
 
     def test_planning_on_a_weekend(self):
         saturday = d(5)
-        result = mrp.plan(
-            [Item("A")], [], [Demand("A", d(3), 2, "s")], [], [], saturday
-        )
+        result = mrp.plan([Item("A")], [], [Demand("A", d(3), 2, "s")], [], [], saturday)
         (order,) = result.planned_orders
         assert (order.due_date, order.need_date, order.late) == (d(7), d(5), True)
         (below,) = exceptions_of(result, "A", "below_safety")
@@ -398,11 +337,7 @@ class TestNetting:
             datetime(2024, 6, 3, 8, 0),
         )
         (exc,) = result.exceptions
-        assert (exc.kind, exc.date, exc.suggested_date) == (
-            "reschedule_in",
-            d(9),
-            d(2),
-        )
+        assert (exc.kind, exc.date, exc.suggested_date) == ("reschedule_in", d(9), d(2))
         assert type(exc.date) is date and result.today == TODAY
         assert result.allocations[0].pegs == [("s", 2, d(2))]
 
@@ -429,19 +364,11 @@ class TestNetting:
 class TestExistingSupply:
     def test_reschedule_in_instead_of_new_order(self):
         result = run(
-            [Item("A", lead_time=2)],
-            demands=[Demand("A", d(3), 10, "s1")],
-            supplies=[Supply("A", d(10), 10, "po1")],
+            [Item("A", lead_time=2)], demands=[Demand("A", d(3), 10, "s1")], supplies=[Supply("A", d(10), 10, "po1")]
         )
         assert not result.planned_orders
         (exc,) = result.exceptions
-        assert (exc.kind, exc.ref, exc.date, exc.suggested_date, exc.qty) == (
-            "reschedule_in",
-            "po1",
-            d(10),
-            d(3),
-            10,
-        )
+        assert (exc.kind, exc.ref, exc.date, exc.suggested_date, exc.qty) == ("reschedule_in", "po1", d(10), d(3), 10)
         assert (exc.item, exc.code, exc.values) == ("A", "bring_forward", {})
         (alloc,) = result.allocations
         assert alloc.need_date == d(3) and alloc.suggested_date == d(3)
@@ -476,12 +403,7 @@ class TestExistingSupply:
             ],
         )
         (exc,) = result.exceptions
-        assert (exc.item, exc.kind, exc.date, exc.suggested_date) == (
-            "A",
-            "reschedule_out",
-            d(0),
-            d(11),
-        )
+        assert (exc.item, exc.kind, exc.date, exc.suggested_date) == ("A", "reschedule_out", d(0), d(11))
         assert (exc.ref, exc.qty, exc.code) == ("poA", 5, "postpone")
         strict = run(
             [Item("B")],
@@ -504,12 +426,7 @@ class TestExistingSupply:
             horizon_end=d(30),
         )
         (exc,) = result.exceptions
-        assert (exc.kind, exc.ref, exc.date, exc.suggested_date) == (
-            "cancel",
-            "spare",
-            d(3),
-            None,
-        )
+        assert (exc.kind, exc.ref, exc.date, exc.suggested_date) == ("cancel", "spare", d(3), None)
         assert (exc.item, exc.qty, exc.code) == ("A", 5, "not_needed")
 
     def test_firm_supply_is_kept_and_reported_late(self):
@@ -533,19 +450,12 @@ class TestExistingSupply:
         result = run(
             [Item("A")],
             demands=[Demand("A", d(20), 1, "s")],
-            supplies=[
-                Supply("A", d(0), 1, "f1", firm=True),
-                Supply("A", d(1), 1, "f2", firm=True),
-            ],
+            supplies=[Supply("A", d(0), 1, "f1", firm=True), Supply("A", d(1), 1, "f2", firm=True)],
         )
         assert not result.exceptions and not result.planned_orders
 
     def test_past_due_supply_counts_today(self):
-        result = run(
-            [Item("A")],
-            demands=[Demand("A", d(0), 5, "s")],
-            supplies=[Supply("A", d(-4), 5, "late_po")],
-        )
+        result = run([Item("A")], demands=[Demand("A", d(0), 5, "s")], supplies=[Supply("A", d(-4), 5, "late_po")])
         assert not result.planned_orders and not result.exceptions
         assert result.projection["A"][0].scheduled_receipts == 5
 
@@ -566,49 +476,24 @@ class TestMultiLevel:
         assert result.counters["levels"] == 3
         fg, sa, rm1, rm2 = result.planned_orders
         assert (fg.item, fg.due_date, fg.release_date) == ("FG", d(14), d(10))
-        assert (sa.item, sa.qty, sa.due_date, sa.release_date) == (
-            "SA",
-            10,
-            d(10),
-            d(9),
-        )
+        assert (sa.item, sa.qty, sa.due_date, sa.release_date) == ("SA", 10, d(10), d(9))
         # RM is planned once, after both parents: 30 for SA (day 9), 20 for FG
-        assert [(o.item, o.qty, o.due_date) for o in (rm1, rm2)] == [
-            ("RM", 30, d(9)),
-            ("RM", 20, d(10)),
-        ]
+        assert [(o.item, o.qty, o.due_date) for o in (rm1, rm2)] == [("RM", 30, d(9)), ("RM", 20, d(10))]
         assert rm1.pegs == [(("planned", sa.id), 30, d(9))]
         assert rm2.pegs == [(("planned", fg.id), 20, d(10))]
         assert [po.id for po in result.planned_orders] == [1, 2, 3, 4]
 
     def test_component_stock_is_netted_once_for_all_parents(self):
-        items = [
-            Item("P1", "manufacture"),
-            Item("P2", "manufacture"),
-            Item("C", on_hand=15),
-        ]
+        items = [Item("P1", "manufacture"), Item("P2", "manufacture"), Item("C", on_hand=15)]
         bom = [BomLine("P1", "C", 1), BomLine("P2", "C", 1)]
-        result = run(
-            items,
-            bom,
-            demands=[Demand("P1", d(3), 10, "a"), Demand("P2", d(2), 10, "b")],
-        )
+        result = run(items, bom, demands=[Demand("P1", d(3), 10, "a"), Demand("P2", d(2), 10, "b")])
         (c_order,) = orders_of(result, "C")
         assert (c_order.qty, c_order.due_date) == (5, d(3))
 
     def test_kit_passes_demand_through(self):
-        items = [
-            Item("KIT", "kit", on_hand=100, lead_time=5),
-            Item("C1"),
-            Item("C2", lead_time=1),
-        ]
+        items = [Item("KIT", "kit", on_hand=100, lead_time=5), Item("C1"), Item("C2", lead_time=1)]
         bom = [BomLine("KIT", "C1", 2), BomLine("KIT", "C2", 1)]
-        result = run(
-            items,
-            bom,
-            demands=[Demand("KIT", d(3), 10, "so")],
-            supplies=[Supply("KIT", d(1), 50, "ignored")],
-        )
+        result = run(items, bom, demands=[Demand("KIT", d(3), 10, "so")], supplies=[Supply("KIT", d(1), 50, "ignored")])
         assert not orders_of(result, "KIT")
         assert "KIT" not in result.projection
         (c1,) = orders_of(result, "C1")
@@ -629,12 +514,7 @@ class TestMultiLevel:
     def test_kit_without_components(self):
         result = run([Item("KIT", "kit")], demands=[Demand("KIT", d(1), 1, "s")])
         (exc,) = result.exceptions
-        assert (exc.kind, exc.code, exc.date, exc.qty) == (
-            "no_source",
-            "kit_without_components",
-            d(1),
-            1,
-        )
+        assert (exc.kind, exc.code, exc.date, exc.qty) == ("no_source", "kit_without_components", d(1), 1)
 
     def test_buy_item_boms_are_not_exploded(self):
         result = run(
@@ -646,12 +526,7 @@ class TestMultiLevel:
 
     def test_cycle_names_the_items(self):
         items = [Item(k, "manufacture") for k in ("A", "B", "C", "D")]
-        bom = [
-            BomLine("D", "A", 1),
-            BomLine("A", "B", 1),
-            BomLine("B", "C", 1),
-            BomLine("C", "A", 1),
-        ]
+        bom = [BomLine("D", "A", 1), BomLine("A", "B", 1), BomLine("B", "C", 1), BomLine("C", "A", 1)]
         with pytest.raises(mrp.BomCycleError) as info:
             run(items, bom)
         assert info.value.cycle == ["A", "B", "C", "A"]
@@ -698,10 +573,7 @@ class TestForecast:
         result = run(
             [Item("A")],
             demands=[Demand("A", d(3), 30, "so")],
-            forecasts=[
-                Forecast("A", d(0), d(7), 20, "f1"),
-                Forecast("A", d(0), d(14), 50, "f2"),
-            ],
+            forecasts=[Forecast("A", d(0), d(7), 20, "f1"), Forecast("A", d(0), d(14), 50, "f2")],
         )
         # f1 fully consumed (20), f2 consumed by the remaining 10 -> 40 left
         assert result.projection["A"][0].forecast == 40
@@ -714,22 +586,14 @@ class TestProjection:
     def test_weekly_buckets(self):
         result = run(
             [Item("A", on_hand=10, safety_stock=2)],
-            demands=[
-                Demand("A", d(1), 4, "a"),
-                Demand("A", d(8), 10, "b"),
-                Demand("A", d(9), 3, "c", "forecast"),
-            ],
+            demands=[Demand("A", d(1), 4, "a"), Demand("A", d(8), 10, "b"), Demand("A", d(9), 3, "c", "forecast")],
             supplies=[Supply("A", d(2), 5, "po")],
             horizon_end=d(20),
         )
         weeks = result.projection["A"]
         assert [w.week_start for w in weeks] == [d(0), d(7), d(14)]
         first, second, third = weeks
-        assert (first.opening_on_hand, first.actual, first.scheduled_receipts) == (
-            10,
-            4,
-            5,
-        )
+        assert (first.opening_on_hand, first.actual, first.scheduled_receipts) == (10, 4, 5)
         assert (first.projected_on_hand, first.min_on_hand) == (11, 6)
         # week 2: -10 on Tuesday (1 left < safety 2 -> planned 1), -3 forecast
         assert (second.actual, second.forecast, second.demand_total) == (10, 3, 13)
@@ -747,11 +611,7 @@ class TestProjection:
     def test_result_is_deterministic(self):
         def once():
             items = [Item("P", "manufacture", lead_time=2), Item("C", lead_time=1)]
-            return run(
-                items,
-                [BomLine("P", "C", 2)],
-                demands=[Demand("P", d(i), i, f"s{i}") for i in range(1, 12)],
-            )
+            return run(items, [BomLine("P", "C", 2)], demands=[Demand("P", d(i), i, f"s{i}") for i in range(1, 12)])
 
         first, second = once(), once()
         assert first.planned_orders == second.planned_orders
@@ -759,9 +619,7 @@ class TestProjection:
 
     def test_counters(self):
         result = run(
-            [Item("A", lead_time=3)],
-            demands=[Demand("A", d(1), 1, "s")],
-            supplies=[Supply("A", d(30), 1, "po")],
+            [Item("A", lead_time=3)], demands=[Demand("A", d(1), 1, "s")], supplies=[Supply("A", d(30), 1, "po")]
         )
         assert result.counters["planned_orders"] == 0
         assert result.counters["exceptions_reschedule_in"] == 1
@@ -787,9 +645,7 @@ def factories(draw, policies=("lfl", "fixed", "min_max_multiple", "poq")):
         items.append(
             Item(
                 i,
-                supply_type=draw(st.sampled_from(["buy", "manufacture", "kit"]))
-                if i < n - 1
-                else "buy",
+                supply_type=draw(st.sampled_from(["buy", "manufacture", "kit"])) if i < n - 1 else "buy",
                 lead_time=draw(st.integers(0, 6)),
                 lot_policy=policy,
                 fixed_qty=draw(st.sampled_from([0, 3, 10])),
@@ -809,21 +665,11 @@ def factories(draw, policies=("lfl", "fixed", "min_max_multiple", "poq")):
         if item.supply_type == "kit" and not any(b.parent == item.key for b in bom):
             item.supply_type = "manufacture"
     demands = [
-        Demand(
-            draw(st.integers(0, n - 1)),
-            d(draw(st.integers(-5, 40))),
-            draw(st.integers(1, 30)),
-            ("so", k),
-        )
+        Demand(draw(st.integers(0, n - 1)), d(draw(st.integers(-5, 40))), draw(st.integers(1, 30)), ("so", k))
         for k in range(draw(st.integers(0, 12)))
     ]
     supplies = [
-        Supply(
-            draw(st.integers(0, n - 1)),
-            d(draw(st.integers(-3, 50))),
-            draw(st.integers(1, 40)),
-            ("po", k),
-        )
+        Supply(draw(st.integers(0, n - 1)), d(draw(st.integers(-3, 50))), draw(st.integers(1, 40)), ("po", k))
         for k in range(draw(st.integers(0, 6)))
     ]
     return items, bom, demands, supplies
@@ -850,9 +696,7 @@ def gross_requirements(items, bom, demands, result):
 
 
 PROPERTY = settings(
-    max_examples=150,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
 )
 
 
@@ -877,10 +721,7 @@ def test_plan_covers_every_requirement_when_suggestions_are_followed(plant):
             assert point.date >= TODAY
             assert point.projected_on_hand >= item.safety_stock - EPS, point
         # without messages on its supplies, the as-is projection is the same
-        if not any(
-            e.item == item.key and e.kind.startswith("reschedule")
-            for e in result.exceptions
-        ):
+        if not any(e.item == item.key and e.kind.startswith("reschedule") for e in result.exceptions):
             assert result.daily_projection(item.key) == days
 
 

@@ -67,11 +67,7 @@ def test_moving_average_excludes_the_day_itself_and_older_points():
 
 
 def test_price_change_since():
-    points = [
-        (D(2025, 1, 1), 100.0),
-        (D(2025, 3, 1), 110.0),
-        (D(2025, 4, 1), 121.0),
-    ]
+    points = [(D(2025, 1, 1), 100.0), (D(2025, 3, 1), 110.0), (D(2025, 4, 1), 121.0)]
     today = D(2025, 4, 1)
     latest, change30 = prices.price_change_since(points, today, 30)
     assert latest == 121.0
@@ -92,17 +88,11 @@ def test_uom_conversions_follow_odoo_factors():
     assert prices.normalize_price(10, 1.1, dozen, unit) == pytest.approx(11 / 12)
 
 
-@given(
-    st.floats(0.001, 1e6),
-    st.floats(0.001, 1000),
-    st.floats(0.001, 1000),
-)
+@given(st.floats(0.001, 1e6), st.floats(0.001, 1000), st.floats(0.001, 1000))
 def test_price_times_quantity_is_unit_independent(price, from_factor, to_factor):
     qty = 7.0
     amount = price * qty
-    converted = prices.convert_price(price, from_factor, to_factor) * (
-        prices.convert_qty(qty, from_factor, to_factor)
-    )
+    converted = prices.convert_price(price, from_factor, to_factor) * (prices.convert_qty(qty, from_factor, to_factor))
     assert converted == pytest.approx(amount, rel=1e-9)
 
 
@@ -168,11 +158,7 @@ def test_explode_multi_level():
 
 
 def test_rollup_latest_prices_with_fallback():
-    result = prices.rollup_bom_costs(
-        BOMS,
-        {"tube": 4.0, "screw": 0.1, "board": 20.0},
-        fallback_prices={"edge": 0.5},
-    )
+    result = prices.rollup_bom_costs(BOMS, {"tube": 4.0, "screw": 0.1, "board": 20.0}, fallback_prices={"edge": 0.5})
     desk = result["desk"]
     assert desk["cost"] == pytest.approx(4.5 * 4 + 12 * 0.1 + 20 + 9 * 0.5)
     assert desk["missing"] == {"edge"}
@@ -183,10 +169,7 @@ def test_rollup_latest_prices_with_fallback():
 
 
 def test_rollup_cuts_cycles():
-    boms = {
-        "a": {"qty": 1, "lines": [("b", 1), ("leaf", 1)]},
-        "b": {"qty": 1, "lines": [("a", 1), ("leaf", 2)]},
-    }
+    boms = {"a": {"qty": 1, "lines": [("b", 1), ("leaf", 1)]}, "b": {"qty": 1, "lines": [("a", 1), ("leaf", 2)]}}
     result = prices.rollup_bom_costs(boms, {"leaf": 1.0})
     assert result["a"]["cycle"]
     assert result["a"]["cost"] == pytest.approx(3.0)
@@ -195,9 +178,7 @@ def test_rollup_cuts_cycles():
 @given(st.floats(0.01, 1000), st.floats(0.1, 10))
 def test_rollup_is_linear_in_prices(price, scale):
     base = prices.rollup_bom_costs(BOMS, dict.fromkeys(("tube", "screw"), price))
-    scaled = prices.rollup_bom_costs(
-        BOMS, dict.fromkeys(("tube", "screw"), price * scale)
-    )
+    scaled = prices.rollup_bom_costs(BOMS, dict.fromkeys(("tube", "screw"), price * scale))
     assert scaled["desk"]["cost"] == pytest.approx(base["desk"]["cost"] * scale)
 
 
@@ -219,9 +200,7 @@ def test_parse_number_and_date():
 
 
 def test_parse_json_rows():
-    assert prices.parse_json_rows('[{"code": "A", "price": 1}]') == [
-        {"code": "A", "price": 1}
-    ]
+    assert prices.parse_json_rows('[{"code": "A", "price": 1}]') == [{"code": "A", "price": 1}]
     nested = '{"data": {"prices": [{"code": "A"}]}}'
     assert prices.parse_json_rows(nested, "data.prices") == [{"code": "A"}]
     assert prices.parse_json_rows("") == []
@@ -252,38 +231,25 @@ def test_errors_carry_a_code_and_values():
     assert error_of(prices.parse_date, "3/2") == ("not_a_date", {"value": "3/2"})
     code, values = error_of(prices.parse_json_rows, "[")
     assert code == "malformed_json" and values["error"]
-    assert error_of(prices.parse_json_rows, '{"a": 1}', "b") == (
-        "json_path_missing",
-        {"path": "b"},
-    )
-    assert error_of(prices.parse_json_rows, '{"a": 1}') == (
-        "not_a_list",
-        {"path": "", "type": "dict"},
-    )
-    assert error_of(prices.parse_json_rows, "[{}, 3]") == (
-        "row_not_object",
-        {"row": 2, "value": 3},
-    )
+    assert error_of(prices.parse_json_rows, '{"a": 1}', "b") == ("json_path_missing", {"path": "b"})
+    assert error_of(prices.parse_json_rows, '{"a": 1}') == ("not_a_list", {"path": "", "type": "dict"})
+    assert error_of(prices.parse_json_rows, "[{}, 3]") == ("row_not_object", {"row": 2, "value": 3})
     assert error_of(prices.parse_csv_rows, "sku\nA\n", ",", ("code",)) == (
         "csv_missing_columns",
         {"header": ["sku"], "columns": ["code"]},
     )
-    assert error_of(prices.parse_csv_rows, "code\nA,1\n") == (
-        "csv_extra_cells",
-        {"line": 2},
-    )
+    assert error_of(prices.parse_csv_rows, "code\nA,1\n") == ("csv_extra_cells", {"line": 2})
     code, values = error_of(prices.parse_csv_rows, 'code,price\n"A,1\n')
     assert code == "malformed_csv" and values["error"]
-    assert error_of(prices.map_feed_rows, [{"value": 1}], mapping, today) == (
-        "no_code",
-        {"field": "sku", "row": 1},
+    assert error_of(prices.map_feed_rows, [{"value": 1}], mapping, today) == ("no_code", {"field": "sku", "row": 1})
+    assert error_of(prices.map_feed_rows, [{}, {"sku": "A", "value": -2}], mapping, today) == (
+        "negative_price",
+        {"price": -2.0, "row": 2},
     )
-    assert error_of(
-        prices.map_feed_rows, [{}, {"sku": "A", "value": -2}], mapping, today
-    ) == ("negative_price", {"price": -2.0, "row": 2})
-    assert error_of(
-        prices.map_feed_rows, [{"sku": "A", "value": "x"}], mapping, today
-    ) == ("not_a_number", {"value": "x", "row": 1})
+    assert error_of(prices.map_feed_rows, [{"sku": "A", "value": "x"}], mapping, today) == (
+        "not_a_number",
+        {"value": "x", "row": 1},
+    )
 
 
 def test_parse_csv_rows():
@@ -311,22 +277,8 @@ def test_map_feed_rows():
     ]
     quotes = prices.map_feed_rows(rows, mapping, D(2025, 1, 5))
     assert quotes == [
-        {
-            "row": 1,
-            "code": "A",
-            "price": 2.5,
-            "date": D(2025, 1, 2),
-            "currency": "EUR",
-            "vendor": None,
-        },
-        {
-            "row": 3,
-            "code": "C",
-            "price": 3.0,
-            "date": D(2025, 1, 5),
-            "currency": None,
-            "vendor": None,
-        },
+        {"row": 1, "code": "A", "price": 2.5, "date": D(2025, 1, 2), "currency": "EUR", "vendor": None},
+        {"row": 3, "code": "C", "price": 3.0, "date": D(2025, 1, 5), "currency": None, "vendor": None},
     ]
     with pytest.raises(prices.PriceDataError, match="row 1: no code"):
         prices.map_feed_rows([{"value": 1}], mapping, D(2025, 1, 5))

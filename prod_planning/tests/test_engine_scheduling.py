@@ -30,12 +30,7 @@ else:  # run as a script, without Odoo (see the __main__ block)
 sched = engine_loader.load_engine_module("scheduling")
 calmod = engine_loader.load_engine_module("scheduling_calendar")
 cpsat = engine_loader.load_engine_module("scheduling_cpsat")
-Resource, Operation, Job, Problem = (
-    sched.Resource,
-    sched.Operation,
-    sched.Job,
-    sched.Problem,
-)
+Resource, Operation, Job, Problem = (sched.Resource, sched.Operation, sched.Job, sched.Problem)
 Calendar = sched.Calendar
 DAY = 24 * 60
 HAS_ORTOOLS = sched.ortools_available()
@@ -102,11 +97,7 @@ class TestCalendar:
         assert Calendar([]).next_start(-3) == 0
 
     @settings(max_examples=60, deadline=None)
-    @given(
-        seed=st.integers(0, 10**6),
-        d=st.integers(1, 150),
-        lo=st.integers(0, 300),
-    )
+    @given(seed=st.integers(0, 10**6), d=st.integers(1, 150), lo=st.integers(0, 300))
     def test_modes_match_add(self, seed, d, lo):
         """Every start of a mode ends at start + length, and every working start
         whose end fits the horizon is in exactly one mode."""
@@ -144,10 +135,7 @@ def one_resource(capacity=1, available=None):
 class TestBehaviour:
     @pytest.mark.parametrize("use_cp_sat", [False, True])
     def test_operation_longer_than_a_shift_spans_next_day(self, use_cp_sat):
-        problem = Problem(
-            one_resource(available=shifts()),
-            [Job("J", operations=[Operation("o", "J", {"R": 600})])],
-        )
+        problem = Problem(one_resource(available=shifts()), [Job("J", operations=[Operation("o", "J", {"R": 600})])])
         result = quick(problem, use_cp_sat=use_cp_sat)
         a = result.assignments["o"]
         assert (a.start, a.end) == (480, DAY + 600)
@@ -158,21 +146,14 @@ class TestBehaviour:
         friday_2pm = 4 * DAY + 14 * 60
         problem = Problem(
             one_resource(available=shifts()),
-            [
-                Job(
-                    "J",
-                    release=friday_2pm,
-                    operations=[Operation("o", "J", {"R": 600})],
-                )
-            ],
+            [Job("J", release=friday_2pm, operations=[Operation("o", "J", {"R": 600})])],
         )
         a = quick(problem, use_cp_sat=use_cp_sat).assignments["o"]
         assert (a.start, a.end) == (friday_2pm, 7 * DAY + 16 * 60)
 
     def test_release_waits_for_working_time(self):
         problem = Problem(
-            one_resource(available=shifts()),
-            [Job("J", release=7 * 60, operations=[Operation("o", "J", {"R": 30})])],
+            one_resource(available=shifts()), [Job("J", release=7 * 60, operations=[Operation("o", "J", {"R": 30})])]
         )
         a = quick(problem).assignments["o"]
         assert (a.start, a.end) == (480, 510)
@@ -202,10 +183,7 @@ class TestBehaviour:
 
     @pytest.mark.parametrize("use_cp_sat", [False, True])
     def test_past_due_date_gives_lateness(self, use_cp_sat):
-        problem = Problem(
-            one_resource(),
-            [Job("J", weight=2, due=-100, operations=[Operation("o", "J", {"R": 30})])],
-        )
+        problem = Problem(one_resource(), [Job("J", weight=2, due=-100, operations=[Operation("o", "J", {"R": 30})])])
         result = quick(problem, use_cp_sat=use_cp_sat)
         job = result.jobs["J"]
         assert (job.finish, job.lateness, job.earliness) == (30, 130, 0)
@@ -221,10 +199,7 @@ class TestBehaviour:
                 Job(
                     "J",
                     due=500,
-                    operations=[
-                        Operation("o1", "J", {"R": 30}),
-                        Operation("o2", "J", {"S": 60}, predecessors=["o1"]),
-                    ],
+                    operations=[Operation("o1", "J", {"R": 30}), Operation("o2", "J", {"S": 60}, predecessors=["o1"])],
                 )
             ],
         )
@@ -256,10 +231,7 @@ class TestBehaviour:
     @pytest.mark.parametrize("use_cp_sat", [False, True])
     def test_backward_competing_jobs_are_not_late(self, use_cp_sat):
         ops = [Operation(f"o{k}", f"J{k}", {"R": 60}) for k in range(3)]
-        problem = Problem(
-            one_resource(),
-            [Job(f"J{k}", due=300, operations=[ops[k]]) for k in range(3)],
-        )
+        problem = Problem(one_resource(), [Job(f"J{k}", due=300, operations=[ops[k]]) for k in range(3)])
         result = quick(problem, strategy="backward", use_cp_sat=use_cp_sat)
         ends = sorted(a.end for a in result.assignments.values())
         assert ends == [180, 240, 300]
@@ -268,13 +240,7 @@ class TestBehaviour:
     def test_alternatives_run_in_parallel(self):
         problem = Problem(
             [Resource("R1"), Resource("R2")],
-            [
-                Job(
-                    f"J{k}",
-                    operations=[Operation(f"o{k}", f"J{k}", {"R1": 40, "R2": 50})],
-                )
-                for k in range(2)
-            ],
+            [Job(f"J{k}", operations=[Operation(f"o{k}", f"J{k}", {"R1": 40, "R2": 50})]) for k in range(2)],
         )
         for use_cp_sat in (False, True):
             result = quick(problem, use_cp_sat=use_cp_sat)
@@ -285,10 +251,7 @@ class TestBehaviour:
     def test_capacity_two(self, use_cp_sat):
         problem = Problem(
             one_resource(capacity=2),
-            [
-                Job(f"J{k}", operations=[Operation(f"o{k}", f"J{k}", {"R": 60})])
-                for k in range(3)
-            ],
+            [Job(f"J{k}", operations=[Operation(f"o{k}", f"J{k}", {"R": 60})]) for k in range(3)],
         )
         result = quick(problem, use_cp_sat=use_cp_sat)
         assert result.makespan == 120
@@ -316,19 +279,13 @@ class TestBehaviour:
             assert_valid(problem, result)
 
     def test_beyond_calendar_warns(self):
-        problem = Problem(
-            one_resource(available=[(0, 60)]),
-            [Job("J", operations=[Operation("o", "J", {"R": 100})])],
-        )
+        problem = Problem(one_resource(available=[(0, 60)]), [Job("J", operations=[Operation("o", "J", {"R": 100})])])
         result = quick(problem, use_cp_sat=False)
         assert result.assignments["o"].end == 100
         assert result.warnings and "after the end of the calendar" in result.warnings[0]
 
     def test_malformed_problems(self):
-        ops = [
-            Operation("a", "J", {"R": 1}, predecessors=["b"]),
-            Operation("b", "J", {"R": 1}, predecessors=["a"]),
-        ]
+        ops = [Operation("a", "J", {"R": 1}, predecessors=["b"]), Operation("b", "J", {"R": 1}, predecessors=["a"])]
         with pytest.raises(sched.ProblemError, match="cycle") as cycle:
             sched.solve(Problem(one_resource(), [Job("J", operations=ops)]))
         # A code and the keys, for callers that word the error themselves.
@@ -342,10 +299,7 @@ class TestBehaviour:
         bad_pred = [Job("J", operations=[Operation("a", "J", {"R": 1}, ["zz"])])]
         with pytest.raises(sched.ProblemError, match="unknown predecessor") as pred:
             sched.solve(Problem(one_resource(), bad_pred))
-        assert (pred.value.code, pred.value.values) == (
-            "unknown_predecessor",
-            {"operation": "a", "predecessor": "zz"},
-        )
+        assert (pred.value.code, pred.value.values) == ("unknown_predecessor", {"operation": "a", "predecessor": "zz"})
         with pytest.raises(ValueError, match="strategy"):
             sched.solve(Problem(one_resource(), []), strategy="sideways")
 
@@ -370,9 +324,7 @@ def validation_problem():
                     Operation("a2", "A", {"R2": 30}, predecessors=["a1"]),
                 ],
             ),
-            Job(
-                "B", operations=[Operation("b1", "B", {"R2": 30}, fixed=("R2", 0, 30))]
-            ),
+            Job("B", operations=[Operation("b1", "B", {"R2": 30}, fixed=("R2", 0, 30))]),
             Job("C", operations=[Operation("c1", "C", {"R2": 40})]),
         ],
     )
@@ -390,15 +342,8 @@ class TestValidate:
 
     def test_good_schedule(self):
         assert_valid(self.problem, self.good)
-        got = {
-            k: (a.resource, a.start, a.end) for k, a in self.good.assignments.items()
-        }
-        assert got == {
-            "a1": ("R1", 500, 560),
-            "a2": ("R2", 560, 590),
-            "b1": ("R2", 0, 30),
-            "c1": ("R2", 30, 70),
-        }
+        got = {k: (a.resource, a.start, a.end) for k, a in self.good.assignments.items()}
+        assert got == {"a1": ("R1", 500, 560), "a2": ("R2", 560, 590), "b1": ("R2", 0, 30), "c1": ("R2", 30, 70)}
 
     def test_missing_and_unknown(self):
         schedule = copy.deepcopy(self.good)
@@ -423,9 +368,7 @@ class TestValidate:
     def test_calendar(self):
         off_shift = self.broken("a1", start=1000, end=1060)  # 16:40, after 16:00
         assert "calendar" in kinds(self.problem, off_shift)
-        assert "calendar" not in kinds(
-            self.problem, self.broken("a1", start=900, end=960)
-        )
+        assert "calendar" not in kinds(self.problem, self.broken("a1", start=900, end=960))
         wrong_end = self.broken("a1", start=900, end=970)  # 60 minutes end at 16:00
         assert "calendar" in kinds(self.problem, wrong_end)
         spans = self.broken("a1", start=930, end=990)  # must continue next day
@@ -446,11 +389,7 @@ class TestValidate:
 
     def test_overlapping_fixed_operations_alone_are_not_reported(self):
         problem = Problem(
-            one_resource(),
-            [
-                Job(k, operations=[Operation(k + "1", k, {"R": 5}, fixed=("R", 0, 5))])
-                for k in "AB"
-            ],
+            one_resource(), [Job(k, operations=[Operation(k + "1", k, {"R": 5}, fixed=("R", 0, 5))]) for k in "AB"]
         )
         assert_valid(problem, quick(problem))
 
@@ -478,9 +417,7 @@ def random_problem(seed, max_jobs=4):
         ops = []
         for k in range(rng.randint(1, 3)):
             chosen = rng.sample(keys, rng.randint(1, len(keys)))
-            alternatives = {
-                r: (0 if rng.random() < 0.05 else rng.randint(1, 90)) for r in chosen
-            }
+            alternatives = {r: (0 if rng.random() < 0.05 else rng.randint(1, 90)) for r in chosen}
             preds = [ops[-1].key] if ops else []
             if all_ops and rng.random() < 0.15:
                 preds.append(rng.choice(all_ops).key)
@@ -505,14 +442,8 @@ def random_problem(seed, max_jobs=4):
 
 
 class TestRandomProblems:
-    @settings(
-        max_examples=40,
-        deadline=None,
-        suppress_health_check=[HealthCheck.too_slow],
-    )
-    @given(
-        seed=st.integers(0, 10**9), strategy=st.sampled_from(["forward", "backward"])
-    )
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(seed=st.integers(0, 10**9), strategy=st.sampled_from(["forward", "backward"]))
     def test_heuristic_valid(self, seed, strategy):
         problem = random_problem(seed)
         result = quick(problem, strategy=strategy, use_cp_sat=False)
@@ -521,14 +452,8 @@ class TestRandomProblems:
         assert result.status is sched.SolveStatus.HEURISTIC
 
     @needs_ortools
-    @settings(
-        max_examples=25,
-        deadline=None,
-        suppress_health_check=[HealthCheck.too_slow],
-    )
-    @given(
-        seed=st.integers(0, 10**9), strategy=st.sampled_from(["forward", "backward"])
-    )
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(seed=st.integers(0, 10**9), strategy=st.sampled_from(["forward", "backward"]))
     def test_cp_sat_valid_and_not_worse(self, seed, strategy):
         problem = random_problem(seed)
         result = quick(problem, strategy=strategy, time_limit=3.0)
@@ -559,9 +484,7 @@ def brute_force_makespan(problem):
         (machine,) = op.alternatives
         machines.setdefault(machine, []).append(op.key)
     best = None
-    for orders in itertools.product(
-        *(itertools.permutations(keys) for keys in machines.values())
-    ):
+    for orders in itertools.product(*(itertools.permutations(keys) for keys in machines.values())):
         preds = {key: list(op.predecessors) for key, op in ops.items()}
         for order in orders:
             for a, b in itertools.pairwise(order):
@@ -612,25 +535,11 @@ class TestOptimality:
     def test_weighted_tardiness_with_calendar_optimum(self, seed):
         rng = random.Random(seed)
         available = shifts(days=7, start=0, end=300) if seed % 2 else None
-        data = [
-            (
-                rng.randint(0, 300),
-                rng.randint(50, 700),
-                rng.randint(1, 3),
-                rng.randint(20, 200),
-            )
-            for _ in range(5)
-        ]
+        data = [(rng.randint(0, 300), rng.randint(50, 700), rng.randint(1, 3), rng.randint(20, 200)) for _ in range(5)]
         problem = Problem(
             one_resource(available=available),
             [
-                Job(
-                    f"J{k}",
-                    weight=w,
-                    release=rel,
-                    due=due,
-                    operations=[Operation(f"o{k}", f"J{k}", {"R": d})],
-                )
+                Job(f"J{k}", weight=w, release=rel, due=due, operations=[Operation(f"o{k}", f"J{k}", {"R": d})])
                 for k, (rel, due, w, d) in enumerate(data)
             ],
         )
@@ -648,14 +557,7 @@ class TestFallbacks:
     def calendar_problem(self):
         return Problem(
             one_resource(available=shifts()),
-            [
-                Job(
-                    f"J{k}",
-                    due=600,
-                    operations=[Operation(f"o{k}", f"J{k}", {"R": 300})],
-                )
-                for k in range(2)
-            ],
+            [Job(f"J{k}", due=600, operations=[Operation(f"o{k}", f"J{k}", {"R": 300})]) for k in range(2)],
         )
 
     def test_without_ortools(self, monkeypatch):
@@ -716,10 +618,7 @@ class TestJsplib:
         assert result.objective == "makespan"
         assert result.makespan == 9
 
-    @pytest.mark.parametrize(
-        "text",
-        ["", "2 2\n0 5 1 4\n", "1 2\n0 5 1\n", "1 2\n0 5 7 4\n", "1 2\nx y\n"],
-    )
+    @pytest.mark.parametrize("text", ["", "2 2\n0 5 1 4\n", "1 2\n0 5 1\n", "1 2\n0 5 7 4\n", "1 2\nx y\n"])
     def test_malformed(self, text):
         with pytest.raises(sched.ProblemError):
             sched.read_jsplib(text)

@@ -47,10 +47,7 @@ class TestRate:
         assert vendors.rate(12, 10) == 100.0
         assert vendors.rate(-1, 10) == 0.0
 
-    @given(
-        st.floats(min_value=-1e6, max_value=1e6),
-        st.floats(min_value=-1e6, max_value=1e6),
-    )
+    @given(st.floats(min_value=-1e6, max_value=1e6), st.floats(min_value=-1e6, max_value=1e6))
     def test_bounds_property(self, part, whole):
         value = vendors.rate(part, whole)
         if whole <= vendors.EPSILON:
@@ -129,9 +126,7 @@ class TestExpeditingReasons:
         assert vendors.expediting_reasons(confirmed, TODAY, 7) == []
 
     def test_after_need_and_partial(self):
-        line = LineState(
-            promised=d(20), ordered=10, received=4, confirmed=True, need_date=d(10)
-        )
+        line = LineState(promised=d(20), ordered=10, received=4, confirmed=True, need_date=d(10))
         assert vendors.expediting_reasons(line, TODAY, 7) == ["after_need", "partial"]
 
     def test_need_on_promised_date_is_fine(self):
@@ -146,15 +141,10 @@ class TestExpeditingReasons:
 class TestUrgency:
     def test_order_of_reasons(self):
         late = LineState(promised=d(-1), ordered=1, confirmed=True)
-        after_need = LineState(
-            promised=d(30), ordered=1, confirmed=True, need_date=d(25)
-        )
+        after_need = LineState(promised=d(30), ordered=1, confirmed=True, need_date=d(25))
         unconfirmed = LineState(promised=d(6), ordered=1)
         partial = LineState(promised=d(30), ordered=2, received=1, confirmed=True)
-        scores = [
-            vendors.urgency(line, TODAY, 7)
-            for line in (late, after_need, unconfirmed, partial)
-        ]
+        scores = [vendors.urgency(line, TODAY, 7) for line in (late, after_need, unconfirmed, partial)]
         assert scores == sorted(scores, reverse=True)
         assert len(set(scores)) == 4
 
@@ -178,10 +168,7 @@ class TestUrgency:
     def test_reasons_add_up(self):
         both = LineState(promised=d(-3), ordered=10, received=5, confirmed=True)
         late_only = LineState(promised=d(-3), ordered=10, confirmed=True)
-        assert (
-            vendors.urgency(both, TODAY, 7)
-            == vendors.urgency(late_only, TODAY, 7) + 100
-        )
+        assert vendors.urgency(both, TODAY, 7) == vendors.urgency(late_only, TODAY, 7) + 100
 
 
 if __name__ == "__main__":

@@ -23,29 +23,17 @@ class TestInstall(ProdPlanningCase):
         manager_group = self.env.ref("prod_planning.group_prod_planning_manager")
         self.assertIn(user_group, manager_group.implied_ids)
         self.assertEqual(user_group.privilege_id.name, "Production Planning")
-        self.assertTrue(
-            self.env.ref("base.user_admin").has_group(
-                "prod_planning.group_prod_planning_manager"
-            )
-        )
+        self.assertTrue(self.env.ref("base.user_admin").has_group("prod_planning.group_prod_planning_manager"))
         # A planner works in manufacturing, purchase and inventory.
-        for xmlid in (
-            "mrp.group_mrp_user",
-            "purchase.group_purchase_user",
-            "stock.group_stock_user",
-        ):
+        for xmlid in ("mrp.group_mrp_user", "purchase.group_purchase_user", "stock.group_stock_user"):
             self.assertTrue(self.planner.has_group(xmlid), xmlid)
-        self.assertFalse(
-            self.planner.has_group("prod_planning.group_prod_planning_manager")
-        )
+        self.assertFalse(self.planner.has_group("prod_planning.group_prod_planning_manager"))
 
     def test_demo_factory(self):
         module = self.env["ir.module.module"].search([("name", "=", "prod_planning")])
         if not module.demo:
             self.skipTest("database installed without demo data")
-        demo = self.env["ir.model.data"].search(
-            [("module", "=", "prod_planning"), ("name", "=like", "%_demo")]
-        )
+        demo = self.env["ir.model.data"].search([("module", "=", "prod_planning"), ("name", "=like", "%_demo")])
         by_model = {}
         for data in demo:
             by_model.setdefault(data.model, 0)

@@ -47,14 +47,10 @@ def test_install_without_demo():
                 "WHERE name IN ('prod_planning', 'mrp', 'purchase_stock')"
             )
             modules = {name: (state, demo) for name, state, demo in cr.fetchall()}
-            cr.execute(
-                "SELECT count(*) FROM ir_model_data "
-                "WHERE module = 'prod_planning' AND name LIKE '%%\\_demo'"
-            )
+            cr.execute("SELECT count(*) FROM ir_model_data WHERE module = 'prod_planning' AND name LIKE '%%\\_demo'")
             demo_records = cr.fetchone()[0]
             cr.execute(
-                "SELECT count(*) FROM ir_model_data WHERE module = 'prod_planning' "
-                "AND name IN %s",
+                "SELECT count(*) FROM ir_model_data WHERE module = 'prod_planning' AND name IN %s",
                 [("group_prod_planning_user", "group_prod_planning_manager")],
             )
             groups = cr.fetchone()[0]

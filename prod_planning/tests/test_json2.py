@@ -54,19 +54,12 @@ def test_planning(odoo_json2):
     bad = {"product": "NO-SUCH", "date": month, "quantity": 1}
     _refused(odoo_json2, "unknown product", forecasts, "import_forecasts", rows=[bad])
 
-    summary = odoo_json2(
-        "prod.planning.run", "run_planning", options={"horizon_days": 90}
-    )
+    summary = odoo_json2("prod.planning.run", "run_planning", options={"horizon_days": 90})
     in_run = [("run_id", "=", summary["id"])]
     orders = odoo_json2(
-        ORDER,
-        "search_read",
-        domain=in_run,
-        fields=["product_id", "quantity", "supply_type", "vendor_id", "state"],
+        ORDER, "search_read", domain=in_run, fields=["product_id", "quantity", "supply_type", "vendor_id", "state"]
     )
-    exceptions = odoo_json2(
-        "prod.planning.exception", "search_read", domain=in_run, fields=["message"]
-    )
+    exceptions = odoo_json2("prod.planning.exception", "search_read", domain=in_run, fields=["message"])
     buy, make = check_plan(summary, orders, exceptions)
     assert odoo_json2(ORDER, "action_firm", ids=[buy[0]["id"]]) is True
     ids = [o["id"] for o in buy + make]
@@ -76,21 +69,13 @@ def test_planning(odoo_json2):
     states = odoo_json2(ORDER, "read", ids=ids, fields=["state"])
     assert {s["state"] for s in states} == {"released"}
     _refused(odoo_json2, "already released", ORDER, "release_orders", ids=ids[:1])
-    _refused(
-        odoo_json2,
-        "unknown options",
-        "prod.planning.run",
-        "run_planning",
-        options={"horizon": 3},
-    )
+    _refused(odoo_json2, "unknown options", "prod.planning.run", "run_planning", options={"horizon": 3})
 
 
 def test_scheduling(odoo_json2):
     production_ids = odoo_json2("mrp.production", "search", domain=OPEN_ORDERS)
     assert production_ids
-    start = (datetime.datetime.utcnow() + datetime.timedelta(days=2)).replace(
-        hour=0, minute=0, second=0, microsecond=0
-    )
+    start = (datetime.datetime.utcnow() + datetime.timedelta(days=2)).replace(hour=0, minute=0, second=0, microsecond=0)
     [wizard_id] = odoo_json2(
         SCHEDULE,
         "create",
@@ -106,12 +91,7 @@ def test_scheduling(odoo_json2):
     )
     summary = odoo_json2(SCHEDULE, "compute", ids=[wizard_id])
     of_wizard = [("wizard_id", "=", wizard_id)]
-    lines = odoo_json2(
-        "prod.planning.schedule.line",
-        "search_read",
-        domain=of_wizard,
-        fields=LINE_FIELDS,
-    )
+    lines = odoo_json2("prod.planning.schedule.line", "search_read", domain=of_wizard, fields=LINE_FIELDS)
     scheduled = check_schedule_preview(summary, lines, production_ids, start)
     steps = odoo_json2(
         "prod.planning.schedule.workorder",
@@ -137,24 +117,16 @@ def test_scheduling(odoo_json2):
     _refused(odoo_json2, "compute it first", SCHEDULE, "apply", ids=[wizard_id])
 
     [other] = odoo_json2(
-        SCHEDULE,
-        "create",
-        vals_list=[{"scope": "selected", "production_ids": [[6, 0, production_ids]]}],
+        SCHEDULE, "create", vals_list=[{"scope": "selected", "production_ids": [[6, 0, production_ids]]}]
     )
     odoo_json2(SCHEDULE, "compute", ids=[other])
     assert odoo_json2(SCHEDULE, "discard", ids=[other]) is True
-    assert not odoo_json2(
-        "prod.planning.schedule.line",
-        "search",
-        domain=[("wizard_id", "=", other)],
-    )
+    assert not odoo_json2("prod.planning.schedule.line", "search", domain=[("wizard_id", "=", other)])
 
 
 def test_vendors(odoo_json2, odoo_rpc):
     queue = "prod.planning.expediting"
-    oak = check_expediting_queue(
-        odoo_json2(queue, "get_queue", options={"refresh": True})
-    )
+    oak = check_expediting_queue(odoo_json2(queue, "get_queue", options={"refresh": True}))
     partial = odoo_json2(queue, "get_queue", options={"reasons": ["partial"]})
     assert {row["purchase_line_id"] for row in partial} >= {oak["purchase_line_id"]}
     assert all("partial" in row["reasons"] for row in partial)
@@ -164,22 +136,13 @@ def test_vendors(odoo_json2, odoo_rpc):
     today = datetime.date.today()
     start = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
     period = {"date_from": str(start), "date_to": str(today)}
-    cards = odoo_json2(
-        scorecards, "get_scorecards", **period, vendor_ids=[], refresh=True
-    )
+    cards = odoo_json2(scorecards, "get_scorecards", **period, vendor_ids=[], refresh=True)
     timberline = ref_id(odoo_rpc, "res_partner_vendor_timberline_demo")
     ergodrive = ref_id(odoo_rpc, "res_partner_vendor_ergodrive_demo")
     check_scorecards(cards, timberline, ergodrive)
     only = odoo_json2(scorecards, "get_scorecards", **period, vendor_ids=[timberline])
     assert {c["vendor_id"] for c in only} == {timberline}
-    _refused(
-        odoo_json2,
-        "YYYY-MM-DD",
-        scorecards,
-        "get_scorecards",
-        date_from="soon",
-        date_to=str(today),
-    )
+    _refused(odoo_json2, "YYYY-MM-DD", scorecards, "get_scorecards", date_from="soon", date_to=str(today))
 
     # The steel tube line of the late Keystone order gets a new promised date
     # (the XML-RPC test moves the sheet line).
@@ -187,10 +150,7 @@ def test_vendors(odoo_json2, odoo_rpc):
     [tube] = odoo_json2(
         "purchase.order.line",
         "search",
-        domain=[
-            ("order_id", "=", order),
-            ("product_id.default_code", "=", "RAW-STEEL-TUBE"),
-        ],
+        domain=[("order_id", "=", order), ("product_id.default_code", "=", "RAW-STEEL-TUBE")],
     )
     promised = str(today + datetime.timedelta(days=8))
     row = {
@@ -202,9 +162,7 @@ def test_vendors(odoo_json2, odoo_rpc):
     }
     result = odoo_json2(CONTACT, "log_contacts", rows=[row])
     assert result["created"] == 1 and len(result["ids"]) == 1
-    [line] = odoo_json2(
-        "purchase.order.line", "read", ids=[tube], fields=["date_promised"]
-    )
+    [line] = odoo_json2("purchase.order.line", "read", ids=[tube], fields=["date_promised"])
     assert line["date_promised"].startswith(promised)
     revisions = odoo_json2(
         "prod.planning.promised.date.revision",
@@ -215,11 +173,7 @@ def test_vendors(odoo_json2, odoo_rpc):
     assert [(r["new_date"], r["source"]) for r in revisions] == [(promised, "contact")]
     before = odoo_json2(CONTACT, "search_count", domain=[])
     _refused(
-        odoo_json2,
-        "Row 2",
-        CONTACT,
-        "log_contacts",
-        rows=[{**row, "outcome": "confirmed"}, {"outcome": "no_answer"}],
+        odoo_json2, "Row 2", CONTACT, "log_contacts", rows=[{**row, "outcome": "confirmed"}, {"outcome": "no_answer"}]
     )
     assert odoo_json2(CONTACT, "search_count", domain=[]) == before
 
@@ -231,30 +185,15 @@ def test_prices(odoo_json2, odoo_rpc):
     again = odoo_json2(PRICE_MODEL, "import_observations", rows=rows[:2])
     assert [r["status"] for r in again] == ["updated", "updated"]
     assert [r["id"] for r in again] == [r["id"] for r in results[:2]]
-    _refused(
-        odoo_json2,
-        "expects a list of rows",
-        PRICE_MODEL,
-        "import_observations",
-        rows="not a list",
-    )
+    _refused(odoo_json2, "expects a list of rows", PRICE_MODEL, "import_observations", rows="not a list")
 
     # RAW-LOCK: no demo prices, no other test's alert rule.
     today = datetime.date.today()
     days = [today - datetime.timedelta(days=n) for n in (6, 4, 2)]
     lock = ref_id(odoo_rpc, "product_lock_demo")
     rule = "JSON-2 lock watch"
-    odoo_json2(
-        "prod.planning.price.alert.rule",
-        "create",
-        vals_list=[alert_rule(rule, lock, odoo_rpc.env.uid)],
-    )
-    results = odoo_json2(
-        PRICE_MODEL,
-        "import_observations",
-        rows=rising_prices("RAW-LOCK", days),
-        evaluate_alerts=True,
-    )
+    odoo_json2("prod.planning.price.alert.rule", "create", vals_list=[alert_rule(rule, lock, odoo_rpc.env.uid)])
+    results = odoo_json2(PRICE_MODEL, "import_observations", rows=rising_prices("RAW-LOCK", days), evaluate_alerts=True)
     assert [r["status"] for r in results] == ["created"] * 3
     history = odoo_json2(
         PRICE_MODEL,
@@ -264,11 +203,5 @@ def test_prices(odoo_json2, odoo_rpc):
         date_to=str(today),
         limit=10,
     )
-    alerts = odoo_json2(
-        "prod.planning.price.alert",
-        "get_alerts",
-        date_from=str(days[0]),
-        state="new",
-        limit=500,
-    )
+    alerts = odoo_json2("prod.planning.price.alert", "get_alerts", date_from=str(days[0]), state="new", limit=500)
     check_history_and_alert(history, alerts, rule, "RAW-LOCK")

@@ -53,8 +53,6 @@ class TestPlannerTour(HttpCase):
             self.assertFalse(self._tour_hit_the_cpython_race())
         run = self.env["prod.planning.run"].search([], limit=1)
         self.assertEqual(run.state, "done")
-        released = self.env["prod.planning.order"].search(
-            [("run_id", "=", run.id), ("state", "=", "released")]
-        )
+        released = self.env["prod.planning.order"].search([("run_id", "=", run.id), ("state", "=", "released")])
         self.assertEqual(len(released), 1)
         self.assertTrue(released.purchase_line_id or released.production_id)

@@ -44,9 +44,7 @@ class TestPlanningRun(PlanningRunCase):
     def test_three_levels_shared_component_and_uom(self):
         desk = self._create_product("PRT Desk", route="manufacture")
         frame = self._create_product("PRT Frame", route="manufacture")
-        desk_bom = self._create_bom(
-            desk, [(frame, 2), (self.steel, 1, self.uom_dozen)], qty=2
-        )
+        desk_bom = self._create_bom(desk, [(frame, 2), (self.steel, 1, self.uom_dozen)], qty=2)
         frame_bom = self._create_bom(frame, [(self.steel, 3)])
         desk_bom.produce_delay = 2
         frame_bom.produce_delay = 1
@@ -67,22 +65,14 @@ class TestPlanningRun(PlanningRunCase):
         )
         frame_order = self._planned(frame)
         self.assertRecordValues(
-            frame_order,
-            [
-                {
-                    "quantity": 4,
-                    "due_date": date(2026, 3, 19),
-                    "release_date": date(2026, 3, 18),
-                }
-            ],
+            frame_order, [{"quantity": 4, "due_date": date(2026, 3, 19), "release_date": date(2026, 3, 18)}]
         )
         self.assertEqual(frame_order.peg_ids.parent_order_id, desk_order)
         steel_orders = self._planned(self.steel)
         # 3 per frame for 4 frames on the 18th; 1 dozen per 2 desks for 4 desks
         # on the 19th.
         self.assertEqual(
-            [(o.due_date, o.quantity) for o in steel_orders],
-            [(date(2026, 3, 18), 12), (date(2026, 3, 19), 24)],
+            [(o.due_date, o.quantity) for o in steel_orders], [(date(2026, 3, 18), 12), (date(2026, 3, 19), 24)]
         )
         self.assertEqual(steel_orders.peg_ids.parent_order_id, desk_order | frame_order)
 
@@ -109,9 +99,7 @@ class TestPlanningRun(PlanningRunCase):
         self.assertIn("PRT Cycle B", run.error_message)
         self.assertTrue(previous.exists() == previous)
         with self.assertRaisesRollback(UserError, "cycle"):
-            self.env["prod.planning.run"].run_planning(
-                {"warehouse_ids": self.warehouse.ids}
-            )
+            self.env["prod.planning.run"].run_planning({"warehouse_ids": self.warehouse.ids})
 
     def test_plan_text_is_written_as_is(self):
         # The plan is written with COPY: tabs, line breaks, backslashes and
@@ -121,10 +109,7 @@ class TestPlanningRun(PlanningRunCase):
         run = self._run()
         self.assertEqual(run.state, "done", run.error_message)
         no_source = self._exceptions(odd, "no_source")
-        self.assertEqual(
-            no_source.message,
-            'PRT Odd\tname \\N "quoted"\nsecond line: buy product without vendor',
-        )
+        self.assertEqual(no_source.message, 'PRT Odd\tname \\N "quoted"\nsecond line: buy product without vendor')
         self.assertEqual(no_source.quantity, 2)
 
     def test_firm_planned_order_is_kept(self):
@@ -152,11 +137,7 @@ class TestPlanningRun(PlanningRunCase):
         self._deliver(chair, 2, "2026-03-30 10:00:00")
         self._run()
         week_orders = self.env["prod.planning.order"].search(
-            [
-                ("warehouse_id", "=", self.warehouse.id),
-                ("due_date", "<=", "2026-03-20"),
-                ("supply_type", "=", "buy"),
-            ]
+            [("warehouse_id", "=", self.warehouse.id), ("due_date", "<=", "2026-03-20"), ("supply_type", "=", "buy")]
         )
         self.assertEqual(len(week_orders), 3)
         chair_order = self._planned(chair)
@@ -168,11 +149,7 @@ class TestPlanningRun(PlanningRunCase):
         bolt_line = purchase.order_line.filtered(lambda line: line.product_id == bolt)
         self.assertEqual(bolt_line.product_qty, 50, "vendor minimum quantity")
         self.assertEqual(
-            sorted(
-                purchase.order_line.filtered(
-                    lambda line: line.product_id == self.steel
-                ).mapped("product_qty")
-            ),
+            sorted(purchase.order_line.filtered(lambda line: line.product_id == self.steel).mapped("product_qty")),
             [5, 10],
         )
         self.assertEqual(set(week_orders.mapped("state")), {"released"})
@@ -244,15 +221,12 @@ class TestPlanningRun(PlanningRunCase):
         self._run()
         reschedule = self._exceptions(self.steel, "reschedule_in")
         self.assertEqual(
-            reschedule.message,
-            f"Bring {late_po.name} of PRT Steel forward from 03/20/2026 to 03/13/2026.",
+            reschedule.message, f"Bring {late_po.name} of PRT Steel forward from 03/20/2026 to 03/13/2026."
         )
         cancel = self._exceptions(spare, "cancel")
         self.assertEqual(cancel.origin_ref, receipt.move_ids)
         self.assertEqual(
-            cancel.message,
-            f"{receipt.name} (1,234.5 of PRT Spare on 03/10/2026) is not needed: "
-            "cancel it.",
+            cancel.message, f"{receipt.name} (1,234.5 of PRT Spare on 03/10/2026) is not needed: cancel it."
         )
         late = self._exceptions(rush, "late")
         release = self._planned(rush).release_date
@@ -269,8 +243,7 @@ class TestPlanningRun(PlanningRunCase):
             "fr_FR",
             {
                 "Bring %(origin)s of %(product)s forward from %(date)s to "
-                "%(suggested_date)s.": "Avancer %(origin)s (%(product)s) du "
-                "%(date)s au %(suggested_date)s."
+                "%(suggested_date)s.": "Avancer %(origin)s (%(product)s) du %(date)s au %(suggested_date)s."
             },
         )
         # And French labels of the selections shown in display names.
@@ -279,9 +252,7 @@ class TestPlanningRun(PlanningRunCase):
             ("prod_planning_order__supply_type__buy", "Acheter"),
             ("prod_planning_forecast__period__month", "Mois"),
         ):
-            self.env.ref(f"prod_planning.selection__{xmlid}").update_field_translations(
-                "name", {"fr_FR": label}
-            )
+            self.env.ref(f"prod_planning.selection__{xmlid}").update_field_translations("name", {"fr_FR": label})
         self.env.registry.clear_cache()
         self.addCleanup(self.env.registry.clear_cache)
         late_po = self._purchase(self.steel, self.vendor_a, 10, "2026-03-20 12:00:00")
@@ -303,10 +274,7 @@ class TestPlanningRun(PlanningRunCase):
         )
         run.action_run()
         reschedule = self._exceptions(self.steel, "reschedule_in")
-        self.assertEqual(
-            reschedule.message,
-            f"Avancer {late_po.name} (PRT Steel) du 20/03/2026 au 13/03/2026.",
-        )
+        self.assertEqual(reschedule.message, f"Avancer {late_po.name} (PRT Steel) du 20/03/2026 au 13/03/2026.")
         french = self.env(context={"lang": "fr_FR"})
         self.assertEqual(reschedule.with_env(french).display_name, "Avancer: PRT Steel")
         order = self._planned(self.steel)[0].with_env(french)
@@ -350,11 +318,7 @@ class TestPlanningRun(PlanningRunCase):
         self._run()
         self.assertEqual(sum(self._planned(self.steel).mapped("quantity")), 20)
         self.env["prod.planning.parameter"].create(
-            {
-                "product_id": self.steel.id,
-                "warehouse_id": self.warehouse.id,
-                "forecast_consumption": "sum",
-            }
+            {"product_id": self.steel.id, "warehouse_id": self.warehouse.id, "forecast_consumption": "sum"}
         )
         self._run()
         self.assertEqual(sum(self._planned(self.steel).mapped("quantity")), 28)
@@ -403,9 +367,7 @@ class TestPlanningRun(PlanningRunCase):
         self.assertFalse(self._exceptions(self.steel, "no_source"))
 
     def test_each_warehouse_is_planned_on_its_own(self):
-        second = self.env["stock.warehouse"].create(
-            {"name": "Planning Test Warehouse 2", "code": "PT2"}
-        )
+        second = self.env["stock.warehouse"].create({"name": "Planning Test Warehouse 2", "code": "PT2"})
         self._set_on_hand(self.steel, 10)  # in the first warehouse only
         self._set_on_hand(self.steel, 1, second.lot_stock_id)
         self._deliver(self.steel, 4, "2026-03-16 10:00:00")
@@ -420,9 +382,7 @@ class TestPlanningRun(PlanningRunCase):
                             "product_id": self.steel.id,
                             "product_uom_qty": 6,
                             "location_id": second.lot_stock_id.id,
-                            "location_dest_id": self.env.ref(
-                                "stock.stock_location_customers"
-                            ).id,
+                            "location_dest_id": self.env.ref("stock.stock_location_customers").id,
                             "date": "2026-03-16 10:00:00",
                         }
                     )
@@ -440,20 +400,13 @@ class TestPlanningRun(PlanningRunCase):
 
     def test_two_runs_at_once_are_refused(self):
         with self.registry.cursor() as other_cr:
-            other_cr.execute(
-                "SELECT pg_advisory_xact_lock(%s)",
-                [RUN_LOCK_KEY],
-            )
+            other_cr.execute("SELECT pg_advisory_xact_lock(%s)", [RUN_LOCK_KEY])
             with self.assertRaisesRollback(UserError, "Another planning run"):
                 self._run()
 
     def test_scheduled_action_plans_and_auto_releases(self):
         self.env["prod.planning.parameter"].create(
-            {
-                "product_id": self.steel.id,
-                "warehouse_id": self.warehouse.id,
-                "auto_release": True,
-            }
+            {"product_id": self.steel.id, "warehouse_id": self.warehouse.id, "auto_release": True}
         )
         self.company.prod_planning_release_fence_days = 7
         self._deliver(self.steel, 10, "2026-03-12 10:00:00")
@@ -476,13 +429,9 @@ class TestPlanningInput(PlanningRunCase):
         product = self._create_product("PRT Forecast")
         forecasts = self.env["prod.planning.forecast"]
         with self.assertRaisesRollback(ValidationError, "negative"):
-            forecasts.create(
-                {"product_id": product.id, "date_start": "2026-04-01", "quantity": -1}
-            )
+            forecasts.create({"product_id": product.id, "date_start": "2026-04-01", "quantity": -1})
         with self.assertRaisesRollback(ValidationError, "out of range"):
-            forecasts.create(
-                {"product_id": product.id, "date_start": "2099-04-01", "quantity": 1}
-            )
+            forecasts.create({"product_id": product.id, "date_start": "2099-04-01", "quantity": 1})
         with self.assertRaisesRollback(UserError, "row 2: unknown product"):
             forecasts.import_forecasts(
                 [
@@ -496,43 +445,22 @@ class TestPlanningInput(PlanningRunCase):
         product = self._create_product("PRT Import", default_code="PRT-IMP")
         forecasts = self.env["prod.planning.forecast"]
         rows = [
-            {
-                "product": "PRT-IMP",
-                "warehouse": "PTW",
-                "date": "2026-04-01",
-                "quantity": 3,
-            },
-            {
-                "product": product.id,
-                "warehouse": self.warehouse.id,
-                "date": "2026-05-01",
-                "quantity": 4,
-            },
+            {"product": "PRT-IMP", "warehouse": "PTW", "date": "2026-04-01", "quantity": 3},
+            {"product": product.id, "warehouse": self.warehouse.id, "date": "2026-05-01", "quantity": 4},
         ]
         self.assertEqual(forecasts.import_forecasts(rows)["created"], 2)
         rows[0]["quantity"] = 9
         result = forecasts.import_forecasts(rows)
         self.assertEqual((result["created"], result["updated"]), (0, 2))
-        self.assertEqual(
-            forecasts.search([("product_id", "=", product.id)]).mapped("quantity"),
-            [9, 4],
-        )
+        self.assertEqual(forecasts.search([("product_id", "=", product.id)]).mapped("quantity"), [9, 4])
 
     def test_parameter_bad_input(self):
         product = self._create_product("PRT Param")
         with self.assertRaisesRollback(ValidationError, "fixed quantity"):
             self.env["prod.planning.parameter"].create(
-                {
-                    "product_id": product.id,
-                    "warehouse_id": self.warehouse.id,
-                    "lot_policy": "fixed",
-                }
+                {"product_id": product.id, "warehouse_id": self.warehouse.id, "lot_policy": "fixed"}
             )
         with self.assertRaisesRollback(ValidationError, "negative"):
             self.env["prod.planning.parameter"].create(
-                {
-                    "product_id": product.id,
-                    "warehouse_id": self.warehouse.id,
-                    "safety_stock": -2,
-                }
+                {"product_id": product.id, "warehouse_id": self.warehouse.id, "safety_stock": -2}
             )

@@ -16,19 +16,12 @@ from .common_price import PriceCase
 # around 1.00 and round thresholds make exact-threshold changes (1.00 ->
 # 1.10 against 10 %) and equal prices frequent.
 OBSERVATIONS = st.lists(
-    st.tuples(
-        st.integers(0, 45),
-        st.integers(80, 130),
-        st.sampled_from(("market", "vendor_a", "vendor_b")),
-    ),
+    st.tuples(st.integers(0, 45), st.integers(80, 130), st.sampled_from(("market", "vendor_a", "vendor_b"))),
     min_size=1,
     max_size=14,
 )
 # The vendor pricelist of vendor A: its price today, then prices on past days.
-PRICELIST = st.tuples(
-    st.integers(80, 130),
-    st.dictionaries(st.integers(1, 45), st.integers(80, 130), max_size=4),
-)
+PRICELIST = st.tuples(st.integers(80, 130), st.dictionaries(st.integers(1, 45), st.integers(80, 130), max_size=4))
 PERCENT_RULES = st.fixed_dictionaries(
     {
         "type": st.sampled_from(("previous", "moving_average", "pricelist")),
@@ -88,9 +81,7 @@ class TestPriceAlert(PriceCase):
         self.assertEqual(alerts.activity_ids.activity_type_id, self.activity_type)
         # Re-evaluating the same data raises nothing new.
         self.assertFalse(rule._evaluate())
-        self.assertFalse(
-            self.env["prod.planning.price.alert.rule"]._cron_evaluate_rules()
-        )
+        self.assertFalse(self.env["prod.planning.price.alert.rule"]._cron_evaluate_rules())
         self.assertEqual(self.Alert.search_count([("rule_id", "=", rule.id)]), 1)
         self.assertEqual(len(alerts.activity_ids), 1)
         self.assertEqual(rule.alert_count, 1)
@@ -106,27 +97,17 @@ class TestPriceAlert(PriceCase):
         self._observe(self.screw, 0.10, days_ago=12)
         drop = self._observe(self.screw, 0.08, days_ago=10)
         self.assertFalse(self._create_rule(direction="up")._evaluate())
-        self.assertEqual(
-            self._create_rule(direction="down")._evaluate().observation_id, drop
-        )
-        self.assertFalse(
-            self._create_rule(direction="both", lookback_days=7)._evaluate()
-        )
-        self.assertTrue(
-            self._create_rule(direction="both", lookback_days=11)._evaluate()
-        )
+        self.assertEqual(self._create_rule(direction="down")._evaluate().observation_id, drop)
+        self.assertFalse(self._create_rule(direction="both", lookback_days=7)._evaluate())
+        self.assertTrue(self._create_rule(direction="both", lookback_days=11)._evaluate())
         # Exactly 20 % is not "more than 20 %".
-        self.assertFalse(
-            self._create_rule(direction="down", threshold_percent=20)._evaluate()
-        )
+        self.assertFalse(self._create_rule(direction="down", threshold_percent=20)._evaluate())
 
     def test_moving_average_rule(self):
         for days_ago, price in ((30, 1.0), (20, 1.1), (10, 1.2)):
             self._observe(self.tube, price, days_ago=days_ago)
         last = self._observe(self.tube, 1.3, days_ago=1)
-        rule = self._create_rule(
-            rule_type="moving_average", window_days=25, threshold_percent=10
-        )
+        rule = self._create_rule(rule_type="moving_average", window_days=25, threshold_percent=10)
         alerts = rule._evaluate()
         self.assertEqual(len(alerts), 2)
         alert = alerts.filtered(lambda a: a.observation_id == last)
@@ -164,9 +145,7 @@ class TestPriceAlert(PriceCase):
         rule = self._create_rule(rule_type="threshold", min_price=0.9, max_price=1.5)
         alerts = rule._evaluate()
         self.assertEqual(alerts.observation_id, low | high)
-        self.assertAlmostEqual(
-            alerts.filtered(lambda a: a.observation_id == high).old_price, 1.0
-        )
+        self.assertAlmostEqual(alerts.filtered(lambda a: a.observation_id == high).old_price, 1.0)
         only_max = self._create_rule(rule_type="threshold", max_price=1.5)
         self.assertEqual(only_max._evaluate().observation_id, high)
 
@@ -179,16 +158,8 @@ class TestPriceAlert(PriceCase):
         self.assertEqual(rule._evaluate().product_id, self.tube)
         observations = self.Observation.create(
             [
-                {
-                    "index_id": self.steel_index.id,
-                    "price": 800,
-                    "date": self._days_ago(9),
-                },
-                {
-                    "index_id": self.steel_index.id,
-                    "price": 900,
-                    "date": self._days_ago(2),
-                },
+                {"index_id": self.steel_index.id, "price": 800, "date": self._days_ago(9)},
+                {"index_id": self.steel_index.id, "price": 900, "date": self._days_ago(2)},
             ]
         )
         index_rule = self._create_rule(scope="index", index_id=self.steel_index.id)
@@ -224,12 +195,7 @@ class TestPriceAlert(PriceCase):
         rules = [
             {"type": "previous", "threshold": 5, "direction": "both"},
             {"type": "previous", "threshold": 6, "direction": "down"},
-            {
-                "type": "moving_average",
-                "threshold": 4,
-                "direction": "up",
-                "window_days": 14,
-            },
+            {"type": "moving_average", "threshold": 4, "direction": "up", "window_days": 14},
             {"type": "threshold", "min_price": 8.0, "max_price": 12.0},
         ]
         # The whole history, then the last 60 days (history before serves as
@@ -244,9 +210,7 @@ class TestPriceAlert(PriceCase):
                     for alert in self.engine.evaluate_series(points, spec, date_from):
                         expected[alert["id"]] = alert
                 self.assertTrue(expected, spec)
-                self.assertEqual(
-                    set(alerts.observation_id.ids), set(expected), (lookback, spec)
-                )
+                self.assertEqual(set(alerts.observation_id.ids), set(expected), (lookback, spec))
                 for alert in alerts:
                     reference = expected[alert.observation_id.id]["old"]
                     if reference is None:
@@ -257,9 +221,7 @@ class TestPriceAlert(PriceCase):
     def test_buyer_falls_back_to_vendor_buyer_then_product_responsible(self):
         buyer = self.planning_manager
         self.vendor_a.buyer_id = buyer
-        self.steel.product_tmpl_id.with_company(
-            self.company
-        ).responsible_id = self.planner
+        self.steel.product_tmpl_id.with_company(self.company).responsible_id = self.planner
         self._observe(self.steel, 1.0, days_ago=3, partner=self.vendor_a)
         from_vendor = self._observe(self.steel, 2.0, days_ago=2, partner=self.vendor_a)
         self._observe(self.steel, 1.0, days_ago=3)
@@ -274,20 +236,14 @@ class TestPriceAlert(PriceCase):
         self._observe(self.paint, 2.0, days_ago=3)
         self._observe(self.paint, 3.0, days_ago=2)
         self._create_rule()._evaluate()
-        self._create_rule(
-            categ_id=self.categ_other.id, user_id=self.planning_manager.id
-        )._evaluate()
+        self._create_rule(categ_id=self.categ_other.id, user_id=self.planning_manager.id)._evaluate()
         mails_before = self.env["mail.mail"].search([])
         self.Alert._cron_send_digest()
         buyers = self.planner.partner_id | self.planning_manager.partner_id
-        mails = (self.env["mail.mail"].search([]) - mails_before).filtered(
-            lambda m: m.recipient_ids & buyers
-        )
+        mails = (self.env["mail.mail"].search([]) - mails_before).filtered(lambda m: m.recipient_ids & buyers)
         self.assertEqual(len(mails), 2)
         self.assertEqual(len(mails.recipient_ids), 2)
-        to_planner = mails.filtered(
-            lambda m: self.planner.partner_id in m.recipient_ids
-        )
+        to_planner = mails.filtered(lambda m: self.planner.partner_id in m.recipient_ids)
         self.assertIn("Test Steel Sheet", to_planner.body_html)
         self.assertIn("+30.0 %", to_planner.body_html)
         self.assertNotIn("Test Paint", to_planner.body_html)
@@ -324,16 +280,9 @@ class TestPriceAlert(PriceCase):
         with self.assertRaisesRollback(ValidationError, "Rule T: give a minimum price"):
             self._create_rule(name="Rule T", rule_type="threshold")
         with self.assertRaisesRollback(ValidationError, "must be above the minimum"):
-            self._create_rule(
-                name="Rule M", rule_type="threshold", min_price=5, max_price=2
-            )
+            self._create_rule(name="Rule M", rule_type="threshold", min_price=5, max_price=2)
         with self.assertRaisesRollback(ValidationError, "apply it to products"):
-            self._create_rule(
-                name="Rule I",
-                scope="index",
-                index_id=self.steel_index.id,
-                rule_type="pricelist",
-            )
+            self._create_rule(name="Rule I", scope="index", index_id=self.steel_index.id, rule_type="pricelist")
 
 
 @tagged("post_install", "-at_install")
@@ -348,28 +297,19 @@ class TestPriceAlertSqlAgainstEngine(PriceCase):
         super().setUpClass()
         cls.engine = prices
 
-    @settings(
-        max_examples=40,
-        deadline=None,
-        suppress_health_check=[HealthCheck.too_slow],
-    )
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(
         observations=OBSERVATIONS,
         pricelist=PRICELIST,
         spec=st.one_of(PERCENT_RULES, BOUND_RULES),
         lookback=st.sampled_from((0, 1, 10, 30)),
     )
-    def test_sql_and_engine_raise_the_same_alerts(
-        self, observations, pricelist, spec, lookback
-    ):
+    def test_sql_and_engine_raise_the_same_alerts(self, observations, pricelist, spec, lookback):
         # Each example in a savepoint rolled back at its end.
         with closing(self.env.cr.savepoint()):
             self._store_series(observations, pricelist)
             rule = self._create_rule(
-                **rule_values(spec),
-                scope="product",
-                product_id=self.steel.id,
-                lookback_days=lookback,
+                **rule_values(spec), scope="product", product_id=self.steel.id, lookback_days=lookback
             )
             expected = self._engine_alerts(spec, rule._evaluate_date_from(None))
             alerts = rule._evaluate()
@@ -414,9 +354,7 @@ class TestPriceAlertSqlAgainstEngine(PriceCase):
     def _engine_alerts(self, spec, date_from):
         """The engine's alerts on every series of the product, by id."""
         stored = self._observations(self.steel).sorted(lambda o: (o.date, o.id))
-        pricelist = [
-            (o.date, o.normalized_price) for o in stored if o.source == "pricelist"
-        ]
+        pricelist = [(o.date, o.normalized_price) for o in stored if o.source == "pricelist"]
         series = {}
         for observation in stored:
             reference = None

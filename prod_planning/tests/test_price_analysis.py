@@ -15,16 +15,10 @@ class TestPriceAnalysis(PriceCase):
         super().setUpClass()
         cls.engine = prices
         cls.Impact = cls.env["prod.planning.price.cost.impact"]
-        cls.frame = cls._create_product(
-            "Test Frame", route="manufacture", standard_price=20.0
-        )
-        cls.desk = cls._create_product(
-            "Test Desk", route="manufacture", standard_price=22.0
-        )
+        cls.frame = cls._create_product("Test Frame", route="manufacture", standard_price=20.0)
+        cls.desk = cls._create_product("Test Desk", route="manufacture", standard_price=22.0)
         # A frame BoM makes 2 frames from 9 m of tube and 2 dozen screws.
-        cls.frame_bom = cls._create_bom(
-            cls.frame, [(cls.tube, 9), (cls.screw, 2, cls.uom_dozen)], qty=2
-        )
+        cls.frame_bom = cls._create_bom(cls.frame, [(cls.tube, 9), (cls.screw, 2, cls.uom_dozen)], qty=2)
         cls.desk_bom = cls._create_bom(
             cls.desk,
             [
@@ -55,9 +49,7 @@ class TestPriceAnalysis(PriceCase):
         self.assertAlmostEqual(desk.material_cost_standard, standard)
         self.assertAlmostEqual(desk.current_cost, 22.0)
         self.assertAlmostEqual(desk.cost_difference, latest - 22.0)
-        self.assertAlmostEqual(
-            desk.cost_difference_percent, (latest - 22) * 100 / 22, places=1
-        )
+        self.assertAlmostEqual(desk.cost_difference_percent, (latest - 22) * 100 / 22, places=1)
         self.assertAlmostEqual(desk.price_impact, latest - standard)
         self.assertEqual(desk.missing_price_count, 1)
         self.assertFalse(desk.cycle_detected)
@@ -76,19 +68,13 @@ class TestPriceAnalysis(PriceCase):
     def test_grouped_percentages_are_weighted_by_cost(self):
         self.Impact.action_refresh()
         desk, frame = self._impact(self.desk), self._impact(self.frame)
-        self.assertNotAlmostEqual(
-            desk.cost_difference_percent, frame.cost_difference_percent, places=1
-        )
+        self.assertNotAlmostEqual(desk.cost_difference_percent, frame.cost_difference_percent, places=1)
         [group] = self.Impact.read_group(
-            [("id", "in", (desk | frame).ids)],
-            ["cost_difference_percent:avg", "price_impact_percent:avg"],
-            [],
+            [("id", "in", (desk | frame).ids)], ["cost_difference_percent:avg", "price_impact_percent:avg"], []
         )
         self.assertAlmostEqual(
             group["cost_difference_percent"],
-            (desk.cost_difference + frame.cost_difference)
-            * 100
-            / (desk.current_cost + frame.current_cost),
+            (desk.cost_difference + frame.cost_difference) * 100 / (desk.current_cost + frame.current_cost),
         )
         self.assertAlmostEqual(
             group["price_impact_percent"],
@@ -113,29 +99,17 @@ class TestPriceAnalysis(PriceCase):
         boms = {
             self.desk.id: {
                 "qty": 1,
-                "lines": [
-                    (self.frame.id, 1),
-                    (self.screw.id, 6),
-                    (self.steel.id, 0.5),
-                    (self.paint.id, 0.2),
-                ],
+                "lines": [(self.frame.id, 1), (self.screw.id, 6), (self.steel.id, 0.5), (self.paint.id, 0.2)],
             },
-            self.frame.id: {
-                "qty": 2,
-                "lines": [(self.tube.id, 9), (self.screw.id, 24)],
-            },
+            self.frame.id: {"qty": 2, "lines": [(self.tube.id, 9), (self.screw.id, 24)]},
         }
         prices = {self.tube.id: 5.0, self.screw.id: 0.06, self.steel.id: 1.2}
         standard = {self.paint.id: 3.0}
         expected = self.engine.rollup_bom_costs(boms, prices, standard)
         for product in (self.desk, self.frame):
             impact = self._impact(product)
-            self.assertAlmostEqual(
-                impact.material_cost_latest, expected[product.id]["cost"]
-            )
-            self.assertEqual(
-                impact.missing_price_count, len(expected[product.id]["missing"])
-            )
+            self.assertAlmostEqual(impact.material_cost_latest, expected[product.id]["cost"])
+            self.assertEqual(impact.missing_price_count, len(expected[product.id]["missing"]))
 
     def test_refresh_replaces_and_follows_new_prices(self):
         self.Impact.action_refresh()
@@ -152,9 +126,7 @@ class TestPriceAnalysis(PriceCase):
         other = self.env["res.company"].create({"name": "Test Other Company"})
         self._observe(self.tube, 99.0, company_id=other.id)
         self.Impact.action_refresh()
-        self.assertAlmostEqual(
-            self._impact(self.frame).material_cost_latest, 4.5 * 5.0 + 12 * 0.06
-        )
+        self.assertAlmostEqual(self._impact(self.frame).material_cost_latest, 4.5 * 5.0 + 12 * 0.06)
 
     def test_planner_refreshes_and_reads(self):
         impact = self.env(user=self.planner)["prod.planning.price.cost.impact"]
@@ -168,10 +140,7 @@ class TestPriceAnalysis(PriceCase):
         template = self.tube.product_tmpl_id
         self._observe(self.tube, 3.5, days_ago=100)
         self._observe(self.tube, 4.4, days_ago=95)
-        points = [
-            (o.date, o.normalized_price)
-            for o in self._observations(self.tube).sorted(lambda o: (o.date, o.id))
-        ]
+        points = [(o.date, o.normalized_price) for o in self._observations(self.tube).sorted(lambda o: (o.date, o.id))]
         latest, change30 = self.engine.price_change_since(points, self.today, 30)
         _latest, change90 = self.engine.price_change_since(points, self.today, 90)
         template.invalidate_recordset()

@@ -32,9 +32,7 @@ class PriceFeedHandler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         self.requests_seen.append((self.path, dict(self.headers)))
-        status, content_type, body, delay = self.payloads.get(
-            self.path, (404, "text/plain", "not found", 0)
-        )
+        status, content_type, body, delay = self.payloads.get(self.path, (404, "text/plain", "not found", 0))
         if self.path == "/protected.json" and self.headers.get("X-Api-Key") != "s3cret":
             status, content_type, body = 401, "text/plain", "missing key"
         if delay:
@@ -71,24 +69,12 @@ class TestPriceFeed(PriceCase):
             {"sku": "STL-IDX", "value": 780, "day": day},
             {"sku": "SCR", "value": None, "day": str(cls.today)},  # no quote today
         ]
-        csv_body = (
-            f"code;price;date\nSTL;1.6;{day}\nTUBE;4.25;{day}\nTUBE;;{cls.today}\n"
-        )
+        csv_body = f"code;price;date\nSTL;1.6;{day}\nTUBE;4.25;{day}\nTUBE;;{cls.today}\n"
         cls.payloads = {
-            "/good.json": (
-                200,
-                "application/json",
-                json.dumps({"data": {"prices": good}}),
-                0,
-            ),
+            "/good.json": (200, "application/json", json.dumps({"data": {"prices": good}}), 0),
             "/good.csv": (200, "text/csv", csv_body, 0),
             "/error500": (500, "text/plain", "boom", 0),
-            "/slow.json": (
-                200,
-                "application/json",
-                json.dumps({"data": {"prices": good}}),
-                SLOW_SECONDS,
-            ),
+            "/slow.json": (200, "application/json", json.dumps({"data": {"prices": good}}), SLOW_SECONDS),
             "/bad.json": (200, "application/json", '{"data": {"prices": [{"sku"', 0),
             "/bad.csv": (200, "text/csv", "code;price\nSTL;1.0;extra;cells\n", 0),
             "/badheader.csv": (200, "text/csv", "product,amount\nSTL,1.0\n", 0),
@@ -108,12 +94,7 @@ class TestPriceFeed(PriceCase):
                 0,
             ),
             "/empty.json": (200, "application/json", '{"data": {"prices": []}}', 0),
-            "/protected.json": (
-                200,
-                "application/json",
-                json.dumps({"data": {"prices": good[:1]}}),
-                0,
-            ),
+            "/protected.json": (200, "application/json", json.dumps({"data": {"prices": good[:1]}}), 0),
         }
         PriceFeedHandler.payloads = cls.payloads
         cls.Feed = cls.env["prod.planning.price.feed"]
@@ -134,26 +115,14 @@ class TestPriceFeed(PriceCase):
             "next_run": fields.Datetime.now() - timedelta(minutes=1),
             "line_ids": [
                 (0, 0, {"code": "STL", "product_id": self.steel.id}),
-                (
-                    0,
-                    0,
-                    {
-                        "code": "SCR",
-                        "product_id": self.screw.id,
-                        "uom_id": self.uom_dozen.id,
-                    },
-                ),
+                (0, 0, {"code": "SCR", "product_id": self.screw.id, "uom_id": self.uom_dozen.id}),
                 (0, 0, {"code": "TUBE", "product_id": self.tube.id}),
                 (0, 0, {"code": "STL-IDX", "index_id": self.steel_index.id}),
             ],
         }
         if payload_format == "json":
             vals.update(
-                json_path="data.prices",
-                field_code="sku",
-                field_price="value",
-                field_date="day",
-                field_currency="ccy",
+                json_path="data.prices", field_code="sku", field_price="value", field_date="day", field_currency="ccy"
             )
         else:
             vals["csv_delimiter"] = ";"
@@ -161,9 +130,7 @@ class TestPriceFeed(PriceCase):
         return self.Feed.create(vals)
 
     def _failure_messages(self, feed):
-        return feed.message_ids.filtered(
-            lambda m: m.subject == "Price feed failure"
-        ).mapped("body")
+        return feed.message_ids.filtered(lambda m: m.subject == "Price feed failure").mapped("body")
 
     def test_json_feed(self):
         feed = self._feed("/good.json", partner_id=self.vendor_b.id)
@@ -178,9 +145,7 @@ class TestPriceFeed(PriceCase):
         screw = self._observations(self.screw, source="feed")
         self.assertEqual(screw.uom_id, self.uom_dozen)
         self.assertAlmostEqual(screw.normalized_price, 0.14)  # 0.84 x 2 / 12
-        index_value = self.Observation.search(
-            [("index_id", "=", self.steel_index.id), ("product_id", "=", False)]
-        )
+        index_value = self.Observation.search([("index_id", "=", self.steel_index.id), ("product_id", "=", False)])
         self.assertAlmostEqual(index_value.price, 780)
         tube = self._observations(self.tube, source="index")
         self.assertAlmostEqual(tube.normalized_price, 3.9)  # 780 x 0.005
@@ -197,23 +162,17 @@ class TestPriceFeed(PriceCase):
         feed = self._feed("/good.csv", payload_format="csv")
         feed._fetch_feeds()
         self.assertEqual(feed.last_run_state, "ok", feed.last_run_message)
-        self.assertAlmostEqual(
-            self._observations(self.steel, source="feed").normalized_price, 1.6
-        )
+        self.assertAlmostEqual(self._observations(self.steel, source="feed").normalized_price, 1.6)
         tube = self._observations(self.tube, source="feed")
         self.assertEqual(len(tube), 1)  # the empty price of today is no quote
         self.assertAlmostEqual(tube.price, 4.25)
 
     def test_auth_header_is_sent(self):
-        feed = self._feed(
-            "/protected.json", auth_header_name="X-Api-Key", auth_header_value="s3cret"
-        )
+        feed = self._feed("/protected.json", auth_header_name="X-Api-Key", auth_header_value="s3cret")
         feed._fetch_feeds()
         self.assertEqual(feed.last_run_state, "ok", feed.last_run_message)
         path, headers = PriceFeedHandler.requests_seen[-1]
-        self.assertEqual(
-            (path, headers.get("X-Api-Key")), ("/protected.json", "s3cret")
-        )
+        self.assertEqual((path, headers.get("X-Api-Key")), ("/protected.json", "s3cret"))
         feed.auth_header_value = "wrong"
         feed._fetch_feeds()
         self.assertEqual(feed.last_run_state, "failed")
@@ -228,9 +187,7 @@ class TestPriceFeed(PriceCase):
         self.assertEqual(feed._fetch_feeds(), {feed: "failed"})
         self.assertEqual(feed.last_run_state, "failed")
         self.assertEqual(feed.last_successful_run, last_success)
-        self.assertEqual(
-            self.Observation.search_count([("feed_id", "=", feed.id)]), before
-        )
+        self.assertEqual(self.Observation.search_count([("feed_id", "=", feed.id)]), before)
         messages = self._failure_messages(feed)
         self.assertEqual(len(messages), 1)
         self.assertIn("HTTP 500", messages[0])
@@ -270,9 +227,7 @@ class TestPriceFeed(PriceCase):
         feed._fetch_feeds()
         self.assertEqual(feed.last_run_state, "ok")
         self.assertIn("1 unknown codes skipped", feed.last_run_message)
-        self.assertAlmostEqual(
-            self._observations(self.steel, source="feed").normalized_price, 9.9
-        )
+        self.assertAlmostEqual(self._observations(self.steel, source="feed").normalized_price, 9.9)
 
     def test_day_without_data_is_not_an_error(self):
         feed = self._feed("/empty.json")
@@ -288,10 +243,7 @@ class TestPriceFeed(PriceCase):
         good = self._feed("/good.json", name="B good")
         slow = self._feed("/slow.json", name="C slow")
         later = self._feed(
-            "/good.csv",
-            payload_format="csv",
-            name="D later",
-            next_run=fields.Datetime.now() + timedelta(hours=5),
+            "/good.csv", payload_format="csv", name="D later", next_run=fields.Datetime.now() + timedelta(hours=5)
         )
         good_next_run = good.next_run
         self.Feed._cron_fetch_due_feeds()
@@ -304,9 +256,7 @@ class TestPriceFeed(PriceCase):
         self.assertTrue(self._failure_messages(broken))
         # The evaluation of alert rules is triggered by the new prices.
         cron = self.env.ref("prod_planning.ir_cron_price_alert_evaluate")
-        self.assertTrue(
-            self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
-        )
+        self.assertTrue(self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]))
 
     def test_fetch_now_button(self):
         feed = self._feed("/good.json")
@@ -320,35 +270,12 @@ class TestPriceFeed(PriceCase):
     def test_configuration_errors_name_the_feed(self):
         with self.assertRaisesRollback(ValidationError, "Feed x.*http:// or https://"):
             self._feed("", name="Feed x", url="ftp://127.0.0.1/prices")
-        with self.assertRaisesRollback(
-            ValidationError, "Code BOTH of feed .*exactly one"
-        ):
+        with self.assertRaisesRollback(ValidationError, "Code BOTH of feed .*exactly one"):
             self._feed(
                 "/good.json",
-                line_ids=[
-                    (
-                        0,
-                        0,
-                        {
-                            "code": "BOTH",
-                            "product_id": self.steel.id,
-                            "index_id": self.steel_index.id,
-                        },
-                    )
-                ],
+                line_ids=[(0, 0, {"code": "BOTH", "product_id": self.steel.id, "index_id": self.steel_index.id})],
             )
         with self.assertRaisesRollback(ValidationError, "quoted per m.*same category"):
             self._feed(
-                "/good.json",
-                line_ids=[
-                    (
-                        0,
-                        0,
-                        {
-                            "code": "M",
-                            "product_id": self.steel.id,
-                            "uom_id": self.uom_meter.id,
-                        },
-                    )
-                ],
+                "/good.json", line_ids=[(0, 0, {"code": "M", "product_id": self.steel.id, "uom_id": self.uom_meter.id})]
             )

@@ -15,12 +15,7 @@ from .common_price import PriceCase
 class TestPriceObservation(PriceCase):
     def test_purchase_confirmation_captures_normalised_prices(self):
         order = self._create_purchase(
-            self.vendor_a,
-            [
-                (self.screw, 10, 0.9, self.uom_dozen),
-                (self.steel, 200, 1.5),
-            ],
-            currency=self.other_currency,
+            self.vendor_a, [(self.screw, 10, 0.9, self.uom_dozen), (self.steel, 200, 1.5)], currency=self.other_currency
         )
         order.order_line[1].discount = 10
         self.assertFalse(self._observations(self.screw, source="purchase"))
@@ -85,12 +80,7 @@ class TestPriceObservation(PriceCase):
         self.assertAlmostEqual(observation.normalized_price, 0.05)
 
     def test_import_is_idempotent(self):
-        row = {
-            "product_code": "T-STEEL",
-            "vendor": "Test Vendor A",
-            "price": 1.1,
-            "date": "2025-03-01",
-        }
+        row = {"product_code": "T-STEEL", "vendor": "Test Vendor A", "price": 1.1, "date": "2025-03-01"}
         first = self.Observation.import_observations([row])
         self.assertEqual(first[0]["status"], "created", first)
         again = self.Observation.import_observations([dict(row, price=1.2)])
@@ -100,9 +90,7 @@ class TestPriceObservation(PriceCase):
         self.assertAlmostEqual(observation.price, 1.2)
         self.assertEqual(observation.source, "import")
         # Another vendor or another day is another observation.
-        other = self.Observation.import_observations(
-            [dict(row, vendor="Test Vendor B"), dict(row, date="2025-03-02")]
-        )
+        other = self.Observation.import_observations([dict(row, vendor="Test Vendor B"), dict(row, date="2025-03-02")])
         self.assertEqual([r["status"] for r in other], ["created", "created"])
         self.assertEqual(len(self._observations(self.steel)), 3)
 
@@ -115,24 +103,9 @@ class TestPriceObservation(PriceCase):
             {"product_code": "T-STEEL", "price": 1.0, "date": "02/01/2025"},
             {"product_code": "T-STEEL", "price": 1.0},
             {"product_code": "T-STEEL", "price": 1.0, "date": "2025-01-05", "uom": "m"},
-            {
-                "product_code": "T-STEEL",
-                "price": 1,
-                "date": "2025-01-06",
-                "currency": "XXX",
-            },
-            {
-                "product_code": "T-STEEL",
-                "price": 1.0,
-                "date": "2025-01-07",
-                "colour": 1,
-            },
-            {
-                "product_code": "T-STEEL",
-                "price": 1.0,
-                "date": "2025-01-08",
-                "vendor": "?",
-            },
+            {"product_code": "T-STEEL", "price": 1, "date": "2025-01-06", "currency": "XXX"},
+            {"product_code": "T-STEEL", "price": 1.0, "date": "2025-01-07", "colour": 1},
+            {"product_code": "T-STEEL", "price": 1.0, "date": "2025-01-08", "vendor": "?"},
             {"price": 1.0, "date": "2025-01-09"},
             "not a dict",
             {
@@ -181,9 +154,7 @@ class TestPriceObservation(PriceCase):
             [{"product_code": "T-STEEL", "price": "abc", "date": "2025-01-02"}]
         )
         self.assertEqual(result["status"], "error")
-        self.assertEqual(
-            result["message"], "'abc' n'est pas un nombre : corrigez la valeur."
-        )
+        self.assertEqual(result["message"], "'abc' n'est pas un nombre : corrigez la valeur.")
 
     def test_price_data_errors_are_worded_as_the_engine_says_them(self):
         # Every code of the price engine gets a message of its own, the same
@@ -213,9 +184,7 @@ class TestPriceObservation(PriceCase):
                 function(*args)
             error = caught.exception
             codes.add(error.code)
-            self.assertEqual(
-                self.Observation._price_data_error_message(error), str(error)
-            )
+            self.assertEqual(self.Observation._price_data_error_message(error), str(error))
         self.assertEqual(len(codes), 13)
 
     def test_same_key_twice_in_one_batch(self):
@@ -241,27 +210,19 @@ class TestPriceObservation(PriceCase):
         tube = self._observations(self.tube, source="index")
         self.assertAlmostEqual(tube.normalized_price, 3.2)  # 800 x 0.004
         # Re-importing the value updates the derived prices.
-        self.Observation.import_observations(
-            [{"index_code": "T-IDX-STEEL", "price": 900, "date": "2025-04-01"}]
-        )
+        self.Observation.import_observations([{"index_code": "T-IDX-STEEL", "price": 900, "date": "2025-04-01"}])
         self.assertAlmostEqual(steel.normalized_price, 1.35)
         self.assertEqual(len(self._observations(self.steel, source="index")), 1)
         # A product linked later gets the history of the index.
         self._link_index(self.steel_index, self.screw, 0.0001)
-        self.assertAlmostEqual(
-            self._observations(self.screw, source="index").normalized_price, 0.09
-        )
+        self.assertAlmostEqual(self._observations(self.screw, source="index").normalized_price, 0.09)
         self.assertAlmostEqual(self.steel_index.latest_value, 900)
 
     def test_manual_index_value_and_expected_price(self):
         link = self._link_index(self.steel_index, self.steel, 2)
-        self.Observation.create(
-            {"index_id": self.steel_index.id, "price": 1000, "date": self.today}
-        )
+        self.Observation.create({"index_id": self.steel_index.id, "price": 1000, "date": self.today})
         self.assertAlmostEqual(link.expected_price, 2.0)
-        self.assertAlmostEqual(
-            self._observations(self.steel, source="index").normalized_price, 2.0
-        )
+        self.assertAlmostEqual(self._observations(self.steel, source="index").normalized_price, 2.0)
 
     def test_planner_logs_manual_prices_only(self):
         env = self.env(user=self.planner)
@@ -282,9 +243,7 @@ class TestPriceObservation(PriceCase):
                 {"product_id": self.screw.id, "price": 1, "source": "purchase"}
             )
         with self.assertRaises(AccessError):
-            env["prod.planning.price.feed"].create(
-                {"name": "Planner feed", "url": "http://127.0.0.1/x"}
-            )
+            env["prod.planning.price.feed"].create({"name": "Planner feed", "url": "http://127.0.0.1/x"})
         # Managers may correct any observation.
         pricelist.with_user(self.planning_manager).write({"price": 0.61})
 
@@ -292,8 +251,7 @@ class TestPriceObservation(PriceCase):
         with self.assertRaisesRollback(ValidationError, "names no product"):
             self.Observation.create({"price": 3, "date": "2025-01-01"})
         with self.assertRaisesRollback(
-            ValidationError,
-            "Test Steel Sheet.*per m, which cannot be converted to kg.*choose a unit",
+            ValidationError, "Test Steel Sheet.*per m, which cannot be converted to kg.*choose a unit"
         ):
             self._observe(self.steel, 3, uom_id=self.uom_meter.id)
         with self.assertRaisesRollback(ValidationError, "negative.*0 or more"):
@@ -303,9 +261,7 @@ class TestPriceObservation(PriceCase):
         self._observe(self.steel, 1.1, days_ago=10, partner=self.vendor_a)
         self._observe(self.steel, 1.2, days_ago=1, partner=self.vendor_a)
         self._observe(self.screw, 0.06, days_ago=1)
-        history = self.Observation.get_price_history(
-            ["T-STEEL"], date_from=str(self._days_ago(5))
-        )
+        history = self.Observation.get_price_history(["T-STEEL"], date_from=str(self._days_ago(5)))
         self.assertEqual(len(history), 1)
         self.assertEqual(history[0]["product_code"], "T-STEEL")
         self.assertEqual(history[0]["vendor"], "Test Vendor A")

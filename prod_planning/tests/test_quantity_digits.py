@@ -15,10 +15,7 @@ class TestQuantityDigits(ProdPlanningCase):
     def _addon_float_fields(self):
         for model_name in self.env.registry:
             for field in self.env[model_name]._fields.values():
-                if "prod_planning" in (field._modules or ()) and field.type in (
-                    "float",
-                    "monetary",
-                ):
+                if "prod_planning" in (field._modules or ()) and field.type in ("float", "monetary"):
                     yield field
 
     def test_every_named_precision_exists(self):
@@ -53,11 +50,7 @@ class TestQuantityDigits(ProdPlanningCase):
             self.assertEqual(field.get_digits(self.env), (16, 4), f"{model}.{name}")
         product = self._create_product("Digits Part")
         forecast = self.env["prod.planning.forecast"].create(
-            {
-                "product_id": product.id,
-                "warehouse_id": self.warehouse.id,
-                "quantity": 1.2345,
-            }
+            {"product_id": product.id, "warehouse_id": self.warehouse.id, "quantity": 1.2345}
         )
         forecast.invalidate_recordset()
         self.assertEqual(forecast.quantity, 1.2345)

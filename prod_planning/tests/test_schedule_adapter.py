@@ -19,9 +19,7 @@ class TestScheduleAdapter(SchedulingCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.product = cls._create_product("Sched Widget", route="manufacture")
-        cls.bom = cls._create_routing_bom(
-            cls.product, [(cls.workcenter_a, 60), (cls.workcenter_c, 30)]
-        )
+        cls.bom = cls._create_routing_bom(cls.product, [(cls.workcenter_a, 60), (cls.workcenter_c, 30)])
 
     def _operations(self, data):
         return {op.key: op for job in data.problem.jobs for op in job.operations}
@@ -30,19 +28,14 @@ class TestScheduleAdapter(SchedulingCase):
         return next(j for j in data.problem.jobs if j.key == production.id)
 
     def test_durations_setup_cleanup_efficiency_alternatives(self):
-        production = self._create_production(
-            self.product, 2, deadline=at(4, 17), priority="1"
-        )
+        production = self._create_production(self.product, 2, deadline=at(4, 17), priority="1")
         wo_a, wo_c = production.workorder_ids.sorted("sequence")
         # setup 10 + cleanup 5 + 2 cycles x 60 min at 80 % efficiency
         self.assertAlmostEqual(wo_a.duration_expected, 165)
         data = self._build(production)
         ops = self._operations(data)
         # On B (no setup, 100 %): the same work, 2 x 60 min.
-        self.assertEqual(
-            ops[wo_a.id].alternatives,
-            {self.workcenter_a.id: 165, self.workcenter_b.id: 120},
-        )
+        self.assertEqual(ops[wo_a.id].alternatives, {self.workcenter_a.id: 165, self.workcenter_b.id: 120})
         self.assertEqual(ops[wo_c.id].alternatives, {self.workcenter_c.id: 60})
         self.assertEqual(ops[wo_a.id].predecessors, [])
         self.assertEqual(ops[wo_c.id].predecessors, [wo_a.id])
@@ -51,10 +44,7 @@ class TestScheduleAdapter(SchedulingCase):
         self.assertEqual(job.due, minutes(4, 17))
         self.assertEqual(job.release, 0)
         resources = {r.key: r for r in data.problem.resources}
-        self.assertEqual(
-            set(resources),
-            {self.workcenter_a.id, self.workcenter_b.id, self.workcenter_c.id},
-        )
+        self.assertEqual(set(resources), {self.workcenter_a.id, self.workcenter_b.id, self.workcenter_c.id})
         self.assertEqual(resources[self.workcenter_a.id].capacity, 1)
 
     def test_product_capacity_record(self):
@@ -71,9 +61,7 @@ class TestScheduleAdapter(SchedulingCase):
         wo_c = production.workorder_ids.sorted("sequence")[-1]
         data = self._build(production)
         # 20 min setup for this product + ceil(8 / 4) = 2 cycles of 30 min
-        self.assertEqual(
-            self._operations(data)[wo_c.id].alternatives, {wo_c.workcenter_id.id: 80}
-        )
+        self.assertEqual(self._operations(data)[wo_c.id].alternatives, {wo_c.workcenter_id.id: 80})
 
     def test_calendar_leaves_and_public_holidays(self):
         self.env["resource.calendar.leaves"].create(
@@ -101,21 +89,15 @@ class TestScheduleAdapter(SchedulingCase):
         thursday = [(minutes(3, 8), minutes(3, 12)), (minutes(3, 13), minutes(3, 17))]
         # A: Tuesday afternoon in maintenance, Wednesday a public holiday.
         self.assertEqual(
-            data.intervals[self.workcenter_a.id][:5],
-            monday + [(minutes(1, 8), minutes(1, 12))] + thursday,
+            data.intervals[self.workcenter_a.id][:5], monday + [(minutes(1, 8), minutes(1, 12))] + thursday
         )
         # B: only the public holiday.
         self.assertEqual(
             data.intervals[self.workcenter_b.id][:6],
-            monday
-            + [(minutes(1, 8), minutes(1, 12)), (minutes(1, 13), minutes(1, 17))]
-            + thursday,
+            monday + [(minutes(1, 8), minutes(1, 12)), (minutes(1, 13), minutes(1, 17))] + thursday,
         )
         resources = {r.key: r for r in data.problem.resources}
-        self.assertEqual(
-            resources[self.workcenter_a.id].available,
-            data.intervals[self.workcenter_a.id],
-        )
+        self.assertEqual(resources[self.workcenter_a.id].available, data.intervals[self.workcenter_a.id])
         self.assertFalse(data.notes)
 
     def test_workcenter_without_calendar_uses_company_calendar(self):
@@ -130,9 +112,7 @@ class TestScheduleAdapter(SchedulingCase):
         self.assertEqual(calendar, self.company.resource_calendar_id)
         # Its working time is the company calendar's (8 h on Monday), not the
         # whole day Odoo gives a resource without calendar.
-        monday = [
-            (s, e) for s, e in data.intervals[workcenter.id] if e <= minutes(0, 23)
-        ]
+        monday = [(s, e) for s, e in data.intervals[workcenter.id] if e <= minutes(0, 23)]
         self.assertEqual(sum(e - s for s, e in monday), 480)
         self.assertIn("Sched No Calendar", data.notes[0])
         self.assertIn("company calendar", data.notes[0])
@@ -141,11 +121,7 @@ class TestScheduleAdapter(SchedulingCase):
         product = self._create_product("Sched Parallel", route="manufacture")
         bom = self._create_routing_bom(
             product,
-            [
-                (self.workcenter_a, 10, "Cut"),
-                (self.workcenter_c, 10, "Drill"),
-                (self.workcenter_b, 10, "Assemble"),
-            ],
+            [(self.workcenter_a, 10, "Cut"), (self.workcenter_c, 10, "Drill"), (self.workcenter_b, 10, "Assemble")],
             allow_operation_dependencies=True,
         )
         cut, drill, assemble = bom.operation_ids.sorted("sequence")
@@ -155,9 +131,7 @@ class TestScheduleAdapter(SchedulingCase):
         ops = self._operations(self._build(production))
         self.assertEqual(ops[wos[cut].id].predecessors, [])
         self.assertEqual(ops[wos[drill].id].predecessors, [])
-        self.assertEqual(
-            set(ops[wos[assemble].id].predecessors), {wos[cut].id, wos[drill].id}
-        )
+        self.assertEqual(set(ops[wos[assemble].id].predecessors), {wos[cut].id, wos[drill].id})
 
     def test_started_workorder_kept_fixed(self):
         production = self._create_production(self.product, 2)
@@ -177,27 +151,16 @@ class TestScheduleAdapter(SchedulingCase):
         incoming = self._create_product("Sched Comp Incoming")
         missing = self._create_product("Sched Comp Missing")
         product = self._create_product("Sched Assembled", route="manufacture")
-        self._create_routing_bom(
-            product,
-            [(self.workcenter_c, 30)],
-            components=[(on_hand, 1), (incoming, 1)],
-        )
+        self._create_routing_bom(product, [(self.workcenter_c, 30)], components=[(on_hand, 1), (incoming, 1)])
         other = self._create_product("Sched Assembled Short", route="manufacture")
-        self._create_routing_bom(
-            other, [(self.workcenter_c, 30)], components=[(missing, 1)]
-        )
+        self._create_routing_bom(other, [(self.workcenter_c, 30)], components=[(missing, 1)])
         self._set_on_hand(on_hand, 10)
         purchase = self.env["purchase.order"].create(
             {
                 "partner_id": self.vendor_a.id,
                 "order_line": [
                     Command.create(
-                        {
-                            "product_id": incoming.id,
-                            "product_qty": 5,
-                            "price_unit": 1.0,
-                            "date_planned": at(2, 10),
-                        }
+                        {"product_id": incoming.id, "product_qty": 5, "price_unit": 1.0, "date_planned": at(2, 10)}
                     )
                 ],
             }
@@ -216,11 +179,7 @@ class TestScheduleAdapter(SchedulingCase):
         sub = self._create_product("Sched Sub-assembly", route="manufacture")
         self._create_routing_bom(sub, [(self.workcenter_a, 30)])
         top = self._create_product("Sched Top", route="manufacture")
-        self._create_routing_bom(
-            top,
-            [(self.workcenter_c, 20), (self.workcenter_b, 20)],
-            components=[(sub, 1)],
-        )
+        self._create_routing_bom(top, [(self.workcenter_c, 20), (self.workcenter_b, 20)], components=[(sub, 1)])
         producer = self._create_production(sub, 2)
         consumer = self._create_production(top, 2)
         data = self._build(producer | consumer)
@@ -236,17 +195,12 @@ class TestScheduleAdapter(SchedulingCase):
     def test_other_orders_workorders_block_their_workcenter(self):
         booked = self._create_production(self.product, 1)
         wo_a = booked.workorder_ids.sorted("sequence")[0]
-        wo_a.with_context(bypass_duration_calculation=True).write(
-            {"date_start": at(0, 8), "date_finished": at(0, 10)}
-        )
+        wo_a.with_context(bypass_duration_calculation=True).write({"date_start": at(0, 8), "date_finished": at(0, 10)})
         production = self._create_production(self.product, 1)
         data = self._build(production)
         busy = [j for j in data.problem.jobs if j.key == ("busy", booked.id)]
         self.assertEqual(len(busy), 1)
-        self.assertEqual(
-            busy[0].operations[0].fixed,
-            (self.workcenter_a.id, minutes(0, 8), minutes(0, 10)),
-        )
+        self.assertEqual(busy[0].operations[0].fixed, (self.workcenter_a.id, minutes(0, 8), minutes(0, 10)))
 
     def test_horizon(self):
         production = self._create_production(self.product, 1)

@@ -39,9 +39,9 @@ class TestCapacityLoad(SchedulingCase):
         cls.first = cls._create_production(product, 10)
         cls.second = cls._create_production(product, 12)
         for production, end in ((cls.first, at(1, 10)), (cls.second, at(1, 12))):
-            production.workorder_ids.with_context(
-                bypass_duration_calculation=True
-            ).write({"date_start": at(0, 8), "date_finished": end})
+            production.workorder_ids.with_context(bypass_duration_calculation=True).write(
+                {"date_start": at(0, 8), "date_finished": end}
+            )
         # A planned order of the planning run: 16 x 30 min, Thursday to Friday.
         planned_product = cls._create_product("Sched Load Planned", route="manufacture")
         bom = cls._create_routing_bom(planned_product, [(cls.workcenter, 30)])
@@ -62,9 +62,7 @@ class TestCapacityLoad(SchedulingCase):
     def _rows(self, workcenter):
         return {
             row.date: row
-            for row in self.env["prod.planning.capacity.load"].search(
-                [("workcenter_id", "=", workcenter.id)]
-            )
+            for row in self.env["prod.planning.capacity.load"].search([("workcenter_id", "=", workcenter.id)])
         }
 
     def test_hand_computed_week(self):
@@ -109,9 +107,7 @@ class TestCapacityLoad(SchedulingCase):
         self.assertAlmostEqual(week["load_percent"], 100 * 30 / 28)
         # So does what Odoo 19's web client calls: list and graph views...
         domain = [("workcenter_id", "=", self.workcenter.id)]
-        (week,) = table.formatted_read_group(
-            domain, ["workcenter_id"], ["load_percent:avg"]
-        )
+        (week,) = table.formatted_read_group(domain, ["workcenter_id"], ["load_percent:avg"])
         self.assertAlmostEqual(week["load_percent:avg"], 100 * 30 / 28)
         # ... and the pivot view.
         ((week,), (total,)) = table.formatted_read_grouping_sets(
@@ -126,14 +122,11 @@ class TestCapacityLoad(SchedulingCase):
 
     def test_overload_warning_on_the_order(self):
         self.assertFalse(self.first.capacity_warning)
-        self.env["prod.planning.capacity.load"]._refresh(
-            date(2027, 3, 1), date(2027, 3, 7), self.workcenter
-        )
+        self.env["prod.planning.capacity.load"]._refresh(date(2027, 3, 1), date(2027, 3, 7), self.workcenter)
         self.first.invalidate_recordset(["capacity_warning"])
         self.assertEqual(
             self.first.capacity_warning,
-            "Work center Sched Load is overloaded in the week of 2027-03-01: 30.0 h "
-            "of load for 28.0 h available.",
+            "Work center Sched Load is overloaded in the week of 2027-03-01: 30.0 h of load for 28.0 h available.",
         )
         # Next week is free.
         self.second.date_start = at(7, 8)

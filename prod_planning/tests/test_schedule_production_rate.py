@@ -34,12 +34,8 @@ class TestProductionRate(SchedulingCase):
         # 75 min for 60 expected: Odoo logs 60 productive + 15 reduced speed.
         first = self._work(self.first, at(0, 8), at(0, 9, 15))
         second = self._work(self.second, at(0, 10), at(0, 10, 30))
-        self.assertEqual(
-            (first.state, first.duration, first.qty_produced), ("done", 75, 10)
-        )
-        self.assertEqual(
-            sorted(first.time_ids.mapped("loss_type")), ["performance", "productive"]
-        )
+        self.assertEqual((first.state, first.duration, first.qty_produced), ("done", 75, 10))
+        self.assertEqual(sorted(first.time_ids.mapped("loss_type")), ["performance", "productive"])
         self.assertEqual(second.duration, 30)
         # Blocked 45 min, not on a work order.
         self.env["mrp.workcenter.productivity"].create(
@@ -90,11 +86,7 @@ class TestProductionRate(SchedulingCase):
         self.assertAlmostEqual(group["throughput"], 15 / 1.75)
         # A refresh replaces the rows of the window; the cron refreshes all.
         rates._refresh(date(2027, 3, 1), date(2027, 3, 7), self.company)
-        self.assertEqual(
-            rates.search_count([("workcenter_id", "=", self.workcenter.id)]), 2
-        )
+        self.assertEqual(rates.search_count([("workcenter_id", "=", self.workcenter.id)]), 2)
         rates._cron_refresh()
-        self.assertEqual(
-            rates.search_count([("workcenter_id", "=", self.workcenter.id)]), 2
-        )
+        self.assertEqual(rates.search_count([("workcenter_id", "=", self.workcenter.id)]), 2)
         self.assertEqual(rates.action_refresh()["tag"], "soft_reload")

@@ -20,9 +20,7 @@ class TestScheduleWizard(SchedulingCase):
         cls._create_routing_bom(cls.product, [(cls.workcenter_a, 60)])
         # Two operations: A then C.
         cls.product_two = cls._create_product("Sched Frame", route="manufacture")
-        cls._create_routing_bom(
-            cls.product_two, [(cls.workcenter_a, 60), (cls.workcenter_c, 30)]
-        )
+        cls._create_routing_bom(cls.product_two, [(cls.workcenter_a, 60), (cls.workcenter_c, 30)])
 
     def _dates(self, records):
         return [(r.date_start, r.date_finished) for r in records]
@@ -42,25 +40,16 @@ class TestScheduleWizard(SchedulingCase):
         self.assertEqual(wizard.objective, "makespan")
         # Nothing written by the preview.
         self.assertFalse(any(productions.workorder_ids.mapped("date_start")))
-        self.assertEqual(
-            self.env["resource.calendar.leaves"].search_count([]), leaves_before
-        )
+        self.assertEqual(self.env["resource.calendar.leaves"].search_count([]), leaves_before)
         lines = wizard.line_ids
         self.assertEqual(lines.production_id, productions)
         # The two orders run side by side on A and on its alternative B.
         self.assertEqual(set(lines.mapped("new_date_start")), {at(0, 8)})
-        self.assertEqual(
-            set(lines.mapped("new_date_finished")), {at(0, 10), at(0, 10, 45)}
-        )
-        self.assertEqual(
-            set(wizard.workorder_line_ids.workcenter_id.ids),
-            {self.workcenter_a.id, self.workcenter_b.id},
-        )
+        self.assertEqual(set(lines.mapped("new_date_finished")), {at(0, 10), at(0, 10, 45)})
+        self.assertEqual(set(wizard.workorder_line_ids.workcenter_id.ids), {self.workcenter_a.id, self.workcenter_b.id})
         self.assertEqual(wizard.date_last_finish, at(0, 10, 45))
         self.assertEqual(len(wizard.load_ids), 2)
-        load_a = wizard.load_ids.filtered(
-            lambda line: line.workcenter_id == self.workcenter_a
-        )
+        load_a = wizard.load_ids.filtered(lambda line: line.workcenter_id == self.workcenter_a)
         self.assertAlmostEqual(load_a.scheduled_hours, 2.75)
         self.assertAlmostEqual(load_a.available_hours, 2.75)  # 08:00 to 10:45
         self.assertAlmostEqual(load_a.load_percent, 100.0)
@@ -75,12 +64,8 @@ class TestScheduleWizard(SchedulingCase):
             self.assertEqual(workorder.date_finished, wo_line.new_date_finished)
             self.assertEqual(workorder.leave_id.time_type, "other")
             self.assertEqual(workorder.leave_id.date_from, wo_line.new_date_start)
-            self.assertEqual(
-                workorder.leave_id.resource_id, wo_line.workcenter_id.resource_id
-            )
-        on_b = productions.workorder_ids.filtered(
-            lambda w: w.workcenter_id == self.workcenter_b
-        )
+            self.assertEqual(workorder.leave_id.resource_id, wo_line.workcenter_id.resource_id)
+        on_b = productions.workorder_ids.filtered(lambda w: w.workcenter_id == self.workcenter_b)
         self.assertAlmostEqual(on_b.duration_expected, 120)
         for line in lines:
             self.assertEqual(line.production_id.date_start, line.new_date_start)
@@ -118,12 +103,8 @@ class TestScheduleWizard(SchedulingCase):
         self._create_routing_bom(gear, [(self.workcenter_c, 30)])
         housing = self._create_product("Sched Housing")
         gearbox = self._create_product("Sched Gearbox", route="manufacture")
-        self._create_routing_bom(
-            gearbox, [(self.workcenter_a, 60)], components=[(gear, 1), (housing, 2)]
-        )
-        pair = [
-            self._create_production(gearbox, 1, deadline=at(4, 17)) for _k in range(2)
-        ]
+        self._create_routing_bom(gearbox, [(self.workcenter_a, 60)], components=[(gear, 1), (housing, 2)])
+        pair = [self._create_production(gearbox, 1, deadline=at(4, 17)) for _k in range(2)]
         for top in pair:
             self.assertTrue(top._get_children())
         return pair
@@ -136,16 +117,11 @@ class TestScheduleWizard(SchedulingCase):
         line = wizard.line_ids
         self.assertNotEqual(line.new_date_start, production.date_start)
         wizard.apply()
-        dates = {
-            "date_start": line.new_date_start,
-            "date_finished": line.new_date_finished,
-        }
+        dates = {"date_start": line.new_date_start, "date_finished": line.new_date_finished}
         twin.with_context(force_date=True).write(dates)
         # Odoo's write recomputes the end of an order not planned yet from its
         # start: the planner would set the end again.
-        twin.with_context(force_date=True).write(
-            {"date_finished": dates["date_finished"]}
-        )
+        twin.with_context(force_date=True).write({"date_finished": dates["date_finished"]})
         return line
 
     def _stock_picture(self, top):
@@ -174,20 +150,12 @@ class TestScheduleWizard(SchedulingCase):
         line = self._apply_and_write_as_odoo(scheduled, reference)
         self.maxDiff = None
         self.assertEqual(self._stock_picture(scheduled), self._stock_picture(reference))
-        self.assertEqual(
-            (scheduled.date_start, scheduled.date_finished),
-            (line.new_date_start, line.new_date_finished),
-        )
-        self.assertEqual(
-            set(scheduled.move_raw_ids.mapped("date")), {line.new_date_start}
-        )
+        self.assertEqual((scheduled.date_start, scheduled.date_finished), (line.new_date_start, line.new_date_finished))
+        self.assertEqual(set(scheduled.move_raw_ids.mapped("date")), {line.new_date_start})
         # The made-to-order gear order must be done by the new start: its
         # finished move gets the deadline (Odoo 19 no longer recomputes the
         # deadline of an order from its finished moves once set).
-        self.assertEqual(
-            scheduled._get_children().move_finished_ids.date_deadline,
-            line.new_date_start,
-        )
+        self.assertEqual(scheduled._get_children().move_finished_ids.date_deadline, line.new_date_start)
 
     def test_apply_moves_downstream_deadline_as_odoo_does(self):
         """Scheduling the made-to-order gear order passes its deadline on to
@@ -196,27 +164,22 @@ class TestScheduleWizard(SchedulingCase):
         for top in tops:
             gear_move = top.move_raw_ids.filtered("move_orig_ids")
             # A deadline changed on the gearbox side only.
-            gear_move.with_context(
-                date_deadline_propagate_ids=set(gear_move.move_orig_ids.ids)
-            ).date_deadline = at(2, 12)
+            gear_move.with_context(date_deadline_propagate_ids=set(gear_move.move_orig_ids.ids)).date_deadline = at(
+                2, 12
+            )
         scheduled, reference = (top._get_children() for top in tops)
         (scheduled | reference).filtered(lambda p: p.state == "draft").action_confirm()
         self._apply_and_write_as_odoo(scheduled, reference)
         self.maxDiff = None
         self.assertEqual(self._stock_picture(tops[0]), self._stock_picture(tops[1]))
-        self.assertEqual(
-            tops[0].move_raw_ids.filtered("move_orig_ids").date_deadline,
-            scheduled.date_deadline,
-        )
+        self.assertEqual(tops[0].move_raw_ids.filtered("move_orig_ids").date_deadline, scheduled.date_deadline)
 
     def test_apply_refuses_work_order_started_elsewhere(self):
         first = self._create_production(self.product, 2)
         second = self._create_production(self.product, 2)
         wizard = self._wizard(first | second)
         wizard.compute()
-        on_b = wizard.workorder_line_ids.filtered(
-            lambda line: line.workcenter_id == self.workcenter_b
-        )
+        on_b = wizard.workorder_line_ids.filtered(lambda line: line.workcenter_id == self.workcenter_b)
         self.assertEqual(len(on_b), 1)
         on_b.workorder_id.button_start()
         with self.assertRaisesRollback(UserError, "compute the schedule again"):
@@ -233,12 +196,8 @@ class TestScheduleWizard(SchedulingCase):
         self.assertEqual(wizard.state, "discarded")
         self.assertFalse(wizard.line_ids)
         self.assertFalse(wizard.workorder_line_ids)
-        self.assertEqual(
-            self._dates(production) + self._dates(production.workorder_ids), before
-        )
-        self.assertEqual(
-            self.env["resource.calendar.leaves"].search_count([]), leaves_before
-        )
+        self.assertEqual(self._dates(production) + self._dates(production.workorder_ids), before)
+        self.assertEqual(self.env["resource.calendar.leaves"].search_count([]), leaves_before)
         with self.assertRaisesRollback(UserError, "compute it first"):
             wizard.apply()
         with self.assertRaisesRollback(UserError, "open the wizard again"):
@@ -274,9 +233,7 @@ class TestScheduleWizard(SchedulingCase):
 
     def test_urgent_order_first(self):
         normal = self._create_production(self.product_two, 2, deadline=at(0, 12))
-        urgent = self._create_production(
-            self.product_two, 2, deadline=at(0, 12), priority="1"
-        )
+        urgent = self._create_production(self.product_two, 2, deadline=at(0, 12), priority="1")
         # Only A and C: B closed for the day.
         self.env["resource.calendar.leaves"].create(
             {
@@ -291,29 +248,20 @@ class TestScheduleWizard(SchedulingCase):
         wizard = self._wizard(normal | urgent)
         wizard.compute()
         lines = {line.production_id: line for line in wizard.line_ids}
-        self.assertLess(
-            lines[urgent].new_date_finished, lines[normal].new_date_finished
-        )
+        self.assertLess(lines[urgent].new_date_finished, lines[normal].new_date_finished)
         self.assertFalse(lines[urgent].late)
         self.assertTrue(lines[normal].late)
 
     def test_material_availability_delays_the_start(self):
         component = self._create_product("Sched Tube")
         product = self._create_product("Sched Welded", route="manufacture")
-        self._create_routing_bom(
-            product, [(self.workcenter_c, 30)], components=[(component, 1)]
-        )
+        self._create_routing_bom(product, [(self.workcenter_c, 30)], components=[(component, 1)])
         purchase = self.env["purchase.order"].create(
             {
                 "partner_id": self.vendor_a.id,
                 "order_line": [
                     Command.create(
-                        {
-                            "product_id": component.id,
-                            "product_qty": 10,
-                            "price_unit": 1.0,
-                            "date_planned": at(2, 10),
-                        }
+                        {"product_id": component.id, "product_qty": 10, "price_unit": 1.0, "date_planned": at(2, 10)}
                     )
                 ],
             }
@@ -343,9 +291,7 @@ class TestScheduleWizard(SchedulingCase):
         wizard.compute()
         lines = {line.production_id: line for line in wizard.line_ids}
         self.assertEqual(lines[producer].new_date_finished, at(0, 10))
-        self.assertGreaterEqual(
-            lines[consumer].new_date_start, lines[producer].new_date_finished
-        )
+        self.assertGreaterEqual(lines[consumer].new_date_start, lines[producer].new_date_finished)
         self.assertIn(producer.name, lines[consumer].material_note)
 
     def test_started_workorders_kept_fixed(self):
@@ -360,9 +306,7 @@ class TestScheduleWizard(SchedulingCase):
         self.assertTrue(lines[wo_a].fixed)
         self.assertEqual(lines[wo_a].new_date_start, at(0, 9))
         self.assertEqual(wizard.line_ids.fixed_count, 1)
-        self.assertGreaterEqual(
-            lines[wo_c].new_date_start, lines[wo_a].new_date_finished
-        )
+        self.assertGreaterEqual(lines[wo_c].new_date_start, lines[wo_a].new_date_finished)
         wizard.apply()
         self.assertEqual((wo_a.date_start, wo_a.date_finished), started)
         self.assertEqual(wo_c.date_start, lines[wo_c].new_date_start)
@@ -375,9 +319,7 @@ class TestScheduleWizard(SchedulingCase):
         self.assertEqual(lines[wo_a].workcenter_id, self.workcenter_a)
 
     def test_past_deadline_is_late_not_an_error(self):
-        production = self._create_production(
-            self.product, 1, deadline=MONDAY - timedelta(days=3)
-        )
+        production = self._create_production(self.product, 1, deadline=MONDAY - timedelta(days=3))
         wizard = self._wizard(production)
         summary = wizard.compute()
         self.assertEqual(summary["late"], 1)
@@ -392,12 +334,7 @@ class TestScheduleWizard(SchedulingCase):
     def test_order_without_operations_one_step_at_bom_workcenter(self):
         product = self._create_product("Sched Kit Box", route="manufacture")
         bom = self._create_bom(product, [])
-        bom.write(
-            {
-                "schedule_workcenter_id": self.workcenter_a.id,
-                "schedule_time_cycle": 30,
-            }
-        )
+        bom.write({"schedule_workcenter_id": self.workcenter_a.id, "schedule_time_cycle": 30})
         production = self._create_production(product, 2)
         self.assertFalse(production.workorder_ids)
         wizard = self._wizard(production)
@@ -409,13 +346,9 @@ class TestScheduleWizard(SchedulingCase):
         self.assertEqual(step.workcenter_id, self.workcenter_a)
         # setup 10 + cleanup 5 + 2 cycles x 30 min at 80 %: 90 min
         self.assertEqual(step.duration, 90)
-        self.assertEqual(
-            (line.new_date_start, line.new_date_finished), (at(0, 8), at(0, 9, 30))
-        )
+        self.assertEqual((line.new_date_start, line.new_date_finished), (at(0, 8), at(0, 9, 30)))
         wizard.apply()
-        self.assertEqual(
-            (production.date_start, production.date_finished), (at(0, 8), at(0, 9, 30))
-        )
+        self.assertEqual((production.date_start, production.date_finished), (at(0, 8), at(0, 9, 30)))
 
     def test_order_without_operations_at_operation_type_workcenter(self):
         product = self._create_product("Sched Crate", route="manufacture")
@@ -465,10 +398,7 @@ class TestScheduleWizard(SchedulingCase):
         productions = self.env["mrp.production"]
         for k in range(24):
             productions |= self._create_production(
-                products[k % 2],
-                1 + k % 4,
-                deadline=MONDAY - timedelta(days=1),
-                priority="1" if k % 5 == 0 else "0",
+                products[k % 2], 1 + k % 4, deadline=MONDAY - timedelta(days=1), priority="1" if k % 5 == 0 else "0"
             )
         wizard = self._wizard(productions, time_limit=0.1)
         wizard.compute()
@@ -480,11 +410,7 @@ class TestScheduleWizard(SchedulingCase):
         workorders = productions.workorder_ids
         self.assertTrue(all(workorders.mapped("date_start")))
         for workcenter in workorders.workcenter_id:
-            slots = sorted(
-                (w.date_start, w.date_finished)
-                for w in workorders
-                if w.workcenter_id == workcenter
-            )
+            slots = sorted((w.date_start, w.date_finished) for w in workorders if w.workcenter_id == workcenter)
             for (_s1, end), (start, _e2) in zip(slots, slots[1:], strict=False):
                 self.assertLessEqual(end, start)
 
@@ -495,8 +421,7 @@ class TestScheduleWizard(SchedulingCase):
         # Odoo's constraint refuses a cycle: put it in the table as a migration
         # or an import could have left it.
         self.env.cr.execute(
-            "INSERT INTO mrp_workorder_dependencies_rel (workorder_id, blocked_by_id) "
-            "VALUES (%s, %s)",
+            "INSERT INTO mrp_workorder_dependencies_rel (workorder_id, blocked_by_id) VALUES (%s, %s)",
             [first.id, second.id],
         )
         self.env.invalidate_all()
@@ -527,9 +452,7 @@ class TestScheduleWizard(SchedulingCase):
         with self.assertRaisesRollback(ValidationError, "is not a date"):
             self.env["prod.planning.schedule"].create({"date_from": "2027-02-30"})
         with self.assertRaisesRollback(ValidationError, "set the To date after"):
-            self.env["prod.planning.schedule"].create(
-                {"date_from": "2027-03-10", "date_to": "2027-03-01"}
-            )
+            self.env["prod.planning.schedule"].create({"date_from": "2027-03-10", "date_to": "2027-03-01"})
         with self.assertRaisesRollback(ValidationError, "time limit"):
             self._wizard(draft, time_limit=0)
 
@@ -555,9 +478,7 @@ class TestScheduleWizard(SchedulingCase):
         production = self._create_production(self.product, 1)
         action = production.action_open_schedule_wizard()
         self.assertEqual(action["res_model"], "prod.planning.schedule")
-        form = Form(
-            self.env["prod.planning.schedule"].with_context(**action["context"])
-        )
+        form = Form(self.env["prod.planning.schedule"].with_context(**action["context"]))
         self.assertEqual(form.scope, "selected")
         form.time_limit = 5
         wizard = form.save()

@@ -26,14 +26,8 @@ class TestTranslations(TransactionCase):
         missing = sorted(
             term
             for term in terms
-            if "\n" not in term
-            and '"' not in term
-            and "\\" not in term
-            and term not in shipped
-            and len(term) < 70
+            if "\n" not in term and '"' not in term and "\\" not in term and term not in shipped and len(term) < 70
         )
         self.assertFalse(
-            missing,
-            "prod_planning/i18n/prod_planning.pot is out of date: export it again "
-            "(README, Translations)",
+            missing, "prod_planning/i18n/prod_planning.pot is out of date: export it again (README, Translations)"
         )

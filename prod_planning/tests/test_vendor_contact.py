@@ -17,20 +17,13 @@ class TestVendorContact(VendorCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.order = cls._order(
-            cls.vendor_a,
-            [(cls.part, 10, "2024-06-05"), (cls.bolt, 100, "2024-06-05", 2.0)],
-        )
+        cls.order = cls._order(cls.vendor_a, [(cls.part, 10, "2024-06-05"), (cls.bolt, 100, "2024-06-05", 2.0)])
         cls.line_part, cls.line_bolt = cls.order.order_line
-        cls.followup_type = cls.env.ref(
-            "prod_planning.mail_activity_type_vendor_followup"
-        )
+        cls.followup_type = cls.env.ref("prod_planning.mail_activity_type_vendor_followup")
 
     def test_log_contact_with_followup_schedules_activity_for_buyer(self):
         contact = self._contact(
-            purchase_order_id=self.order.id,
-            summary="Asked for the shipping date",
-            next_followup_date="2024-06-05",
+            purchase_order_id=self.order.id, summary="Asked for the shipping date", next_followup_date="2024-06-05"
         )
         activity = contact.followup_activity_id
         self.assertTrue(activity)
@@ -47,10 +40,7 @@ class TestVendorContact(VendorCase):
         self.assertFalse(contact.activity_ids)
         # The contact is in the order's chatter and behind its smart button.
         self.assertEqual(self.order.prod_planning_contact_count, 1)
-        self.assertIn(
-            "Asked for the shipping date",
-            self.order.message_ids[:1].body,
-        )
+        self.assertIn("Asked for the shipping date", self.order.message_ids[:1].body)
 
     def test_responsible_falls_back_to_vendor_buyer_then_current_user(self):
         self.vendor_b.buyer_id = self.buyer
@@ -68,16 +58,9 @@ class TestVendorContact(VendorCase):
         )
 
     def test_new_contact_closes_previous_followup(self):
-        first = self._contact(
-            purchase_order_id=self.order.id, next_followup_date="2024-06-04"
-        )
+        first = self._contact(purchase_order_id=self.order.id, next_followup_date="2024-06-04")
         activity = first.followup_activity_id
-        self._contact(
-            purchase_order_id=self.order.id,
-            direction="in",
-            outcome="confirmed",
-            date="2024-06-03 10:00:00",
-        )
+        self._contact(purchase_order_id=self.order.id, direction="in", outcome="confirmed", date="2024-06-03 10:00:00")
         self.assertFalse(activity.exists() and activity.active)
         self.assertFalse(first.activity_ids)
 
@@ -122,11 +105,7 @@ class TestVendorContact(VendorCase):
 
     def test_new_promised_date_without_lines_applies_to_open_lines(self):
         self._receive(self.line_bolt, 100, "2024-06-03")
-        self._contact(
-            purchase_order_id=self.order.id,
-            outcome="new_date",
-            new_promised_date="2024-06-10",
-        )
+        self._contact(purchase_order_id=self.order.id, outcome="new_date", new_promised_date="2024-06-10")
         self.assertEqual(self.line_part.date_promised, date(2024, 6, 10))
         # The received line is left alone.
         self.assertEqual(self.line_bolt.date_promised, date(2024, 6, 5))
@@ -145,9 +124,7 @@ class TestVendorContact(VendorCase):
 
     def test_confirmed_outcome_marks_lines_confirmed(self):
         self._contact(purchase_order_id=self.order.id, outcome="confirmed")
-        self.assertEqual(
-            (self.line_part | self.line_bolt).mapped("vendor_confirmed"), [True, True]
-        )
+        self.assertEqual((self.line_part | self.line_bolt).mapped("vendor_confirmed"), [True, True])
         self.assertFalse(self.line_part.promised_revision_ids)
 
     def test_contact_person_given_as_vendor_is_logged_on_the_company(self):
@@ -157,20 +134,11 @@ class TestVendorContact(VendorCase):
         self.assertEqual(self.vendor_a.prod_planning_contact_count, 1)
 
     def test_response_time(self):
-        call = self._contact(
-            purchase_order_id=self.order.id,
-            date="2024-06-01 08:00:00",
-            outcome="no_answer",
-        )
+        call = self._contact(purchase_order_id=self.order.id, date="2024-06-01 08:00:00", outcome="no_answer")
         other_order_call = self._contact(
-            purchase_order_id=self._order(
-                self.vendor_a, [(self.part, 1, "2024-06-20")]
-            ).id,
-            date="2024-06-01 09:00:00",
+            purchase_order_id=self._order(self.vendor_a, [(self.part, 1, "2024-06-20")]).id, date="2024-06-01 09:00:00"
         )
-        answered_on_the_spot = self._contact(
-            date="2024-06-01 10:00:00", outcome="confirmed"
-        )
+        answered_on_the_spot = self._contact(date="2024-06-01 10:00:00", outcome="confirmed")
         self.assertFalse(call.response_date)
         self.assertEqual(answered_on_the_spot.response_hours, 0.0)
         self._contact(
@@ -197,9 +165,7 @@ class TestVendorContact(VendorCase):
             self.assertEqual(action["res_model"], "prod.planning.vendor.contact")
             self.assertEqual(action["target"], "new")
         action = self.order.action_prod_planning_log_contact()
-        form = Form(
-            self.env["prod.planning.vendor.contact"].with_context(**action["context"])
-        )
+        form = Form(self.env["prod.planning.vendor.contact"].with_context(**action["context"]))
         self.assertEqual(form.partner_id, self.vendor_a)
         self.assertEqual(form.purchase_order_id, self.order)
         form.outcome = "new_date"
@@ -210,17 +176,10 @@ class TestVendorContact(VendorCase):
         self.assertEqual(self.line_bolt.date_promised, date(2024, 6, 9))
         self.assertEqual(contact.purchase_line_ids, self.line_bolt)
         vendor_action = self.vendor_contact_person.action_prod_planning_log_contact()
-        self.assertEqual(
-            vendor_action["context"]["default_partner_id"], self.vendor_a.id
-        )
-        self.assertEqual(
-            vendor_action["context"]["default_contact_partner_id"],
-            self.vendor_contact_person.id,
-        )
+        self.assertEqual(vendor_action["context"]["default_partner_id"], self.vendor_a.id)
+        self.assertEqual(vendor_action["context"]["default_contact_partner_id"], self.vendor_contact_person.id)
         view = self.vendor_a.action_prod_planning_view_contacts()
-        self.assertEqual(
-            self.env["prod.planning.vendor.contact"].search(view["domain"]), contact
-        )
+        self.assertEqual(self.env["prod.planning.vendor.contact"].search(view["domain"]), contact)
 
     def test_changing_the_order_in_the_form_changes_the_vendor(self):
         other = self._order(self.vendor_b, [(self.part, 3, "2024-06-08")])
@@ -234,12 +193,8 @@ class TestVendorContact(VendorCase):
     # ------------------------------------------------------------- bad input
 
     def test_contact_without_vendor(self):
-        with self.assertRaisesRollback(
-            ValidationError, "'Chased the steel' has no vendor"
-        ):
-            self.env["prod.planning.vendor.contact"].create(
-                {"outcome": "no_answer", "summary": "Chased the steel"}
-            )
+        with self.assertRaisesRollback(ValidationError, "'Chased the steel' has no vendor"):
+            self.env["prod.planning.vendor.contact"].create({"outcome": "no_answer", "summary": "Chased the steel"})
         contact = self._contact()
         with self.assertRaisesRollback(ValidationError, "has no vendor"):
             contact.partner_id = False
@@ -268,9 +223,7 @@ class TestVendorContact(VendorCase):
         cancelled.button_cancel()
         line = cancelled.order_line
         with self.assertRaisesRollback(
-            ValidationError,
-            f"Purchase line {cancelled.name} / \\[VT-PART\\] Vendor Test Part is "
-            "cancelled",
+            ValidationError, f"Purchase line {cancelled.name} / \\[VT-PART\\] Vendor Test Part is cancelled"
         ):
             self._contact(
                 purchase_order_id=cancelled.id,
@@ -279,19 +232,14 @@ class TestVendorContact(VendorCase):
                 new_promised_date="2024-06-10",
             )
         with self.assertRaisesRollback(ValidationError, "no line left to deliver"):
-            self._contact(
-                purchase_order_id=cancelled.id,
-                outcome="new_date",
-                new_promised_date="2024-06-10",
-            )
+            self._contact(purchase_order_id=cancelled.id, outcome="new_date", new_promised_date="2024-06-10")
         self.assertFalse(line.promised_revision_ids)
 
     def test_promised_date_on_fully_received_line(self):
         self._receive(self.line_bolt, 100, "2024-06-03")
         with self.assertRaisesRollback(
             ValidationError,
-            f"Purchase line {self.order.name} / \\[VT-BOLT\\] Vendor Test Bolt is "
-            "already fully received",
+            f"Purchase line {self.order.name} / \\[VT-BOLT\\] Vendor Test Bolt is already fully received",
         ):
             self._contact(
                 purchase_order_id=self.order.id,
@@ -308,19 +256,13 @@ class TestVendorContact(VendorCase):
             f"purchase line {other.name} / \\[VT-PART\\] Vendor Test Part is from "
             "vendor Test Vendor B, not from Test Vendor A",
         ):
-            self._contact(
-                purchase_line_ids=[Command.set(other.order_line.ids)],
-                outcome="confirmed",
-            )
-        with self.assertRaisesRollback(
-            ValidationError, f"purchase order {other.name} is from Test Vendor B"
-        ):
+            self._contact(purchase_line_ids=[Command.set(other.order_line.ids)], outcome="confirmed")
+        with self.assertRaisesRollback(ValidationError, f"purchase order {other.name} is from Test Vendor B"):
             self._contact(purchase_order_id=other.id, outcome="confirmed")
         second = self._order(self.vendor_a, [(self.part, 2, "2024-06-09")])
         with self.assertRaisesRollback(
             ValidationError,
-            f"purchase line {second.name} / \\[VT-PART\\] Vendor Test Part is not "
-            f"on purchase order {self.order.name}",
+            f"purchase line {second.name} / \\[VT-PART\\] Vendor Test Part is not on purchase order {self.order.name}",
         ):
             self._contact(
                 purchase_order_id=self.order.id,
@@ -350,11 +292,7 @@ class TestVendorContact(VendorCase):
                     "new_promised_date": "2024-06-11",
                     "summary": "Batch promise",
                 },
-                {
-                    "vendor": self.vendor_b.id,
-                    "outcome": "no_answer",
-                    "next_followup_date": "2024-06-04",
-                },
+                {"vendor": self.vendor_b.id, "outcome": "no_answer", "next_followup_date": "2024-06-04"},
             ]
         )
         self.assertEqual(result["created"], 2)
@@ -374,11 +312,7 @@ class TestVendorContact(VendorCase):
                 "date": "2024-06-03 08:00:00",
                 "next_followup_date": "2024-06-01",
             },
-            {
-                "vendor": self.vendor_a.id,
-                "lines": other.order_line.ids,
-                "outcome": "confirmed",
-            },
+            {"vendor": self.vendor_a.id, "lines": other.order_line.ids, "outcome": "confirmed"},
             {"vendor": "Nobody Such", "outcome": "confirmed"},
             {"vendor": self.vendor_a.id, "outcome": "maybe"},
             {"vendor": self.vendor_a.id, "outcome": "confirmed", "colour": "red"},

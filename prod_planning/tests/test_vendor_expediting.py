@@ -64,9 +64,7 @@ class TestExpediting(VendorCase):
         cls.queue = cls.env["prod.planning.expediting"]
 
     def _rows(self):
-        return self.queue.search(
-            [("order_id", "in", (self.order | self.acknowledged).ids)]
-        )
+        return self.queue.search([("order_id", "in", (self.order | self.acknowledged).ids)])
 
     def _activities(self, lines):
         return self._line_activities(lines, self.expedite_type)
@@ -76,12 +74,7 @@ class TestExpediting(VendorCase):
         rows = self._rows()
         self.assertEqual(
             rows.purchase_line_id.ids,
-            [
-                self.line_late.id,
-                self.line_after_need.id,
-                self.line_unconfirmed.id,
-                self.line_partial.id,
-            ],
+            [self.line_late.id, self.line_after_need.id, self.line_unconfirmed.id, self.line_partial.id],
             "sorted by urgency: late, after need, unconfirmed, partial",
         )
         keys = ("reason", "date_promised", "need_date", "days_late", "urgency")
@@ -91,18 +84,13 @@ class TestExpediting(VendorCase):
             ("unconfirmed", date(2024, 6, 6), False, 0, 300 + 4 * 20),
             ("partial", date(2024, 6, 20), False, 0, 100),
         ]
-        self.assertRecordValues(
-            rows, [dict(zip(keys, row, strict=True)) for row in expected]
-        )
+        self.assertRecordValues(rows, [dict(zip(keys, row, strict=True)) for row in expected])
         self.assertEqual(rows.mapped("qty_open"), [10, 10, 50, 7])
         self.assertEqual(rows.mapped("qty_received"), [0, 0, 0, 3])
         self.assertEqual(rows.partner_id, self.vendor_a)
         self.assertEqual(rows.user_id, self.buyer)
         self.assertEqual(
-            [
-                (r.is_late, r.is_after_need, r.is_unconfirmed, r.is_partial)
-                for r in rows
-            ],
+            [(r.is_late, r.is_after_need, r.is_unconfirmed, r.is_partial) for r in rows],
             [
                 (True, False, False, False),
                 (False, True, False, False),
@@ -132,9 +120,7 @@ class TestExpediting(VendorCase):
             outcome="new_date",
             new_promised_date="2024-06-28",
         )
-        row = self._rows().filtered(
-            lambda r: r.purchase_line_id == self.line_after_need
-        )
+        row = self._rows().filtered(lambda r: r.purchase_line_id == self.line_after_need)
         self.assertEqual(row.date_promised, date(2024, 6, 28))
         self.assertEqual(row.reason, "after_need")
         # A far line promised within the horizon by the vendor is confirmed.
@@ -160,14 +146,10 @@ class TestExpediting(VendorCase):
         lines = self._rows().purchase_line_id
         activities = self._activities(lines)
         self.assertEqual(len(activities), 4)
-        self.assertEqual(
-            set(activities.prod_planning_purchase_line_id.ids), set(lines.ids)
-        )
+        self.assertEqual(set(activities.prod_planning_purchase_line_id.ids), set(lines.ids))
         self.assertEqual(set(activities.mapped("res_model")), {"purchase.order"})
         self.assertEqual(activities.user_id, self.buyer)
-        late_activity = activities.filtered(
-            lambda a: a.prod_planning_purchase_line_id == self.line_late
-        )
+        late_activity = activities.filtered(lambda a: a.prod_planning_purchase_line_id == self.line_late)
         self.assertIn("Late by 4 days", late_activity.summary)
         # Runs again, same day and next day: nothing new while they are open.
         self.queue._cron_refresh()
@@ -200,10 +182,7 @@ class TestExpediting(VendorCase):
         # A database error on one line's activity, as a broken record would give.
         cr = self.env.cr
         cr.execute("CREATE TEMP TABLE prod_planning_test_bad_line (line_id int)")
-        cr.execute(
-            "INSERT INTO prod_planning_test_bad_line VALUES (%s)",
-            [self.line_after_need.id],
-        )
+        cr.execute("INSERT INTO prod_planning_test_bad_line VALUES (%s)", [self.line_after_need.id])
         cr.execute(
             """
             CREATE FUNCTION prod_planning_test_refuse_activity() RETURNS trigger
@@ -228,8 +207,7 @@ class TestExpediting(VendorCase):
         self.assertIn(str(self.line_after_need.id), logs.output[0])
         lines = self._rows().purchase_line_id
         self.assertEqual(
-            set(self._activities(lines).prod_planning_purchase_line_id.ids),
-            set((lines - self.line_after_need).ids),
+            set(self._activities(lines).prod_planning_purchase_line_id.ids), set((lines - self.line_after_need).ids)
         )
         # The transaction is still usable, the queue is intact.
         self.assertIn(self.line_after_need, lines)
@@ -237,66 +215,39 @@ class TestExpediting(VendorCase):
     def test_send_reminder_in_the_vendor_language(self):
         self.env["res.lang"]._activate_lang("fr_FR")
         template = self.env.ref("prod_planning.mail_template_vendor_reminder")
-        template.with_context(
-            lang="fr_FR"
-        ).subject = "Livraison de la commande {{ object.name }}"
+        template.with_context(lang="fr_FR").subject = "Livraison de la commande {{ object.name }}"
         self.vendor_b.write({"lang": "fr_FR", "email": "ventes@vendor-b.example.com"})
-        french = self._order(
-            self.vendor_b,
-            [(self.part, 4, "2024-05-31"), (self.bolt, 9, "2024-07-31", 2.0)],
-        )
+        french = self._order(self.vendor_b, [(self.part, 4, "2024-05-31"), (self.bolt, 9, "2024-07-31", 2.0)])
         self.queue._refresh()
         rows = self.queue.search([("order_id", "in", (french | self.order).ids)])
         to_remind = rows.filtered(
-            lambda r: (
-                r.order_id == french
-                or r.purchase_line_id in (self.line_late | self.line_unconfirmed)
-            )
+            lambda r: r.order_id == french or r.purchase_line_id in (self.line_late | self.line_unconfirmed)
         )
         to_remind.action_send_reminder()
-        french_message = french.message_ids.filtered(
-            lambda m: m.message_type == "comment"
-        )
+        french_message = french.message_ids.filtered(lambda m: m.message_type == "comment")
         self.assertEqual(len(french_message), 1)
-        self.assertEqual(
-            french_message.subject, f"Livraison de la commande {french.name}"
-        )
+        self.assertEqual(french_message.subject, f"Livraison de la commande {french.name}")
         self.assertIn(self.vendor_b, french_message.partner_ids)
         self.assertIn("Vendor Test Part", french_message.body)
         self.assertNotIn("Vendor Test Bolt", french_message.body)
         english = self.order.message_ids.filtered(lambda m: m.message_type == "comment")
-        self.assertEqual(
-            english.subject, f"{self.company.name}: delivery of order {self.order.name}"
-        )
+        self.assertEqual(english.subject, f"{self.company.name}: delivery of order {self.order.name}")
         self.assertIn("Vendor Test Part", english.body)
         self.assertIn("Vendor Test Bolt", english.body)
         # Each reminder is an outgoing contact, waiting for the vendor's answer.
-        contact = self.env["prod.planning.vendor.contact"].search(
-            [("purchase_order_id", "=", french.id)]
-        )
-        self.assertRecordValues(
-            contact,
-            [{"channel": "email", "direction": "out", "outcome": "no_answer"}],
-        )
+        contact = self.env["prod.planning.vendor.contact"].search([("purchase_order_id", "=", french.id)])
+        self.assertRecordValues(contact, [{"channel": "email", "direction": "out", "outcome": "no_answer"}])
         self.assertEqual(contact.purchase_line_ids, french.order_line[0])
 
     def test_get_queue(self):
         rows = self.queue.get_queue({"refresh": True, "vendor_ids": [self.vendor_a.id]})
         mine = [r for r in rows if r["purchase_order"] == self.order.name]
-        self.assertEqual(
-            [r["reasons"] for r in mine],
-            [["late"], ["after_need"], ["unconfirmed"], ["partial"]],
-        )
+        self.assertEqual([r["reasons"] for r in mine], [["late"], ["after_need"], ["unconfirmed"], ["partial"]])
         self.assertEqual(mine[0]["date_promised"], "2024-05-30")
         self.assertEqual(mine[1]["need_date"], "2024-06-14")
         late_only = self.queue.get_queue({"reasons": ["late", "partial"]})
-        self.assertTrue(
-            {self.line_late.id, self.line_partial.id}
-            <= {r["purchase_line_id"] for r in late_only}
-        )
-        self.assertNotIn(
-            self.line_unconfirmed.id, {r["purchase_line_id"] for r in late_only}
-        )
+        self.assertTrue({self.line_late.id, self.line_partial.id} <= {r["purchase_line_id"] for r in late_only})
+        self.assertNotIn(self.line_unconfirmed.id, {r["purchase_line_id"] for r in late_only})
         with self.assertRaisesRegex(UserError, "unknown options"):
             self.queue.get_queue({"vendor": 1})
         with self.assertRaisesRegex(UserError, "unknown reasons"):

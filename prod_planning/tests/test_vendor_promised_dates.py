@@ -16,17 +16,13 @@ class TestPromisedDates(VendorCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.escalation_type = cls.env.ref(
-            "prod_planning.mail_activity_type_purchase_escalation"
-        )
+        cls.escalation_type = cls.env.ref("prod_planning.mail_activity_type_purchase_escalation")
 
     def _escalations(self, line):
         return self._line_activities(line, self.escalation_type)
 
     def test_original_date_set_at_confirmation_and_kept(self):
-        order = self._order(
-            self.vendor_a, [(self.part, 5, "2024-06-10")], confirm=False
-        )
+        order = self._order(self.vendor_a, [(self.part, 5, "2024-06-10")], confirm=False)
         line = order.order_line
         self.assertFalse(line.date_requested_original)
         # Negotiating the RFQ is not a revision.
@@ -80,10 +76,7 @@ class TestPromisedDates(VendorCase):
         self.assertEqual(line.slip_count, 2)
         self.assertEqual(order.prod_planning_revision_count, 2)
         action = order.action_prod_planning_view_revisions()
-        self.assertEqual(
-            self.env[action["res_model"]].search(action["domain"]),
-            line.promised_revision_ids,
-        )
+        self.assertEqual(self.env[action["res_model"]].search(action["domain"]), line.promised_revision_ids)
 
     def test_days_slipped_per_vendor_and_month(self):
         order = self._order(self.vendor_a, [(self.part, 5, "2024-06-10")])
@@ -109,18 +102,14 @@ class TestPromisedDates(VendorCase):
             "prod_planning.prod_planning_promised_date_revision_action",
             {"pivot": f"{views}_pivot", "graph": f"{views}_graph"},
         )
-        action = self.env.ref(
-            "prod_planning.prod_planning_promised_date_revision_action"
-        )
+        action = self.env.ref("prod_planning.prod_planning_promised_date_revision_action")
         self.assertIn("days slipped", action.help)
 
     def test_vendor_portal_update_is_a_confirmed_revision(self):
         order = self._order(self.vendor_a, [(self.part, 5, "2024-06-10")])
         line = order.order_line
         # What the portal controller calls when the vendor changes the date.
-        order.sudo()._update_date_planned_for_lines(
-            [(line, datetime(2024, 6, 13, 12, 0))]
-        )
+        order.sudo()._update_date_planned_for_lines([(line, datetime(2024, 6, 13, 12, 0))])
         revision = line.promised_revision_ids
         self.assertEqual(revision.source, "vendor_portal")
         self.assertEqual(revision.new_date, date(2024, 6, 13))
@@ -132,19 +121,12 @@ class TestPromisedDates(VendorCase):
                 "name": "Plain Purchase User",
                 "login": "plain_purchase_user",
                 "group_ids": [
-                    Command.set(
-                        [
-                            self.env.ref("base.group_user").id,
-                            self.env.ref("purchase.group_purchase_user").id,
-                        ]
-                    )
+                    Command.set([self.env.ref("base.group_user").id, self.env.ref("purchase.group_purchase_user").id])
                 ],
             }
         )
         order = self._order(self.vendor_a, [(self.part, 5, "2024-06-10")])
-        order.order_line.with_user(purchase_user).date_planned = datetime(
-            2024, 6, 11, 12, 0
-        )
+        order.order_line.with_user(purchase_user).date_planned = datetime(2024, 6, 11, 12, 0)
         revision = order.order_line.promised_revision_ids
         self.assertEqual(revision.user_id, purchase_user)
 

@@ -35,9 +35,7 @@ class TestVendorScorecard(VendorCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.vendor = cls.env["res.partner"].create(
-            {"name": "Scorecard Vendor", "is_company": True, "supplier_rank": 1}
-        )
+        cls.vendor = cls.env["res.partner"].create({"name": "Scorecard Vendor", "is_company": True, "supplier_rank": 1})
         cls.product = cls._create_product("Scorecard Part", default_code="SC-PART")
         cls._add_vendor(cls.product, cls.vendor, 10.0, delay=5)
         with freeze_time("2024-02-28 10:00:00"):
@@ -64,12 +62,7 @@ class TestVendorScorecard(VendorCase):
             cls._contact(vendor=cls.vendor, purchase_order_id=cls.order.id, **values)
         with freeze_time("2024-03-08 11:00:00"):
             cls._slip(
-                cls.l3,
-                "2024-03-15",
-                vendor=cls.vendor,
-                direction="in",
-                channel="email",
-                date="2024-03-08 11:00:00",
+                cls.l3, "2024-03-15", vendor=cls.vendor, direction="in", channel="email", date="2024-03-08 11:00:00"
             )
         cls._receive(cls.l1, 10, "2024-03-04")
         cls._receive(cls.l2, 4, "2024-03-09")
@@ -78,18 +71,11 @@ class TestVendorScorecard(VendorCase):
         cls._receive(cls.l5, 12, "2024-03-24")
         cls._receive(cls.l6, 1, "2024-03-28")
         cls._receive(cls.l8, 15, "2024-04-04")
-        cls._contact(
-            vendor=cls.vendor,
-            purchase_order_id=cls.order.id,
-            date="2024-05-02 10:00:00",
-            outcome="no_answer",
-        )
+        cls._contact(vendor=cls.vendor, purchase_order_id=cls.order.id, date="2024-05-02 10:00:00", outcome="no_answer")
         cls.cards = cls.env["prod.planning.vendor.scorecard"]
 
     def _api(self, **kwargs):
-        rows = self.cards.get_scorecards(
-            "2024-01-01", "2024-12-31", vendor_ids=[self.vendor.id], **kwargs
-        )
+        rows = self.cards.get_scorecards("2024-01-01", "2024-12-31", vendor_ids=[self.vendor.id], **kwargs)
         return {row["month"]: row for row in rows}
 
     def test_hand_computed_month(self):
@@ -162,22 +148,17 @@ class TestVendorScorecard(VendorCase):
             "response_time_avg",
         ):
             self.assertIs(may[key], False, key)
-        card = self.cards.search(
-            [("partner_id", "=", self.vendor.id), ("date_month", "=", "2024-05-01")]
-        )
+        card = self.cards.search([("partner_id", "=", self.vendor.id), ("date_month", "=", "2024-05-01")])
         self.assertEqual(card.data_status, "no_data")
         self.env.cr.execute(
-            "SELECT on_time_rate IS NULL, fill_rate IS NULL "
-            "FROM prod_planning_vendor_scorecard WHERE id = %s",
+            "SELECT on_time_rate IS NULL, fill_rate IS NULL FROM prod_planning_vendor_scorecard WHERE id = %s",
             [card.id],
         )
         self.assertEqual(self.env.cr.fetchone(), (True, True))
         # Months without any activity have no scorecard at all.
         self.assertNotIn("2024-02", self._api())
         # Grouped views (pivot, graph) count no line for the months without data.
-        [group] = self.cards.read_group(
-            [("partner_id", "=", self.vendor.id)], ["on_time_rate:avg"], []
-        )
+        [group] = self.cards.read_group([("partner_id", "=", self.vendor.id)], ["on_time_rate:avg"], [])
         self.assertAlmostEqual(group["on_time_rate"], (4 + 1) / (6 + 1) * 100)
 
     def test_grouped_rates_are_computed_over_all_lines(self):
@@ -207,9 +188,7 @@ class TestVendorScorecard(VendorCase):
         self.assertEqual(group["suggested_delay"], 36)
         # Grouped by quarter, April-June holds April's figures alone.
         groups = self.cards.read_group(
-            [("partner_id", "=", self.vendor.id)],
-            ["on_time_rate:avg", "response_time_avg:avg"],
-            ["date_month:quarter"],
+            [("partner_id", "=", self.vendor.id)], ["on_time_rate:avg", "response_time_avg:avg"], ["date_month:quarter"]
         )
         by_quarter = {group["date_month:quarter"]: group for group in groups}
         self.assertEqual(len(by_quarter), 2)
@@ -240,16 +219,10 @@ class TestVendorScorecard(VendorCase):
         result = self.cards._cron_refresh(months=24)
         self.assertGreaterEqual(result["rows"], 3)
         self.cards.search([], limit=1).action_refresh()
-        self.assertEqual(
-            self.cards.search_count([("partner_id", "=", self.vendor.id)]), 3
-        )
+        self.assertEqual(self.cards.search_count([("partner_id", "=", self.vendor.id)]), 3)
         self.assertEqual(
             self.vendor.prod_planning_scorecard_ids.mapped("date_month"),
-            [
-                date(2024, 5, 1),
-                date(2024, 4, 1),
-                date(2024, 3, 1),
-            ],
+            [date(2024, 5, 1), date(2024, 4, 1), date(2024, 3, 1)],
         )
 
     def test_bad_period(self):

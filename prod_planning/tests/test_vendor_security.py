@@ -21,9 +21,7 @@ class TestVendorSecurity(VendorCase):
             {"name": "Vendor Of B", "is_company": True, "company_id": cls.company_b.id}
         )
         cls.planner_a = new_user(cls.env, "vendor_planner_a", companies=cls.company)
-        cls.planner_ab = new_user(
-            cls.env, "vendor_planner_ab", companies=cls.company | cls.company_b
-        )
+        cls.planner_ab = new_user(cls.env, "vendor_planner_ab", companies=cls.company | cls.company_b)
         cls.order_b = env_b["purchase.order"].create(
             {
                 "partner_id": cls.vendor_of_b.id,
@@ -74,40 +72,26 @@ class TestVendorSecurity(VendorCase):
         self.assertNotIn(self.shared_contact_b, contacts)
         with self.assertRaises(AccessError):
             env["prod.planning.vendor.contact"].browse(self.contact_b.id).summary  # noqa: B018
-        self.assertEqual(
-            env["res.partner"].browse(self.vendor_a.id).prod_planning_contact_count, 1
-        )
+        self.assertEqual(env["res.partner"].browse(self.vendor_a.id).prod_planning_contact_count, 1)
 
     def test_user_never_logs_contacts_of_another_company_vendor(self):
         env = self.env(user=self.planner_a)
         with self.assertRaises(UserError):
-            env["prod.planning.vendor.contact"].create(
-                {"partner_id": self.vendor_of_b.id, "outcome": "no_answer"}
-            )
+            env["prod.planning.vendor.contact"].create({"partner_id": self.vendor_of_b.id, "outcome": "no_answer"})
         with self.assertRaises(AccessError):
             env["prod.planning.vendor.contact"].create(
-                {
-                    "partner_id": self.vendor_a.id,
-                    "company_id": self.company_b.id,
-                    "outcome": "no_answer",
-                }
+                {"partner_id": self.vendor_a.id, "company_id": self.company_b.id, "outcome": "no_answer"}
             )
         with self.assertRaises(UserError):
-            env["prod.planning.vendor.contact"].log_contacts(
-                [{"vendor": self.vendor_of_b.id, "outcome": "no_answer"}]
-            )
+            env["prod.planning.vendor.contact"].log_contacts([{"vendor": self.vendor_of_b.id, "outcome": "no_answer"}])
         with self.assertRaises(AccessError):
-            env["prod.planning.vendor.contact"].browse(self.contact_b.id).write(
-                {"summary": "hijacked"}
-            )
+            env["prod.planning.vendor.contact"].browse(self.contact_b.id).write({"summary": "hijacked"})
 
     def test_allowed_companies_decide_what_a_multi_company_user_sees(self):
         model = self.env(user=self.planner_ab)["prod.planning.vendor.contact"]
         only_a = model.with_context(allowed_company_ids=self.company.ids).search([])
         self.assertNotIn(self.contact_b, only_a)
-        both = model.with_context(
-            allowed_company_ids=(self.company | self.company_b).ids
-        ).search([])
+        both = model.with_context(allowed_company_ids=(self.company | self.company_b).ids).search([])
         self.assertIn(self.contact_b, both)
         self.assertIn(self.shared_contact_b, both)
 
@@ -117,24 +101,13 @@ class TestVendorSecurity(VendorCase):
         self.assertIn(self.order_a, queue.order_id)
         self.assertNotIn(self.order_b, queue.order_id)
         self.assertNotIn(
-            self.order_b.name,
-            {
-                row["purchase_order"]
-                for row in env["prod.planning.expediting"].get_queue()
-            },
+            self.order_b.name, {row["purchase_order"] for row in env["prod.planning.expediting"].get_queue()}
         )
-        cards = env["prod.planning.vendor.scorecard"].get_scorecards(
-            "2024-01-01", "2024-12-31"
-        )
+        cards = env["prod.planning.vendor.scorecard"].get_scorecards("2024-01-01", "2024-12-31")
         self.assertNotIn(self.vendor_of_b.id, {card["vendor_id"] for card in cards})
-        self.assertTrue(
-            self.env["prod.planning.vendor.scorecard"].search(
-                [("partner_id", "=", self.vendor_of_b.id)]
-            )
-        )
+        self.assertTrue(self.env["prod.planning.vendor.scorecard"].search([("partner_id", "=", self.vendor_of_b.id)]))
         self.assertNotIn(
-            self.order_b.order_line,
-            env["prod.planning.promised.date.revision"].search([]).purchase_line_id,
+            self.order_b.order_line, env["prod.planning.promised.date.revision"].search([]).purchase_line_id
         )
 
     def test_access_rights_per_group(self):
@@ -146,11 +119,7 @@ class TestVendorSecurity(VendorCase):
         with self.assertRaises(AccessError):
             contact.unlink()
         manager["prod.planning.vendor.contact"].browse(contact.id).unlink()
-        self._contact(
-            purchase_order_id=self.order_a.id,
-            outcome="new_date",
-            new_promised_date="2024-06-10",
-        )
+        self._contact(purchase_order_id=self.order_a.id, outcome="new_date", new_promised_date="2024-06-10")
         revision = planner["prod.planning.promised.date.revision"].search(
             [("purchase_line_id", "=", self.order_a.order_line.id)]
         )
@@ -159,18 +128,12 @@ class TestVendorSecurity(VendorCase):
             revision.write({"new_date": "2024-06-01"})
         with self.assertRaises(AccessError):
             planner["prod.planning.vendor.scorecard"].create(
-                {
-                    "company_id": self.company.id,
-                    "partner_id": self.vendor_a.id,
-                    "date_month": "2024-06-01",
-                }
+                {"company_id": self.company.id, "partner_id": self.vendor_a.id, "date_month": "2024-06-01"}
             )
         with self.assertRaises(AccessError):
             planner["prod.planning.expediting"].search([], limit=1).unlink()
         # Planners still refresh and act on the queue (rows are kept by the system).
         planner["prod.planning.expediting"].action_refresh()
-        rows = planner["prod.planning.expediting"].search(
-            [("order_id", "=", self.order_a.id)]
-        )
+        rows = planner["prod.planning.expediting"].search([("order_id", "=", self.order_a.id)])
         rows.action_mark_confirmed()
         self.assertTrue(self.order_a.order_line.vendor_confirmed)

@@ -12,9 +12,7 @@ from .xmlrpc_harness import ref_id
 
 def test_import_forecasts_and_refuse_bad_rows(odoo_rpc, odoo_server):
     forecasts = odoo_rpc.env["prod.planning.forecast"]
-    month = (
-        datetime.date.today().replace(day=1) + datetime.timedelta(days=32)
-    ).replace(day=1)
+    month = (datetime.date.today().replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
     desk = ref_id(odoo_rpc, "product_office_desk_demo")
     chair = ref_id(odoo_rpc, "product_office_chair_demo")
     # create() with a list of dicts, through plain XML-RPC.
@@ -27,15 +25,10 @@ def test_import_forecasts_and_refuse_bad_rows(odoo_rpc, odoo_server):
         ],
     )
     assert len(ids) == 2
-    result = forecasts.import_forecasts(
-        [{"product": "FIN-DESK-01", "date": str(month), "quantity": 35}]
-    )
+    result = forecasts.import_forecasts([{"product": "FIN-DESK-01", "date": str(month), "quantity": 35}])
     assert result == {"created": 0, "updated": 1, "ids": [ids[0]]}
     bad_rows = [
-        (
-            [{"product": "NO-SUCH", "date": str(month), "quantity": 1}],
-            "unknown product",
-        ),
+        ([{"product": "NO-SUCH", "date": str(month), "quantity": 1}], "unknown product"),
         ([{"product": desk, "date": str(month), "quantity": -5}], "negative"),
         ([{"product": desk, "date": "2199-01-01", "quantity": 5}], "out of range"),
     ]
@@ -44,16 +37,9 @@ def test_import_forecasts_and_refuse_bad_rows(odoo_rpc, odoo_server):
             forecasts.import_forecasts(rows)
     with pytest.raises(xmlrpc.client.Fault, match="does not exist"):
         odoo_server.xmlrpc_execute(
-            "prod.planning.forecast",
-            "create",
-            [{"product_id": 999999, "date_start": str(month), "quantity": 1}],
+            "prod.planning.forecast", "create", [{"product_id": 999999, "date_start": str(month), "quantity": 1}]
         )
-    assert (
-        forecasts.search_count(
-            [("product_id", "=", desk), ("date_start", "=", str(month))]
-        )
-        == 1
-    )
+    assert forecasts.search_count([("product_id", "=", desk), ("date_start", "=", str(month))]) == 1
 
 
 def test_run_read_firm_and_release(odoo_rpc, odoo_server):
@@ -69,17 +55,13 @@ def test_run_read_firm_and_release(odoo_rpc, odoo_server):
     order_model = odoo_rpc.env["prod.planning.order"]
     assert order_model.browse([buy[0]["id"]]).action_firm() is True
     # Release over plain XML-RPC as integrators' scripts do.
-    released = odoo_server.xmlrpc_execute(
-        "prod.planning.order", "release_orders", [o["id"] for o in buy + make]
-    )
+    released = odoo_server.xmlrpc_execute("prod.planning.order", "release_orders", [o["id"] for o in buy + make])
     assert released["released"] == len(buy) + len(make)
     assert len(released["production_ids"]) == 1
     states = order_model.read([o["id"] for o in buy + make], ["state"])
     assert {s["state"] for s in states} == {"released"}
     with pytest.raises(xmlrpc.client.Fault, match="already released"):
-        odoo_server.xmlrpc_execute(
-            "prod.planning.order", "release_orders", [buy[0]["id"]]
-        )
+        odoo_server.xmlrpc_execute("prod.planning.order", "release_orders", [buy[0]["id"]])
     with pytest.raises(odoorpc.error.RPCError, match="unknown options"):
         odoo_rpc.env["prod.planning.run"].run_planning({"horizon": 3})
     with pytest.raises(odoorpc.error.RPCError, match="out of range"):

@@ -10,19 +10,11 @@ import xmlrpc.client
 import pytest
 
 from .common_rpc import PRICE_MODEL as MODEL
-from .common_rpc import (
-    alert_rule,
-    check_history_and_alert,
-    check_price_import,
-    price_rows,
-    rising_prices,
-)
+from .common_rpc import alert_rule, check_history_and_alert, check_price_import, price_rows, rising_prices
 
 
 def _product(odoo_server, code):
-    found = odoo_server.xmlrpc_execute(
-        "product.product", "search_read", [("default_code", "=", code)], ["id"]
-    )
+    found = odoo_server.xmlrpc_execute("product.product", "search_read", [("default_code", "=", code)], ["id"])
     return found[0]["id"]
 
 
@@ -33,10 +25,7 @@ def test_batch_import_over_xmlrpc(odoo_server):
 
     # The valid rows were committed: another connection reads them.
     stored = odoo_server.xmlrpc_execute(
-        MODEL,
-        "read",
-        [results[1]["id"]],
-        ["price", "normalized_price", "uom_id", "partner_id", "source"],
+        MODEL, "read", [results[1]["id"]], ["price", "normalized_price", "uom_id", "partner_id", "source"]
     )[0]
     assert stored["source"] == "import"
     assert stored["uom_id"][1] == "Dozens"
@@ -53,11 +42,7 @@ def test_batch_import_over_xmlrpc(odoo_server):
     derived = odoo_server.xmlrpc_execute(
         MODEL,
         "search_read",
-        [
-            ("product_id", "=", steel),
-            ("source", "=", "index"),
-            ("date", "=", "2024-02-01"),
-        ],
+        [("product_id", "=", steel), ("source", "=", "index"), ("date", "=", "2024-02-01")],
         ["normalized_price"],
     )
     assert len(derived) == 1
@@ -76,24 +61,18 @@ def test_odoorpc_reads_history_and_alerts(odoo_rpc):
     days = [today - datetime.timedelta(days=n) for n in (6, 4, 2)]
     rows = rising_prices("RAW-LEATHER", days)
     leather = env["product.product"].search([("default_code", "=", "RAW-LEATHER")])[0]
-    env["prod.planning.price.alert.rule"].create(
-        alert_rule("RPC leather watch", leather, env.uid)
-    )
+    env["prod.planning.price.alert.rule"].create(alert_rule("RPC leather watch", leather, env.uid))
     results = env[MODEL].import_observations(rows, True)
     assert [r["status"] for r in results] == ["created"] * 3
 
     history = env[MODEL].get_price_history(["RAW-LEATHER"], str(days[0]))
     alerts = env["prod.planning.price.alert"].get_alerts(str(days[0]))
-    imported = check_history_and_alert(
-        history, alerts, "RPC leather watch", "RAW-LEATHER"
-    )
+    imported = check_history_and_alert(history, alerts, "RPC leather watch", "RAW-LEATHER")
     assert imported[0]["normalized_uom"] == "m"
 
     # Evaluating again raises nothing new; the alert can be read like any record.
     env[MODEL].import_observations(rows, True)
-    ids = env["prod.planning.price.alert"].search(
-        [("rule_id.name", "=", "RPC leather watch")]
-    )
+    ids = env["prod.planning.price.alert"].search([("rule_id.name", "=", "RPC leather watch")])
     assert len(ids) == 1
     alert = env["prod.planning.price.alert"].browse(ids[0])
     assert alert.state == "new"

@@ -6,13 +6,7 @@ import xmlrpc.client
 import odoorpc
 import pytest
 
-from .common_rpc import (
-    LINE_FIELDS,
-    OPEN_ORDERS,
-    STEP_FIELDS,
-    check_applied,
-    check_schedule_preview,
-)
+from .common_rpc import LINE_FIELDS, OPEN_ORDERS, STEP_FIELDS, check_applied, check_schedule_preview
 
 
 def _open_orders(client):
@@ -22,15 +16,9 @@ def _open_orders(client):
 def test_compute_preview_and_apply(odoo_rpc, odoo_server):
     production_ids = _open_orders(odoo_rpc)
     assert production_ids
-    workorder_ids = odoo_rpc.env["mrp.workorder"].search(
-        [("production_id", "in", production_ids)]
-    )
-    before = odoo_rpc.env["mrp.workorder"].read(
-        workorder_ids, ["date_start", "date_finished"]
-    )
-    start = (datetime.datetime.utcnow() + datetime.timedelta(days=1)).replace(
-        hour=0, minute=0, second=0, microsecond=0
-    )
+    workorder_ids = odoo_rpc.env["mrp.workorder"].search([("production_id", "in", production_ids)])
+    before = odoo_rpc.env["mrp.workorder"].read(workorder_ids, ["date_start", "date_finished"])
+    start = (datetime.datetime.utcnow() + datetime.timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
     # create() with plain XML-RPC, as integrators' scripts do.
     wizard_id = odoo_server.xmlrpc_execute(
         "prod.planning.schedule",
@@ -43,36 +31,24 @@ def test_compute_preview_and_apply(odoo_rpc, odoo_server):
             "date_start": start.strftime("%Y-%m-%d %H:%M:%S"),
         },
     )
-    summary = odoo_server.xmlrpc_execute(
-        "prod.planning.schedule", "compute", [wizard_id]
-    )
+    summary = odoo_server.xmlrpc_execute("prod.planning.schedule", "compute", [wizard_id])
     schedule = odoo_rpc.env["prod.planning.schedule"]
     wizard = schedule.read([wizard_id], ["method", "gap", "late_count", "notes"])[0]
     assert wizard["method"] == summary["method"]
-    lines = odoo_rpc.env["prod.planning.schedule.line"].search_read(
-        [("wizard_id", "=", wizard_id)], LINE_FIELDS
-    )
+    lines = odoo_rpc.env["prod.planning.schedule.line"].search_read([("wizard_id", "=", wizard_id)], LINE_FIELDS)
     scheduled = check_schedule_preview(summary, lines, production_ids, start)
     steps = odoo_rpc.env["prod.planning.schedule.workorder"].search_read(
-        [("wizard_id", "=", wizard_id), ("fixed", "=", False)],
-        STEP_FIELDS,
+        [("wizard_id", "=", wizard_id), ("fixed", "=", False)], STEP_FIELDS
     )
     # Nothing written before apply.
-    assert (
-        odoo_rpc.env["mrp.workorder"].read(
-            workorder_ids, ["date_start", "date_finished"]
-        )
-        == before
-    )
+    assert odoo_rpc.env["mrp.workorder"].read(workorder_ids, ["date_start", "date_finished"]) == before
     result = schedule.browse(wizard_id).apply()
     assert result["productions"] == len(scheduled)
     workorders = odoo_rpc.env["mrp.workorder"].read(
-        [s["workorder_id"][0] for s in steps if s["workorder_id"]],
-        ["date_start", "date_finished", "workcenter_id"],
+        [s["workorder_id"][0] for s in steps if s["workorder_id"]], ["date_start", "date_finished", "workcenter_id"]
     )
     productions = odoo_rpc.env["mrp.production"].read(
-        [line["production_id"][0] for line in scheduled],
-        ["date_start", "date_finished"],
+        [line["production_id"][0] for line in scheduled], ["date_start", "date_finished"]
     )
     check_applied(steps, workorders, scheduled, productions)
     with pytest.raises(odoorpc.error.RPCError, match="compute it first"):
@@ -81,33 +57,16 @@ def test_compute_preview_and_apply(odoo_rpc, odoo_server):
 
 def test_discard_and_bad_input(odoo_rpc, odoo_server):
     production_ids = _open_orders(odoo_rpc)
-    before = odoo_rpc.env["mrp.production"].read(
-        production_ids, ["date_start", "date_finished"]
-    )
+    before = odoo_rpc.env["mrp.production"].read(production_ids, ["date_start", "date_finished"])
     schedule = odoo_rpc.env["prod.planning.schedule"]
-    wizard_id = schedule.create(
-        {
-            "scope": "selected",
-            "production_ids": [[6, 0, production_ids]],
-            "use_cp_sat": False,
-        }
-    )
+    wizard_id = schedule.create({"scope": "selected", "production_ids": [[6, 0, production_ids]], "use_cp_sat": False})
     summary = schedule.browse(wizard_id).compute()
     assert summary["solver_status"] == "heuristic"
     assert schedule.browse(wizard_id).discard() is True
-    assert (
-        odoo_rpc.env["mrp.production"].read(
-            production_ids, ["date_start", "date_finished"]
-        )
-        == before
-    )
-    assert not odoo_rpc.env["prod.planning.schedule.line"].search(
-        [("wizard_id", "=", wizard_id)]
-    )
+    assert odoo_rpc.env["mrp.production"].read(production_ids, ["date_start", "date_finished"]) == before
+    assert not odoo_rpc.env["prod.planning.schedule.line"].search([("wizard_id", "=", wizard_id)])
     with pytest.raises(xmlrpc.client.Fault, match="is not a date"):
-        odoo_server.xmlrpc_execute(
-            "prod.planning.schedule", "create", {"date_start": "tomorrow"}
-        )
+        odoo_server.xmlrpc_execute("prod.planning.schedule", "create", {"date_start": "tomorrow"})
     empty = schedule.create({"scope": "selected"})
     with pytest.raises(odoorpc.error.RPCError, match="No manufacturing order"):
         schedule.browse(empty).compute()

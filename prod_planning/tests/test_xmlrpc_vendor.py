@@ -28,9 +28,9 @@ def test_log_contacts_in_batch_all_or_nothing(odoo_rpc):
     contacts = odoo_rpc.env["prod.planning.vendor.contact"]
     sheet = _lines(odoo_rpc, "purchase_order_keystone_late_demo")[1]
     keystone = ref_id(odoo_rpc, "res_partner_vendor_keystone_demo")
-    fastline_order = odoo_rpc.env["purchase.order"].read(
-        [ref_id(odoo_rpc, "purchase_order_fastline_demo")], ["name"]
-    )[0]["name"]
+    fastline_order = odoo_rpc.env["purchase.order"].read([ref_id(odoo_rpc, "purchase_order_fastline_demo")], ["name"])[
+        0
+    ]["name"]
     promised = datetime.date.today() + datetime.timedelta(days=6)
     before = contacts.search_count([])
     result = contacts.log_contacts(
@@ -61,9 +61,7 @@ def test_log_contacts_in_batch_all_or_nothing(odoo_rpc):
     revisions = odoo_rpc.env["prod.planning.promised.date.revision"].search_read(
         [("purchase_line_id", "=", sheet["id"])], ["new_date", "source", "contact_id"]
     )
-    assert [(r["new_date"], r["source"]) for r in revisions] == [
-        (str(promised), "contact")
-    ]
+    assert [(r["new_date"], r["source"]) for r in revisions] == [(str(promised), "contact")]
     assert revisions[0]["contact_id"][0] == result["ids"][0]
 
     # One bad row: every row is checked, the error names the bad ones, and
@@ -86,13 +84,9 @@ def test_log_contacts_in_batch_all_or_nothing(odoo_rpc):
 
 
 def test_read_the_expediting_queue(odoo_server):
-    rows = odoo_server.xmlrpc_execute(
-        "prod.planning.expediting", "get_queue", {"refresh": True}
-    )
+    rows = odoo_server.xmlrpc_execute("prod.planning.expediting", "get_queue", {"refresh": True})
     oak = check_expediting_queue(rows)
-    late_only = odoo_server.xmlrpc_execute(
-        "prod.planning.expediting", "get_queue", {"reasons": ["partial"]}
-    )
+    late_only = odoo_server.xmlrpc_execute("prod.planning.expediting", "get_queue", {"reasons": ["partial"]})
     assert {row["purchase_line_id"] for row in late_only} >= {oak["purchase_line_id"]}
     assert all("partial" in row["reasons"] for row in late_only)
     with pytest.raises(xmlrpc.client.Fault, match="unknown options"):
@@ -103,21 +97,12 @@ def test_read_scorecards_for_a_period(odoo_server, odoo_rpc):
     today = datetime.date.today()
     start = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
     cards = odoo_server.xmlrpc_execute(
-        "prod.planning.vendor.scorecard",
-        "get_scorecards",
-        str(start),
-        str(today),
-        [],
-        True,
+        "prod.planning.vendor.scorecard", "get_scorecards", str(start), str(today), [], True
     )
     timberline = ref_id(odoo_rpc, "res_partner_vendor_timberline_demo")
     ergodrive = ref_id(odoo_rpc, "res_partner_vendor_ergodrive_demo")
     check_scorecards(cards, timberline, ergodrive)
-    only = odoo_rpc.env["prod.planning.vendor.scorecard"].get_scorecards(
-        str(start), str(today), [timberline]
-    )
+    only = odoo_rpc.env["prod.planning.vendor.scorecard"].get_scorecards(str(start), str(today), [timberline])
     assert {c["vendor_id"] for c in only} == {timberline}
     with pytest.raises(xmlrpc.client.Fault, match="YYYY-MM-DD"):
-        odoo_server.xmlrpc_execute(
-            "prod.planning.vendor.scorecard", "get_scorecards", "soon", str(today)
-        )
+        odoo_server.xmlrpc_execute("prod.planning.vendor.scorecard", "get_scorecards", "soon", str(today))

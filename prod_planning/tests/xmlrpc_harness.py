@@ -99,20 +99,14 @@ class OdooServer:
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(
-                    f"Odoo HTTP server exited with {self.process.returncode}:\n"
-                    + self.log_tail()
-                )
+                raise RuntimeError(f"Odoo HTTP server exited with {self.process.returncode}:\n" + self.log_tail())
             with contextlib.suppress(OSError, xmlrpc.client.Error):
                 version = self.xmlrpc("common").version()
                 if version.get("server_version", "").startswith("19.0"):
                     return self
             time.sleep(0.5)
         self.stop()
-        raise RuntimeError(
-            f"Odoo HTTP server did not answer within {self.startup_timeout} s:\n"
-            + self.log_tail()
-        )
+        raise RuntimeError(f"Odoo HTTP server did not answer within {self.startup_timeout} s:\n" + self.log_tail())
 
     def _copy_database(self):
         # The copy needs no other session on the source database: close ours.
@@ -140,16 +134,12 @@ class OdooServer:
 
     def xmlrpc(self, endpoint):
         """A plain xmlrpc.client proxy on /xmlrpc/2/<endpoint>."""
-        return xmlrpc.client.ServerProxy(
-            f"{self.url}/xmlrpc/2/{endpoint}", allow_none=True
-        )
+        return xmlrpc.client.ServerProxy(f"{self.url}/xmlrpc/2/{endpoint}", allow_none=True)
 
     def login(self):
         """Admin's uid, authenticated over XML-RPC once."""
         if self.uid is None:
-            self.uid = self.xmlrpc("common").authenticate(
-                self.db, ADMIN_LOGIN, ADMIN_PASSWORD, {}
-            )
+            self.uid = self.xmlrpc("common").authenticate(self.db, ADMIN_LOGIN, ADMIN_PASSWORD, {})
         return self.uid
 
     def xmlrpc_execute(self, model, method, *args, **kwargs):
@@ -177,10 +167,7 @@ class OdooServer:
             user = env["res.users"].search([("login", "=", login)])
             user.ensure_one()
             return (
-                env["res.users.apikeys"]
-                .with_user(user)
-                .sudo()
-                ._generate(None, f"prod_planning tests ({login})", None)
+                env["res.users.apikeys"].with_user(user).sudo()._generate(None, f"prod_planning tests ({login})", None)
             )
 
     def json2(self, model, method, api_key, ids=None, context=None, **kwargs):
@@ -196,10 +183,7 @@ class OdooServer:
         response = requests.post(
             f"{self.url}/json/2/{model}/{method}",
             json=body,
-            headers={
-                "Authorization": f"bearer {api_key}",
-                "X-Odoo-Database": self.db,
-            },
+            headers={"Authorization": f"bearer {api_key}", "X-Odoo-Database": self.db},
             timeout=300,
         )
         if response.status_code != 200:

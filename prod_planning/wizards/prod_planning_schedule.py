@@ -32,18 +32,9 @@ class ProdPlanningSchedule(models.TransientModel):
     _description = "Schedule Manufacturing Orders"
     _check_company_auto = True
 
-    company_id = fields.Many2one(
-        comodel_name="res.company",
-        required=True,
-        default=lambda self: self.env.company,
-    )
+    company_id = fields.Many2one(comodel_name="res.company", required=True, default=lambda self: self.env.company)
     state = fields.Selection(
-        selection=[
-            ("draft", "Draft"),
-            ("computed", "Preview"),
-            ("applied", "Applied"),
-            ("discarded", "Discarded"),
-        ],
+        selection=[("draft", "Draft"), ("computed", "Preview"), ("applied", "Applied"), ("discarded", "Discarded")],
         default="draft",
         required=True,
         readonly=True,
@@ -65,13 +56,8 @@ class ProdPlanningSchedule(models.TransientModel):
         check_company=True,
         domain="[('state', 'in', ('confirmed', 'progress'))]",
     )
-    date_from = fields.Date(
-        string="From", default=lambda self: fields.Date.context_today(self)
-    )
-    date_to = fields.Date(
-        string="To",
-        default=lambda self: fields.Date.context_today(self) + timedelta(days=28),
-    )
+    date_from = fields.Date(string="From", default=lambda self: fields.Date.context_today(self))
+    date_to = fields.Date(string="To", default=lambda self: fields.Date.context_today(self) + timedelta(days=28))
     workcenter_ids = fields.Many2many(
         comodel_name="mrp.workcenter",
         relation="prod_planning_schedule_workcenter_rel",
@@ -79,8 +65,7 @@ class ProdPlanningSchedule(models.TransientModel):
         column2="workcenter_id",
         string="Work Centers",
         check_company=True,
-        help="Only the orders with a work order at one of these work centers "
-        "(all their work orders are scheduled).",
+        help="Only the orders with a work order at one of these work centers (all their work orders are scheduled).",
     )
     strategy = fields.Selection(
         selection=[
@@ -96,14 +81,12 @@ class ProdPlanningSchedule(models.TransientModel):
     keep_started = fields.Boolean(
         string="Keep Started Work Orders Fixed",
         default=True,
-        help="Work orders in progress stay where they are; otherwise their "
-        "remaining time is scheduled again.",
+        help="Work orders in progress stay where they are; otherwise their remaining time is scheduled again.",
     )
     use_cp_sat = fields.Boolean(
         string="Optimise with CP-SAT",
         default=True,
-        help="After the dispatching heuristic, improve the schedule with "
-        "OR-Tools CP-SAT until the time limit.",
+        help="After the dispatching heuristic, improve the schedule with OR-Tools CP-SAT until the time limit.",
     )
     time_limit = fields.Float(
         string="Time Limit (s)",
@@ -119,8 +102,7 @@ class ProdPlanningSchedule(models.TransientModel):
     horizon_days = fields.Integer(
         string="Calendar Horizon (days)",
         default=90,
-        help="Days of work-center calendars read from the start; work "
-        "scheduled beyond them is reported.",
+        help="Days of work-center calendars read from the start; work scheduled beyond them is reported.",
     )
     # results
     solve_method = fields.Selection(
@@ -143,12 +125,7 @@ class ProdPlanningSchedule(models.TransientModel):
         "(kept for XML-RPC clients; Solver Outcome holds it as a value).",
     )
     solver_status = fields.Selection(
-        selection=[
-            ("optimal", "Optimal"),
-            ("feasible", "Feasible"),
-            ("heuristic", "Heuristic"),
-        ],
-        readonly=True,
+        selection=[("optimal", "Optimal"), ("feasible", "Feasible"), ("heuristic", "Heuristic")], readonly=True
     )
     gap = fields.Float(
         string="Gap to Bound (%)",
@@ -158,15 +135,10 @@ class ProdPlanningSchedule(models.TransientModel):
     )
     has_bound = fields.Boolean(readonly=True)
     objective = fields.Selection(
-        selection=[
-            ("weighted_tardiness", "Weighted lateness"),
-            ("makespan", "Last finish"),
-        ],
-        readonly=True,
+        selection=[("weighted_tardiness", "Weighted lateness"), ("makespan", "Last finish")], readonly=True
     )
     objective_value = fields.Float(
-        readonly=True,
-        help="Weighted lateness in hours, or the last finish in hours from the start.",
+        readonly=True, help="Weighted lateness in hours, or the last finish in hours from the start."
     )
     lower_bound = fields.Float(readonly=True)
     solve_time = fields.Float(string="Solver Time (s)", readonly=True)
@@ -176,29 +148,18 @@ class ProdPlanningSchedule(models.TransientModel):
     total_lateness_hours = fields.Float(string="Total Lateness (h)", readonly=True)
     date_last_finish = fields.Datetime(string="Last Finish", readonly=True)
     notes = fields.Text(readonly=True)
-    line_ids = fields.One2many(
-        comodel_name="prod.planning.schedule.line",
-        inverse_name="wizard_id",
-        string="Orders",
-    )
+    line_ids = fields.One2many(comodel_name="prod.planning.schedule.line", inverse_name="wizard_id", string="Orders")
     workorder_line_ids = fields.One2many(
-        comodel_name="prod.planning.schedule.workorder",
-        inverse_name="wizard_id",
-        string="Work Orders",
+        comodel_name="prod.planning.schedule.workorder", inverse_name="wizard_id", string="Work Orders"
     )
     load_ids = fields.One2many(
-        comodel_name="prod.planning.schedule.load",
-        inverse_name="wizard_id",
-        string="Work Center Load",
+        comodel_name="prod.planning.schedule.load", inverse_name="wizard_id", string="Work Center Load"
     )
 
     @api.depends("state", "date_start")
     def _compute_display_name(self):
         for wizard in self:
-            wizard.display_name = _(
-                "Schedule from %(date)s",
-                date=fields.Datetime.to_string(wizard.date_start) or "",
-            )
+            wizard.display_name = _("Schedule from %(date)s", date=fields.Datetime.to_string(wizard.date_start) or "")
 
     # -- defaults and checks -----------------------------------------------------
     @api.model
@@ -217,11 +178,7 @@ class ProdPlanningSchedule(models.TransientModel):
     @api.constrains("date_from", "date_to")
     def _check_window(self):
         for wizard in self:
-            if (
-                wizard.date_from
-                and wizard.date_to
-                and wizard.date_from > wizard.date_to
-            ):
+            if wizard.date_from and wizard.date_to and wizard.date_from > wizard.date_to:
                 raise ValidationError(
                     _(
                         "The date window ends (%(to)s) before it starts (%(from)s): "
@@ -237,8 +194,7 @@ class ProdPlanningSchedule(models.TransientModel):
             if not MIN_TIME_LIMIT <= wizard.time_limit <= MAX_TIME_LIMIT:
                 raise ValidationError(
                     _(
-                        "The time limit %(value)s s is out of range: give between "
-                        "%(min)s and %(max)s seconds.",
+                        "The time limit %(value)s s is out of range: give between %(min)s and %(max)s seconds.",
                         min=MIN_TIME_LIMIT,
                         value=wizard.time_limit,
                         max=MAX_TIME_LIMIT,
@@ -247,8 +203,7 @@ class ProdPlanningSchedule(models.TransientModel):
             if not 1 <= wizard.horizon_days <= MAX_HORIZON_DAYS:
                 raise ValidationError(
                     _(
-                        "The calendar horizon of %(value)s days is out of range: give "
-                        "between 1 and %(max)s days.",
+                        "The calendar horizon of %(value)s days is out of range: give between 1 and %(max)s days.",
                         value=wizard.horizon_days,
                         max=MAX_HORIZON_DAYS,
                     )
@@ -277,9 +232,7 @@ class ProdPlanningSchedule(models.TransientModel):
                         "%(field)s %(value)r is not a date: give it as %(format)s.",
                         field=field.string,
                         value=value,
-                        format="YYYY-MM-DD HH:MM:SS (UTC)"
-                        if field.type == "datetime"
-                        else "YYYY-MM-DD",
+                        format="YYYY-MM-DD HH:MM:SS (UTC)" if field.type == "datetime" else "YYYY-MM-DD",
                     )
                 ) from None
 
@@ -306,8 +259,7 @@ class ProdPlanningSchedule(models.TransientModel):
             "params": {
                 "title": _("Schedule applied"),
                 "message": _(
-                    "%(orders)s manufacturing orders and %(workorders)s work orders "
-                    "rescheduled.",
+                    "%(orders)s manufacturing orders and %(workorders)s work orders rescheduled.",
                     orders=result["productions"],
                     workorders=result["workorders"],
                 ),
@@ -348,12 +300,9 @@ class ProdPlanningSchedule(models.TransientModel):
         if self.state in ("applied", "discarded"):
             raise UserError(
                 _(
-                    "%(name)s is already %(state)s: open the wizard again to compute "
-                    "a new schedule.",
+                    "%(name)s is already %(state)s: open the wizard again to compute a new schedule.",
                     name=self.display_name,
-                    state=dict(self._fields["state"]._description_selection(self.env))[
-                        self.state
-                    ].lower(),
+                    state=dict(self._fields["state"]._description_selection(self.env))[self.state].lower(),
                 )
             )
         t0 = time.perf_counter()
@@ -367,15 +316,12 @@ class ProdPlanningSchedule(models.TransientModel):
         schedule = self._solve(data) if data.productions else None
         t2 = time.perf_counter()
         self._clear_preview()
-        lines, beyond = self.env["prod.planning.schedule.writer"]._write_preview(
-            self, data, schedule, horizon_end
-        )
+        lines, beyond = self.env["prod.planning.schedule.writer"]._write_preview(self, data, schedule, horizon_end)
         self._write_results(data, schedule, lines, beyond)
         self.state = "computed"
         self.env.flush_all()
         _logger.info(
-            "%s: %s orders, %s work orders computed in %.2f s (data %.2f s, "
-            "solver %.2f s, preview %.2f s): %s",
+            "%s: %s orders, %s work orders computed in %.2f s (data %.2f s, solver %.2f s, preview %.2f s): %s",
             self.display_name,
             len(data.productions),
             len(data.workorder_keys),
@@ -403,9 +349,7 @@ class ProdPlanningSchedule(models.TransientModel):
                 _(
                     "These manufacturing orders cannot be scheduled: %(error)s. "
                     "Check the work order dependencies of the orders named.",
-                    error=self.env[
-                        "prod.planning.schedule.reader"
-                    ]._describe_problem_error(exc),
+                    error=self.env["prod.planning.schedule.reader"]._describe_problem_error(exc),
                 )
             ) from exc
 
@@ -418,16 +362,13 @@ class ProdPlanningSchedule(models.TransientModel):
         if self.state != "computed":
             raise UserError(
                 _(
-                    "%(name)s has no schedule to apply (state: %(state)s): compute it "
-                    "first.",
+                    "%(name)s has no schedule to apply (state: %(state)s): compute it first.",
                     name=self.display_name,
                     state=self.state,
                 )
             )
         lines = self.line_ids.filtered(lambda line: line.state == "scheduled")
-        wo_lines = self.workorder_line_ids.filtered(
-            lambda line: line.workorder_id and not line.fixed
-        )
+        wo_lines = self.workorder_line_ids.filtered(lambda line: line.workorder_id and not line.fixed)
         self._check_unchanged(lines, wo_lines)
         self.env["prod.planning.schedule.writer"]._apply(self, lines, wo_lines)
         self.state = "applied"
@@ -436,11 +377,11 @@ class ProdPlanningSchedule(models.TransientModel):
     def _check_unchanged(self, lines, wo_lines):
         """Refuse to apply a preview whose orders or work orders were closed,
         or started on another work center, since it was computed."""
-        closed = wo_lines.workorder_id.filtered(
-            lambda w: w.state in ("done", "cancel")
-        ).mapped("display_name") + lines.production_id.filtered(
-            lambda p: p.state not in SCHEDULABLE_STATES + ("to_close",)
-        ).mapped("display_name")
+        closed = wo_lines.workorder_id.filtered(lambda w: w.state in ("done", "cancel")).mapped(
+            "display_name"
+        ) + lines.production_id.filtered(lambda p: p.state not in SCHEDULABLE_STATES + ("to_close",)).mapped(
+            "display_name"
+        )
         if closed:
             raise UserError(
                 _(
@@ -451,10 +392,7 @@ class ProdPlanningSchedule(models.TransientModel):
             )
         # Odoo does not move a started work order to another work center.
         started = wo_lines.filtered(
-            lambda line: (
-                line.workorder_id.state == "progress"
-                and line.workorder_id.workcenter_id != line.workcenter_id
-            )
+            lambda line: line.workorder_id.state == "progress" and line.workorder_id.workcenter_id != line.workcenter_id
         ).workorder_id
         if started:
             raise UserError(
@@ -469,12 +407,7 @@ class ProdPlanningSchedule(models.TransientModel):
         """Drop the preview; nothing is written on orders or work orders."""
         self.ensure_one()
         if self.state == "applied":
-            raise UserError(
-                _(
-                    "%(name)s is already applied: a new schedule replaces it.",
-                    name=self.display_name,
-                )
-            )
+            raise UserError(_("%(name)s is already applied: a new schedule replaces it.", name=self.display_name))
         self._clear_preview()
         self.state = "discarded"
         return True
@@ -499,17 +432,14 @@ class ProdPlanningSchedule(models.TransientModel):
                     "started manufacturing orders can; confirm them or remove them "
                     "from the selection.",
                     names=", ".join(wrong.mapped("display_name")),
-                    states=", ".join(
-                        sorted({labels[state] for state in wrong.mapped("state")})
-                    ),
+                    states=", ".join(sorted({labels[state] for state in wrong.mapped("state")})),
                 )
             )
         other = productions.filtered(lambda p: p.company_id != self.company_id)
         if other:
             raise UserError(
                 _(
-                    "%(names)s belong to another company than %(company)s: "
-                    "schedule each company's orders separately.",
+                    "%(names)s belong to another company than %(company)s: schedule each company's orders separately.",
                     names=", ".join(other.mapped("display_name")),
                     company=self.company_id.display_name,
                 )
@@ -525,26 +455,16 @@ class ProdPlanningSchedule(models.TransientModel):
 
     def _window_productions(self):
         if not self.date_from or not self.date_to:
-            raise UserError(
-                _("Give the From and To dates of the window of orders to schedule.")
-            )
+            raise UserError(_("Give the From and To dates of the window of orders to schedule."))
         domain = [
             ("state", "in", SCHEDULABLE_STATES),
             ("company_id", "=", self.company_id.id),
             ("date_start", ">=", datetime.combine(self.date_from, datetime.min.time())),
-            (
-                "date_start",
-                "<",
-                datetime.combine(self.date_to + timedelta(days=1), datetime.min.time()),
-            ),
+            ("date_start", "<", datetime.combine(self.date_to + timedelta(days=1), datetime.min.time())),
         ]
         if self.workcenter_ids:
-            domain.append(
-                ("workorder_ids.workcenter_id", "in", self.workcenter_ids.ids)
-            )
-        productions = self.env["mrp.production"].search(
-            domain, order="priority desc, date_start, id"
-        )
+            domain.append(("workorder_ids.workcenter_id", "in", self.workcenter_ids.ids))
+        productions = self.env["mrp.production"].search(domain, order="priority desc, date_start, id")
         if not productions:
             raise UserError(
                 _(
@@ -552,9 +472,7 @@ class ProdPlanningSchedule(models.TransientModel):
                     "%(to)s%(wc)s: widen the date window or choose other work "
                     "centers.",
                     to=self.date_to,
-                    wc=_(
-                        " at %s", ", ".join(self.workcenter_ids.mapped("display_name"))
-                    )
+                    wc=_(" at %s", ", ".join(self.workcenter_ids.mapped("display_name")))
                     if self.workcenter_ids
                     else "",
                     **{"from": self.date_from},
@@ -597,9 +515,7 @@ class ProdPlanningSchedule(models.TransientModel):
             "unschedulable_count": len(unschedulable),
             "late_count": len(lines.filtered("late")),
             "total_lateness_hours": sum(scheduled.mapped("lateness_hours")),
-            "date_last_finish": max(
-                scheduled.mapped("new_date_finished"), default=False
-            ),
+            "date_last_finish": max(scheduled.mapped("new_date_finished"), default=False),
         }
         notes = self._preview_notes(data, unschedulable, beyond)
         if schedule:
@@ -613,8 +529,7 @@ class ProdPlanningSchedule(models.TransientModel):
         if unschedulable:
             notes.append(
                 _(
-                    "%(count)s manufacturing orders cannot be scheduled: see their "
-                    "reason in the preview.",
+                    "%(count)s manufacturing orders cannot be scheduled: see their reason in the preview.",
                     count=len(unschedulable),
                 )
             )
@@ -649,10 +564,7 @@ class ProdPlanningSchedule(models.TransientModel):
             return []
         if schedule.status is Status.CP_SAT_UNAVAILABLE:
             return [
-                _(
-                    "OR-Tools is not installed: the dispatching heuristic's "
-                    "schedule is shown (pip install ortools)."
-                )
+                _("OR-Tools is not installed: the dispatching heuristic's schedule is shown (pip install ortools).")
             ]
         if schedule.status is not Status.CP_SAT_OPTIMAL:
             return [

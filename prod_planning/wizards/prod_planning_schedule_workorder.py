@@ -8,42 +8,23 @@ class ProdPlanningScheduleWorkorder(models.TransientModel):
     _description = "Schedule Preview: Work Order"
     _order = "new_date_start, id"
 
-    wizard_id = fields.Many2one(
-        comodel_name="prod.planning.schedule",
-        required=True,
-        index=True,
-        ondelete="cascade",
-    )
-    line_id = fields.Many2one(
-        comodel_name="prod.planning.schedule.line",
-        required=True,
-        index=True,
-        ondelete="cascade",
-    )
+    wizard_id = fields.Many2one(comodel_name="prod.planning.schedule", required=True, index=True, ondelete="cascade")
+    line_id = fields.Many2one(comodel_name="prod.planning.schedule.line", required=True, index=True, ondelete="cascade")
     workorder_id = fields.Many2one(
         comodel_name="mrp.workorder",
         ondelete="cascade",
         help="Empty for an order without operations scheduled as one step.",
     )
-    production_id = fields.Many2one(
-        comodel_name="mrp.production", required=True, ondelete="cascade"
-    )
+    production_id = fields.Many2one(comodel_name="mrp.production", required=True, ondelete="cascade")
     workcenter_id = fields.Many2one(comodel_name="mrp.workcenter", required=True)
-    old_workcenter_id = fields.Many2one(
-        comodel_name="mrp.workcenter", string="Current Work Center"
-    )
-    alternative = fields.Boolean(
-        compute="_compute_alternative",
-        help="Moved to an alternative work center.",
-    )
+    old_workcenter_id = fields.Many2one(comodel_name="mrp.workcenter", string="Current Work Center")
+    alternative = fields.Boolean(compute="_compute_alternative", help="Moved to an alternative work center.")
     old_date_start = fields.Datetime(string="Current Start")
     old_date_finished = fields.Datetime(string="Current End")
     new_date_start = fields.Datetime(string="New Start")
     new_date_finished = fields.Datetime(string="New End")
     duration = fields.Float(
-        string="Duration (min)",
-        help="Working minutes at the work center (setup, cleanup and "
-        "efficiency included).",
+        string="Duration (min)", help="Working minutes at the work center (setup, cleanup and efficiency included)."
     )
     fixed = fields.Boolean(help="Started work order kept where it is.")
 
