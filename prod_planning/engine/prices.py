@@ -16,10 +16,13 @@ import datetime
 import io
 import json
 import math
+import re
 
 ALERT_DIRECTIONS = ("up", "down", "both")
 RULE_TYPES = ("previous", "moving_average", "pricelist", "threshold")
 PERCENT_DIGITS = 6
+# A number written with a decimal comma: dots, if any, group thousands.
+DECIMAL_COMMA = re.compile(r"[+-]?(\d+|\d{1,3}(\.\d{3})+)(,\d+)?")
 
 
 class PriceDataError(ValueError):
@@ -266,11 +269,13 @@ def rollup_bom_costs(boms, prices, fallback_prices=None, roots=None):
 # ---------------------------------------------------------------------------
 
 
-def parse_number(value):
+def parse_number(value, decimal_separator="."):
     """A price or quantity from a payload: number, numeric string, or None.
 
     Empty values (None, "", "null", "n/a", "-") are ``None``: no data that
     day, not an error. Anything else that is not a finite number raises.
+    With ``decimal_separator=","`` a string reads as ``1234,5``, ``1 234,5``
+    or ``1.234,5`` (dots group thousands only, so ``1.5`` is refused).
     """
     if value is None or isinstance(value, bool):
         if isinstance(value, bool):
@@ -282,8 +287,13 @@ def parse_number(value):
         text = str(value).strip()
         if text.lower() in ("", "null", "none", "n/a", "na", "-"):
             return None
+        text = text.replace(" ", "").replace("\u00a0", "")
+        if decimal_separator == ",":
+            if not DECIMAL_COMMA.fullmatch(text):
+                raise PriceDataError(f"{value!r} is not a number", "not_a_number", value=value)
+            text = text.replace(".", "").replace(",", ".")
         try:
-            number = float(text.replace(" ", ""))
+            number = float(text)
         except ValueError:
             raise PriceDataError(f"{value!r} is not a number", "not_a_number", value=value) from None
     if not math.isfinite(number):
@@ -378,21 +388,22 @@ def parse_csv_rows(text, delimiter=",", required=()):
         raise PriceDataError(f"malformed CSV: {error}", "malformed_csv", error=str(error)) from None
 
 
-def map_feed_rows(rows, mapping, default_date):
+def map_feed_rows(rows, mapping, default_date, decimal_separator=".", errors=None):
     """Feed rows read through a field mapping, as plain price quotes.
 
     ``mapping``: ``{"code": key, "price": key, "date": key or "",
     "currency": key or "", "vendor": key or ""}``. Returns dicts
     ``{"row", "code", "price", "date", "currency", "vendor"}``; a row whose
     price is empty is skipped (no quote that day), a row without a code or
-    with an unreadable price or date raises PriceDataError naming the row.
+    with an unreadable price or date raises PriceDataError naming the row,
+    or, given an ``errors`` list, is left out and its error appended there.
     """
     quotes = []
     for number, row in enumerate(rows, start=1):
         try:
             code = row.get(mapping["code"])
             code = "" if code is None else str(code).strip()
-            price = parse_number(row.get(mapping["price"]))
+            price = parse_number(row.get(mapping["price"]), decimal_separator)
             if price is None:
                 continue
             if not code:
@@ -405,6 +416,10 @@ def map_feed_rows(rows, mapping, default_date):
                 value = row.get(mapping[key]) if mapping.get(key) else None
                 quote[key] = str(value).strip() if value not in (None, "") else None
         except PriceDataError as error:
-            raise PriceDataError(f"row {number}: {error}", error.code, **{**error.values, "row": number}) from None
+            row_error = PriceDataError(f"row {number}: {error}", error.code, **{**error.values, "row": number})
+            if errors is None:
+                raise row_error from None
+            errors.append(row_error)
+            continue
         quotes.append(quote)
     return quotes

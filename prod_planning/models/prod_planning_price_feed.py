@@ -1,15 +1,18 @@
 """Market price feeds, after OCA currency_rate_update's provider pattern.
 
-A scheduled action fetches the feeds that are due. A feed run reads fetch
-(prod.planning.price.feed.fetcher) -> parse (the price engine) -> import
-(prod.planning.price.import), each feed in its own savepoint, so that a
-failure (timeout, HTTP error, malformed payload, unknown code) rolls back
-that feed only, is posted on its chatter with the reason, and the other feeds
-go on. A payload without prices (a day without data) is not an error: the
-feed is tried again at the next run.
+A scheduled action fetches the feeds that are due, committing after each. A
+feed run reads fetch (prod.planning.price.feed.fetcher) -> parse (the price
+engine) -> import (prod.planning.price.import), each feed in its own
+savepoint, so that a failure (timeout, size limit, HTTP error, malformed
+payload, bad rows) rolls back that feed only, is posted on its chatter with
+the reason (positions and fields, never the payload's content), and the other
+feeds go on. A failed or empty fetch is tried again after a delay that doubles
+with each failure in a row, at most the feed's interval.
 """
 
+import codecs
 import logging
+from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
@@ -28,6 +31,20 @@ INTERVALS = {
 }
 
 
+# The first retry of a failed or empty feed waits this long, the next ones twice as long each time.
+RETRY_BASE_MINUTES = 15
+MAX_LISTED_BAD_ROWS = 100
+# Fields of a feed row a payload error is about, by the price engine's error code.
+ROW_ERROR_FIELDS = {
+    "not_a_number": "field_price",
+    "not_finite": "field_price",
+    "negative_price": "field_price",
+    "not_a_date": "field_date",
+    "date_missing": "field_date",
+    "no_code": "field_code",
+}
+
+
 class FeedFailure(Exception):
     """A feed could not be fetched or stored; the message is the reason."""
 
@@ -42,7 +59,8 @@ class ProdPlanningPriceFeed(models.Model):
     name = fields.Char(required=True, tracking=True)
     active = fields.Boolean(default=True, tracking=True)
     company_id = fields.Many2one(comodel_name="res.company", required=True, default=lambda self: self.env.company)
-    url = fields.Char(string="URL", required=True, tracking=True)
+    # Not tracked: a URL may carry an access token, which the chatter must not show.
+    url = fields.Char(string="URL", required=True)
     payload_format = fields.Selection(
         selection=[("json", "JSON"), ("csv", "CSV")], string="Format", required=True, default="json", tracking=True
     )
@@ -77,7 +95,32 @@ class ProdPlanningPriceFeed(models.Model):
         help="e.g. 'Bearer <token>'. Visible to planning managers only.",
     )
     timeout = fields.Float(
-        string="Timeout (s)", default=10.0, required=True, help="Seconds to wait for the server before the fetch fails."
+        string="Timeout (s)",
+        default=10.0,
+        required=True,
+        help="Seconds the whole fetch may take (connection, redirects and download) before it fails.",
+    )
+    size_limit_mb = fields.Float(
+        string="Size Limit (MB)",
+        default=10.0,
+        required=True,
+        help="Largest payload read, counted after decompression; a larger one fails the fetch.",
+    )
+    encoding = fields.Char(
+        string="Fallback Encoding",
+        default="windows-1252",
+        required=True,
+        help="Encoding of a payload that is not UTF-8 and whose server names no charset, e.g. latin-1.",
+    )
+    decimal_separator = fields.Selection(
+        selection=[(".", "Point (1234.5)"), (",", "Comma (1234,5)")],
+        default=".",
+        required=True,
+        help="How prices written as text separate decimals. With a comma, dots group thousands (1.234,5).",
+    )
+    store_good_rows = fields.Boolean(
+        help="Store the readable rows of a payload that also has bad ones, and list the bad ones. "
+        "Off: one bad row fails the whole fetch."
     )
     currency_id = fields.Many2one(
         comodel_name="res.currency",
@@ -103,12 +146,18 @@ class ProdPlanningPriceFeed(models.Model):
     next_run = fields.Datetime(string="Next Fetch", required=True, default=fields.Datetime.now, copy=False)
     last_successful_run = fields.Datetime(string="Last Successful Fetch", readonly=True, copy=False)
     last_run_state = fields.Selection(
-        selection=[("ok", "Success"), ("no_data", "No Data"), ("failed", "Failed")],
+        selection=[("ok", "Success"), ("partial", "Bad Rows Skipped"), ("no_data", "No Data"), ("failed", "Failed")],
         string="Last Fetch",
         readonly=True,
         copy=False,
     )
     last_run_message = fields.Char(string="Last Fetch Result", readonly=True, copy=False)
+    failure_count = fields.Integer(
+        string="Failures in a Row",
+        readonly=True,
+        copy=False,
+        help="Failed or empty scheduled fetches in a row; each one doubles the wait before the next try.",
+    )
     line_ids = fields.One2many(
         comodel_name="prod.planning.price.feed.line", inverse_name="feed_id", string="Codes", copy=True
     )
@@ -116,6 +165,7 @@ class ProdPlanningPriceFeed(models.Model):
 
     _interval_number_positive = models.Constraint("CHECK(interval_number > 0)", "The fetch interval must be positive.")
     _timeout_positive = models.Constraint("CHECK(timeout > 0)", "The timeout must be positive.")
+    _size_limit_positive = models.Constraint("CHECK(size_limit_mb > 0)", "The size limit must be positive.")
 
     def _compute_observation_count(self):
         counts = dict(
@@ -137,6 +187,33 @@ class ProdPlanningPriceFeed(models.Model):
                         url=feed.url,
                     )
                 )
+
+    @api.constrains("url", "auth_header_name")
+    def _check_auth_over_https(self):
+        for feed in self:
+            if feed.auth_header_name and not (feed.url or "").lower().startswith("https://"):
+                raise ValidationError(
+                    _(
+                        "Feed %(feed)s sends an authentication header: its URL must start with https://, "
+                        "or remove the header.",
+                        feed=feed.name,
+                    )
+                )
+
+    @api.constrains("encoding")
+    def _check_encoding(self):
+        for feed in self:
+            try:
+                codecs.lookup(feed.encoding or "")
+            except LookupError:
+                raise ValidationError(
+                    _(
+                        "Feed %(feed)s: %(encoding)s is not an encoding; give one such as utf-8, latin-1 or "
+                        "windows-1252.",
+                        feed=feed.name,
+                        encoding=feed.encoding,
+                    )
+                ) from None
 
     @api.constrains("payload_format", "csv_delimiter")
     def _check_csv_delimiter(self):
@@ -184,37 +261,57 @@ class ProdPlanningPriceFeed(models.Model):
 
     @api.model
     def _cron_fetch_due_feeds(self):
-        feeds = self.search([("active", "=", True), ("next_run", "<=", fields.Datetime.now())])
-        if feeds:
-            _logger.info("Fetching price feeds: %s", ", ".join(feeds.mapped("name")))
-            feeds._fetch_feeds(scheduled=True)
+        domain = [("active", "=", True), ("next_run", "<=", fields.Datetime.now())]
+        feeds = self.search(domain)
+        if not feeds:
+            return
+        _logger.info("Fetching price feeds: %s", ", ".join(feeds.mapped("name")))
+        ir_cron = self.env["ir.cron"]
+        ir_cron._commit_progress(remaining=len(feeds))
+        outcomes = {}
+        for feed in feeds:
+            # Skip a feed another transaction is fetching (Fetch Now).
+            feed = feed.try_lock_for_update().filtered_domain(domain)
+            if feed:
+                outcomes[feed] = feed._fetch_feed(scheduled=True)
+            # Commit after each feed (allowed for crons): a worker killed at
+            # limit_time_real keeps the feeds fetched before, and when the
+            # cron's time is up the next run fetches the rest.
+            if not ir_cron._commit_progress(1):
+                break
+        self._trigger_alert_evaluation(outcomes)
 
     def _fetch_feeds(self, scheduled=False):
         """Fetch each feed in its own savepoint. Returns {feed: state}."""
-        outcomes = {}
-        stored_any = False
-        for feed in self:
-            try:
-                with self.env.cr.savepoint():
-                    counts = feed._fetch_and_store()
-            except Exception as error:  # one feed's failure must not stop the others
-                _logger.warning("Price feed %s failed", feed.name, exc_info=True)
-                feed._record_failure(error)
-                outcomes[feed] = "failed"
-                continue
-            outcomes[feed] = feed._record_success(counts, scheduled)
-            stored_any = stored_any or outcomes[feed] == "ok"
-        if stored_any:
+        outcomes = {feed: feed._fetch_feed(scheduled) for feed in self}
+        self._trigger_alert_evaluation(outcomes)
+        return outcomes
+
+    def _fetch_feed(self, scheduled=False):
+        """Fetch this feed in a savepoint and record the outcome; returns its state."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                counts = self._fetch_and_store()
+        except Exception as error:  # one feed's failure must not stop the others
+            _logger.warning("Price feed %s failed: %s", self.name, type(error).__name__, exc_info=True)
+            self._record_failure(error, scheduled)
+            return "failed"
+        return self._record_success(counts, scheduled)
+
+    def _trigger_alert_evaluation(self, outcomes):
+        if "ok" in outcomes.values() or "partial" in outcomes.values():
             cron = self.env.ref("prod_planning.ir_cron_price_alert_evaluate", raise_if_not_found=False)
             if cron:
                 cron._trigger()
-        return outcomes
 
     def _fetch_and_store(self):
-        """Fetch, parse and store this feed's prices. Raises on any failure."""
+        """Fetch, parse and store this feed's prices. Raises on any failure,
+        and on bad rows unless the feed stores the good ones."""
         self.ensure_one()
         payload = self.env["prod.planning.price.feed.fetcher"]._fetch(self)
         rows = self._parse_payload(payload)
+        row_errors = []
         quotes = price_engine.map_feed_rows(
             rows,
             {
@@ -225,34 +322,31 @@ class ProdPlanningPriceFeed(models.Model):
                 "vendor": self.field_vendor,
             },
             fields.Date.context_today(self),
+            decimal_separator=self.decimal_separator,
+            errors=row_errors,
         )
-        if not quotes:
+        bad_rows = [self._bad_row_of_error(error) for error in row_errors]
+        if not quotes and not bad_rows:
             return {"rows": 0}
-        import_rows, skipped = self._prepare_feed_rows(quotes)
+        import_rows, mapped_quotes, skipped, unknown_rows = self._prepare_feed_rows(quotes)
+        bad_rows += unknown_rows
         results = self.env["prod.planning.price.import"]._import_rows(import_rows, source="feed", feed=self)
-        errors = [
-            (quote, result)
-            for quote, result in zip([q for q in quotes if q["code"] not in skipped], results, strict=True)
+        refused = [
+            (quote, row)
+            for quote, row, result in zip(mapped_quotes, import_rows, results, strict=True)
             if result["status"] == "error"
         ]
-        if errors:
-            raise FeedFailure(
-                "; ".join(
-                    self.env._(
-                        "row %(row)s (code %(code)s): %(reason)s",
-                        row=quote["row"],
-                        code=quote["code"],
-                        reason=result["message"],
-                    )
-                    for quote, result in errors[:5]
-                )
-            )
+        bad_rows += self._bad_rows_of_import(refused)
+        bad_rows.sort()
+        if bad_rows and not self.store_good_rows:
+            raise FeedFailure(self._bad_rows_message(bad_rows))
         statuses = [result["status"] for result in results]
         return {
             "rows": len(results),
             "created": statuses.count("created"),
             "updated": statuses.count("updated"),
-            "skipped": len(skipped),
+            "skipped": skipped,
+            "bad_rows": bad_rows,
         }
 
     def _parse_payload(self, payload):
@@ -264,20 +358,21 @@ class ProdPlanningPriceFeed(models.Model):
         )
 
     def _prepare_feed_rows(self, quotes):
-        """Map the quotes' codes to products or indexes, as import rows."""
+        """Map the quotes' codes to products or indexes, as import rows.
+
+        Returns ``(import rows, their quotes, number of rows skipped, bad rows)``:
+        a row whose code is not mapped is skipped with 'Skip Unknown Codes',
+        else it is a bad row.
+        """
         lines = {line.code: line for line in self.line_ids}
-        unknown = sorted({q["code"] for q in quotes if q["code"] not in lines})
-        if unknown and not self.skip_unknown_codes:
-            raise FeedFailure(
-                _(
-                    "Unknown code(s) %(codes)s: map them on the feed's Codes tab, or tick 'Skip Unknown Codes'.",
-                    codes=", ".join(unknown[:10]),
-                )
-            )
-        rows = []
+        rows, mapped_quotes, skipped, bad_rows = [], [], 0, []
         for quote in quotes:
             line = lines.get(quote["code"])
             if not line:
+                if self.skip_unknown_codes:
+                    skipped += 1
+                else:
+                    bad_rows.append((quote["row"], self.field_code, _("code not mapped on the Codes tab")))
                 continue
             row = {
                 "price": quote["price"],
@@ -295,25 +390,110 @@ class ProdPlanningPriceFeed(models.Model):
             elif self.partner_id:
                 row["vendor_id"] = self.partner_id.id
             rows.append(row)
-        return rows, set(unknown)
+            mapped_quotes.append(quote)
+        return rows, mapped_quotes, skipped, bad_rows
+
+    # ------------------------------------------------------------------
+    # Bad rows: named by position and field, never by their content
+    # ------------------------------------------------------------------
+
+    def _bad_row_of_error(self, error):
+        """``(row, field, problem)`` of a price engine error about one row."""
+        problems = {
+            "not_a_number": _("not a number (check the decimal separator)"),
+            "not_finite": _("not a finite number"),
+            "negative_price": _("negative price"),
+            "not_a_date": _("not a date (YYYY-MM-DD)"),
+            "date_missing": _("date missing"),
+            "no_code": _("no code"),
+        }
+        field_name = self[ROW_ERROR_FIELDS[error.code]] if error.code in ROW_ERROR_FIELDS else ""
+        return (error.values["row"], field_name, problems.get(error.code, _("unreadable")))
+
+    def _bad_rows_of_import(self, refused):
+        """``(row, field, problem)`` of the rows the price import refused.
+
+        The import's own messages quote the values; the feed names the field
+        instead, found by resolving the row's currency and vendor again.
+        """
+        if not refused:
+            return []
+        price_import = self.env["prod.planning.price.import"]
+        lookup = price_import._import_lookups([row for _quote, row in refused], self.company_id)
+        bad_rows = []
+        for quote, row in refused:
+            field_name, problem = "", _("refused by the price import")
+            try:
+                price_import._resolve_import_currency(row, lookup, self.company_id, None, None)
+            except UserError:
+                field_name, problem = self.field_currency or "", _("unknown or inactive currency")
+            else:
+                try:
+                    price_import._resolve_import_vendor(row, lookup)
+                except UserError:
+                    field_name, problem = self.field_vendor or "", _("unknown or ambiguous vendor")
+            bad_rows.append((quote["row"], field_name, problem))
+        return bad_rows
+
+    def _bad_rows_text(self, bad_rows):
+        """The bad rows, at most MAX_LISTED_BAD_ROWS of them and a count of the others."""
+        listed = [
+            _("row %(row)s (%(field)s): %(problem)s", row=row, field=field_name, problem=problem)
+            if field_name
+            else _("row %(row)s: %(problem)s", row=row, problem=problem)
+            for row, field_name, problem in bad_rows[:MAX_LISTED_BAD_ROWS]
+        ]
+        if len(bad_rows) > MAX_LISTED_BAD_ROWS:
+            listed.append(_("and %(count)s more", count=len(bad_rows) - MAX_LISTED_BAD_ROWS))
+        return "; ".join(listed)
+
+    def _bad_rows_message(self, bad_rows):
+        return _(
+            "%(count)s bad row(s): %(rows)s. Correct the payload or the field mapping, map the codes on the Codes "
+            "tab or tick 'Skip Unknown Codes', or tick 'Store Good Rows' to store the other rows.",
+            count=len(bad_rows),
+            rows=self._bad_rows_text(bad_rows),
+        )
+
+    # ------------------------------------------------------------------
+    # Outcome and schedule
+    # ------------------------------------------------------------------
 
     def _record_success(self, counts, scheduled):
         now = fields.Datetime.now()
-        if not counts["rows"]:
-            # A day without data is not an error: tried again at the next run.
-            self.write({"last_run_state": "no_data", "last_run_message": _("No prices in the payload.")})
+        if not counts["rows"] and not counts.get("bad_rows"):
+            # A day without data is not an error, but it is tried again later, not at every run.
+            self._write_retry(
+                {"last_run_state": "no_data", "last_run_message": _("No prices in the payload.")}, scheduled
+            )
             return "no_data"
+        bad_rows = counts["bad_rows"]
+        message = _(
+            "%(rows)s prices: %(created)s new, %(updated)s updated, %(skipped)s unknown codes skipped.",
+            rows=counts["rows"],
+            created=counts["created"],
+            updated=counts["updated"],
+            skipped=counts["skipped"],
+        )
+        if bad_rows:
+            message = _("%(stored)s %(count)s bad row(s) not stored.", stored=message, count=len(bad_rows))
         vals = {
-            "last_run_state": "ok",
+            "last_run_state": "partial" if bad_rows else "ok",
             "last_successful_run": now,
-            "last_run_message": _(
-                "%(rows)s prices: %(created)s new, %(updated)s updated, %(skipped)s unknown codes skipped.", **counts
-            ),
+            "last_run_message": message,
+            "failure_count": 0,
         }
         if scheduled:
             vals["next_run"] = self._next_run_after(now)
         self.write(vals)
-        return "ok"
+        if bad_rows:
+            self.message_post(
+                subject=_("Price feed rows not stored"),
+                body=_("%(message)s Rows not stored: %(rows)s.", message=message, rows=self._bad_rows_text(bad_rows)),
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
+        return vals["last_run_state"]
 
     def _next_run_after(self, now):
         self.ensure_one()
@@ -323,17 +503,31 @@ class ProdPlanningPriceFeed(models.Model):
             next_run += step
         return next_run
 
-    def _record_failure(self, error):
+    def _write_retry(self, vals, scheduled):
+        """Record a failed or empty fetch; a scheduled one is tried again
+        after RETRY_BASE_MINUTES, doubled after each failure in a row, at
+        most the feed's interval."""
+        self.ensure_one()
+        failures = self.failure_count + 1
+        vals["failure_count"] = failures
+        if scheduled:
+            now = fields.Datetime.now()
+            delay = timedelta(minutes=RETRY_BASE_MINUTES * 2 ** min(failures - 1, 16))
+            vals["next_run"] = min(now + delay, now + INTERVALS[self.interval_type](self.interval_number))
+        self.write(vals)
+
+    def _record_failure(self, error, scheduled=False):
         reason = self._failure_reason(error)
-        self.write({"last_run_state": "failed", "last_run_message": reason[:250]})
+        self._write_retry({"last_run_state": "failed", "last_run_message": reason[:250]}, scheduled)
         self.message_post(
             subject=_("Price feed failure"),
-            body=_("Fetching %(url)s failed: %(reason)s Prices stored before are kept.", url=self.url, reason=reason),
+            body=_("Fetching the feed failed: %(reason)s Prices stored before are kept.", reason=reason),
             message_type="comment",
             subtype_xmlid="mail.mt_note",
         )
 
     def _failure_reason(self, error):
+        """Why the feed failed, naming positions and fields, never quoting the payload."""
         reason = self.env["prod.planning.price.feed.fetcher"]._failure_reason(self, error)
         if reason:
             return reason
@@ -341,8 +535,16 @@ class ProdPlanningPriceFeed(models.Model):
             return _(
                 "malformed %(format)s payload: %(error)s; check the feed's format and field mapping.",
                 format=self.payload_format.upper(),
-                error=self.env["prod.planning.price.observation"]._price_data_error_message(error),
+                error=self._payload_error_message(error),
             )
         if isinstance(error, FeedFailure | UserError | ValidationError):
             return str(error.args[0])
-        return _("unexpected error: %(error)r", error=error)
+        return _("unexpected error (%(error)s); see the server log.", error=type(error).__name__)
+
+    def _payload_error_message(self, error):
+        """A price engine error about the whole payload, without its content."""
+        if error.code == "csv_missing_columns":
+            return _("the CSV header lacks the column(s) %(columns)s", columns=", ".join(error.values["columns"]))
+        if error.code == "row_not_object":
+            return _("row %(row)s is not an object", row=error.values["row"])
+        return self.env["prod.planning.price.observation"]._price_data_error_message(error)

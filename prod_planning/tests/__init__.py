@@ -6,6 +6,7 @@ from . import test_projection
 from . import test_planner_tour
 from . import test_price_observation
 from . import test_price_feed
+from . import test_price_feed_limits
 from . import test_price_alert
 from . import test_price_analysis
 from . import test_vendor_contact

@@ -1,10 +1,30 @@
 """Shared setup of the raw-material price tests (built on ProdPlanningCase)."""
 
+import contextlib
+import dataclasses
 import datetime
+import ipaddress
+import os
+import ssl
+import tempfile
+import threading
+import time
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from unittest.mock import patch
+from urllib.parse import urlsplit
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from odoo import Command, fields
+from odoo.tests.common import _super_send
 
 from .common import ProdPlanningCase
+
+FEED_TIMEOUT = 0.5
 
 
 class PriceCase(ProdPlanningCase):
@@ -115,3 +135,173 @@ class PriceCase(ProdPlanningCase):
         domain = [("product_id", "=", product.id)]
         domain += [(key, "=", value) for key, value in domain_values.items()]
         return self.Observation.search(domain)
+
+
+@dataclasses.dataclass
+class FeedRoute:
+    """What the test feed server answers on one path."""
+
+    body: bytes | str = b""
+    content_type: str = "application/json"
+    status: int = 200
+    reason: str | None = None  # the HTTP reason phrase; None: the standard one
+    delay: float = 0  # seconds before answering
+    drip: float = 0  # seconds between the body's bytes, sent one by one
+    headers: dict = dataclasses.field(default_factory=dict)
+    with_length: bool = True  # False: no Content-Length, the body ends when the connection closes
+    required_header: tuple = ()  # (name, value) the request must carry, else 401
+
+
+class PriceFeedHandler(BaseHTTPRequestHandler):
+    routes = {}  # path -> FeedRoute
+    requests_seen = []  # (Host header, path, headers)
+
+    def do_GET(self):
+        self.requests_seen.append((self.headers.get("Host", ""), self.path, dict(self.headers)))
+        route = self.routes.get(urlsplit(self.path).path) or FeedRoute("not found", "text/plain", 404)
+        status, body = route.status, route.body
+        if route.required_header and self.headers.get(route.required_header[0]) != route.required_header[1]:
+            status, body = 401, "missing key"
+        data = body.encode() if isinstance(body, str) else body
+        if route.delay:
+            time.sleep(route.delay)
+        # After a timeout the client is gone: writing then fails, harmlessly.
+        with contextlib.suppress(OSError):
+            self.send_response(status, route.reason)
+            self.send_header("Content-Type", route.content_type)
+            if route.with_length:
+                self.send_header("Content-Length", str(len(data)))
+            for name, value in route.headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            if not route.drip:
+                self.wfile.write(data)
+                return
+            for index in range(len(data)):
+                self.wfile.write(data[index : index + 1])
+                time.sleep(route.drip)
+
+    def log_message(self, format, *args):
+        pass
+
+
+def _write_self_signed_certificate(directory):
+    """A certificate for 127.0.0.1 and localhost, and its key: paths of the PEM files."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = os.path.join(directory, "cert.pem"), os.path.join(directory, "key.pem")
+    with open(cert_path, "wb") as cert_file:
+        cert_file.write(certificate.public_bytes(serialization.Encoding.PEM))
+    with open(key_path, "wb") as key_file:
+        key_file.write(
+            key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+        )
+    return cert_path, key_path
+
+
+class PriceFeedCase(PriceCase):
+    """Feeds fetched with requests from real HTTP and HTTPS servers on
+    127.0.0.1, run in threads of the test process; nothing of requests is
+    mocked. Odoo's harness only lets requests to localhost through; this class
+    keeps the feeds' own short timeouts (the harness would raise them to 10 s)
+    and allows 127.0.0.1 in the feeds' allowed hosts."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        directory = tempfile.TemporaryDirectory()
+        cls.addClassCleanup(directory.cleanup)
+        cert_path, key_path = _write_self_signed_certificate(directory.name)
+        # requests verifies the HTTPS server against this bundle.
+        cls.startClassPatcher(patch.dict(os.environ, {"REQUESTS_CA_BUNDLE": cert_path}))
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls.load_cert_chain(cert_path, key_path)
+        cls.base_url = cls._start_feed_server("http")
+        cls.https_url = cls._start_feed_server("https", tls)
+        cls.routes = {}
+        PriceFeedHandler.routes = cls.routes
+        cls.env["ir.config_parameter"].set_param("prod_planning.feed_allowed_hosts", "127.0.0.1")
+        cls.Feed = cls.env["prod.planning.price.feed"]
+
+    @classmethod
+    def _start_feed_server(cls, scheme, tls=None):
+        server = ThreadingHTTPServer(("127.0.0.1", 0), PriceFeedHandler)
+        server.daemon_threads = True
+        if tls:
+            server.socket = tls.wrap_socket(server.socket, server_side=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        cls.addClassCleanup(server.server_close)
+        cls.addClassCleanup(server.shutdown)
+        return f"{scheme}://127.0.0.1:{server.server_address[1]}"
+
+    @classmethod
+    def _request_handler(cls, s, r, /, **kw):
+        # Keep the feed's own timeout for our local servers.
+        if urlsplit(r.url).hostname in ("127.0.0.1", "localhost"):
+            return _super_send(s, r, **kw)
+        return super()._request_handler(s, r, **kw)
+
+    def setUp(self):
+        super().setUp()
+        PriceFeedHandler.requests_seen.clear()
+
+    def _feed(self, path, payload_format="json", base_url=None, **values):
+        """A feed of the test server's ``path``, due, with the codes STL
+        (steel), SCR (screws per dozen), TUBE and STL-IDX (steel index)."""
+        vals = {
+            "name": f"Feed {path}",
+            "url": (base_url or self.base_url) + path,
+            "payload_format": payload_format,
+            "timeout": FEED_TIMEOUT,
+            "next_run": fields.Datetime.now() - timedelta(minutes=1),
+            "line_ids": [
+                Command.create({"code": "STL", "product_id": self.steel.id}),
+                Command.create({"code": "SCR", "product_id": self.screw.id, "uom_id": self.uom_dozen.id}),
+                Command.create({"code": "TUBE", "product_id": self.tube.id}),
+                Command.create({"code": "STL-IDX", "index_id": self.steel_index.id}),
+            ],
+        }
+        if payload_format == "json":
+            vals.update(
+                json_path="data.prices", field_code="sku", field_price="value", field_date="day", field_currency="ccy"
+            )
+        else:
+            vals["csv_delimiter"] = ";"
+        vals.update(values)
+        return self.Feed.create(vals)
+
+    def _failure_messages(self, feed):
+        return feed.message_ids.filtered(lambda m: m.subject == "Price feed failure").mapped("body")
+
+    def _run_feed_cron(self, killed=False):
+        """Run the feeds' scheduled action in a cursor of its own, as a cron
+        worker does, and commit it; ``killed``: roll it back instead, as when
+        the worker is killed at limit_time_real before the end."""
+        with self.enter_registry_test_mode():
+            cron_cr = self.registry.cursor()
+            try:
+                self.Feed.with_env(self.env(cr=cron_cr))._cron_fetch_due_feeds()
+                if killed:
+                    cron_cr.rollback()
+                else:
+                    cron_cr.commit()
+            finally:
+                cron_cr.close()

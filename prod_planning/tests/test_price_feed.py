@@ -1,67 +1,30 @@
 """Market feeds fetched with requests from a real HTTP server on 127.0.0.1.
 
-The server runs in a thread of the test process and serves one payload per
-path: good JSON and CSV, a 500 error, a response slower than the feed's
-timeout, malformed JSON and CSV, unknown codes, an empty day, a protected
-payload. Nothing of requests is mocked: Odoo's test harness only lets
-requests to localhost through, and this class keeps the feeds' own short
-timeouts (the harness would raise them to 10 s).
+The server (tests/common_price.py) serves one payload per path: good JSON and
+CSV, a 500 error, a response slower than the feed's timeout, malformed JSON
+and CSV, unknown codes, an empty day, a protected payload.
 """
 
-import contextlib
 import json
-import threading
 import time
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from freezegun import freeze_time
 
 from odoo import fields
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
-from odoo.tests.common import _super_send
 
-from .common_price import PriceCase
+from .common_price import FEED_TIMEOUT, FeedRoute, PriceFeedCase, PriceFeedHandler
 
 SLOW_SECONDS = 1.5
-TIMEOUT = 0.5
-
-
-class PriceFeedHandler(BaseHTTPRequestHandler):
-    payloads = {}  # path -> (status, content type, body, delay)
-    requests_seen = []
-
-    def do_GET(self):
-        self.requests_seen.append((self.path, dict(self.headers)))
-        status, content_type, body, delay = self.payloads.get(self.path, (404, "text/plain", "not found", 0))
-        if self.path == "/protected.json" and self.headers.get("X-Api-Key") != "s3cret":
-            status, content_type, body = 401, "text/plain", "missing key"
-        if delay:
-            time.sleep(delay)
-        data = body.encode()
-        # After a timeout the client is gone: writing then fails, harmlessly.
-        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-    def log_message(self, format, *args):
-        pass
 
 
 @tagged("post_install", "-at_install")
-class TestPriceFeed(PriceCase):
+class TestPriceFeed(PriceFeedCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.server = ThreadingHTTPServer(("127.0.0.1", 0), PriceFeedHandler)
-        cls.server.daemon_threads = True
-        cls.base_url = f"http://127.0.0.1:{cls.server.server_address[1]}"
-        thread = threading.Thread(target=cls.server.serve_forever, daemon=True)
-        thread.start()
-        cls.addClassCleanup(cls.server.server_close)
-        cls.addClassCleanup(cls.server.shutdown)
         day = str(cls._days_ago(1))
         good = [
             {"sku": "STL", "value": 1.5, "day": day, "ccy": cls.company_currency.name},
@@ -70,67 +33,23 @@ class TestPriceFeed(PriceCase):
             {"sku": "SCR", "value": None, "day": str(cls.today)},  # no quote today
         ]
         csv_body = f"code;price;date\nSTL;1.6;{day}\nTUBE;4.25;{day}\nTUBE;;{cls.today}\n"
-        cls.payloads = {
-            "/good.json": (200, "application/json", json.dumps({"data": {"prices": good}}), 0),
-            "/good.csv": (200, "text/csv", csv_body, 0),
-            "/error500": (500, "text/plain", "boom", 0),
-            "/slow.json": (200, "application/json", json.dumps({"data": {"prices": good}}), SLOW_SECONDS),
-            "/bad.json": (200, "application/json", '{"data": {"prices": [{"sku"', 0),
-            "/bad.csv": (200, "text/csv", "code;price\nSTL;1.0;extra;cells\n", 0),
-            "/badheader.csv": (200, "text/csv", "product,amount\nSTL,1.0\n", 0),
-            "/unknown.json": (
-                200,
-                "application/json",
-                json.dumps(
-                    {
-                        "data": {
-                            "prices": [
-                                {"sku": "STL", "value": 9.9, "day": day},
-                                {"sku": "GOLD", "value": 2000, "day": day},
-                            ]
-                        }
-                    }
+        unknown = [{"sku": "STL", "value": 9.9, "day": day}, {"sku": "GOLD", "value": 2000, "day": day}]
+        cls.routes.update(
+            {
+                "/good.json": FeedRoute(json.dumps({"data": {"prices": good}})),
+                "/good.csv": FeedRoute(csv_body, "text/csv"),
+                "/error500": FeedRoute("boom", "text/plain", 500),
+                "/slow.json": FeedRoute(json.dumps({"data": {"prices": good}}), delay=SLOW_SECONDS),
+                "/bad.json": FeedRoute('{"data": {"prices": [{"sku"'),
+                "/bad.csv": FeedRoute("code;price\nSTL;1.0;extra;cells\n", "text/csv"),
+                "/badheader.csv": FeedRoute("product,amount\nSTL,1.0\n", "text/csv"),
+                "/unknown.json": FeedRoute(json.dumps({"data": {"prices": unknown}})),
+                "/empty.json": FeedRoute('{"data": {"prices": []}}'),
+                "/protected.json": FeedRoute(
+                    json.dumps({"data": {"prices": good[:1]}}), required_header=("X-Api-Key", "s3cret")
                 ),
-                0,
-            ),
-            "/empty.json": (200, "application/json", '{"data": {"prices": []}}', 0),
-            "/protected.json": (200, "application/json", json.dumps({"data": {"prices": good[:1]}}), 0),
-        }
-        PriceFeedHandler.payloads = cls.payloads
-        cls.Feed = cls.env["prod.planning.price.feed"]
-
-    @classmethod
-    def _request_handler(cls, s, r, /, **kw):
-        # Keep the feed's own timeout for our local server.
-        if r.url.startswith(cls.base_url):
-            return _super_send(s, r, **kw)
-        return super()._request_handler(s, r, **kw)
-
-    def _feed(self, path, payload_format="json", **values):
-        vals = {
-            "name": f"Feed {path}",
-            "url": self.base_url + path,
-            "payload_format": payload_format,
-            "timeout": TIMEOUT,
-            "next_run": fields.Datetime.now() - timedelta(minutes=1),
-            "line_ids": [
-                (0, 0, {"code": "STL", "product_id": self.steel.id}),
-                (0, 0, {"code": "SCR", "product_id": self.screw.id, "uom_id": self.uom_dozen.id}),
-                (0, 0, {"code": "TUBE", "product_id": self.tube.id}),
-                (0, 0, {"code": "STL-IDX", "index_id": self.steel_index.id}),
-            ],
-        }
-        if payload_format == "json":
-            vals.update(
-                json_path="data.prices", field_code="sku", field_price="value", field_date="day", field_currency="ccy"
-            )
-        else:
-            vals["csv_delimiter"] = ";"
-        vals.update(values)
-        return self.Feed.create(vals)
-
-    def _failure_messages(self, feed):
-        return feed.message_ids.filtered(lambda m: m.subject == "Price feed failure").mapped("body")
+            }
+        )
 
     def test_json_feed(self):
         feed = self._feed("/good.json", partner_id=self.vendor_b.id)
@@ -168,10 +87,12 @@ class TestPriceFeed(PriceCase):
         self.assertAlmostEqual(tube.price, 4.25)
 
     def test_auth_header_is_sent(self):
-        feed = self._feed("/protected.json", auth_header_name="X-Api-Key", auth_header_value="s3cret")
+        feed = self._feed(
+            "/protected.json", base_url=self.https_url, auth_header_name="X-Api-Key", auth_header_value="s3cret"
+        )
         feed._fetch_feeds()
         self.assertEqual(feed.last_run_state, "ok", feed.last_run_message)
-        path, headers = PriceFeedHandler.requests_seen[-1]
+        _host, path, headers = PriceFeedHandler.requests_seen[-1]
         self.assertEqual((path, headers.get("X-Api-Key")), ("/protected.json", "s3cret"))
         feed.auth_header_value = "wrong"
         feed._fetch_feeds()
@@ -199,7 +120,7 @@ class TestPriceFeed(PriceCase):
         feed._fetch_feeds()
         self.assertLess(time.monotonic() - start, SLOW_SECONDS)
         self.assertEqual(feed.last_run_state, "failed")
-        self.assertIn("timeout of 0.5 s", self._failure_messages(feed)[0])
+        self.assertIn(f"timeout of {FEED_TIMEOUT} s", self._failure_messages(feed)[0])
         self.assertFalse(self._observations(self.steel, source="feed"))
 
     def test_malformed_payloads(self):
@@ -219,8 +140,9 @@ class TestPriceFeed(PriceCase):
         feed._fetch_feeds()
         self.assertEqual(feed.last_run_state, "failed")
         message = self._failure_messages(feed)[0]
-        self.assertIn("Unknown code(s) GOLD", message)
-        self.assertIn("Codes tab", message)
+        # The row is named by its position and field, not by its code (payload content).
+        self.assertIn("1 bad row(s): row 2 (sku): code not mapped on the Codes tab", message)
+        self.assertNotIn("GOLD", message)
         # The known row of the same payload was not stored either.
         self.assertFalse(self._observations(self.steel, source="feed"))
         feed.skip_unknown_codes = True
@@ -229,13 +151,14 @@ class TestPriceFeed(PriceCase):
         self.assertIn("1 unknown codes skipped", feed.last_run_message)
         self.assertAlmostEqual(self._observations(self.steel, source="feed").normalized_price, 9.9)
 
+    @freeze_time("2026-03-02 08:00:00")
     def test_day_without_data_is_not_an_error(self):
         feed = self._feed("/empty.json")
-        next_run = feed.next_run
         self.assertEqual(feed._fetch_feeds(scheduled=True), {feed: "no_data"})
         self.assertEqual(feed.last_run_state, "no_data")
         self.assertFalse(self._failure_messages(feed))
-        self.assertEqual(feed.next_run, next_run)  # tried again at the next run
+        # Tried again later, not at every run of the scheduled action.
+        self.assertEqual(feed.next_run, fields.Datetime.now() + timedelta(minutes=15))
         self.assertFalse(feed.last_successful_run)
 
     def test_scheduled_action_isolates_feeds(self):
@@ -246,7 +169,7 @@ class TestPriceFeed(PriceCase):
             "/good.csv", payload_format="csv", name="D later", next_run=fields.Datetime.now() + timedelta(hours=5)
         )
         good_next_run = good.next_run
-        self.Feed._cron_fetch_due_feeds()
+        self._run_feed_cron()
         self.assertEqual(broken.last_run_state, "failed")
         self.assertEqual(slow.last_run_state, "failed")
         self.assertEqual(good.last_run_state, "ok")
