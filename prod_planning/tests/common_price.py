@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+import odoo
 from odoo import Command, fields
 from odoo.tests.common import _super_send
 
@@ -291,14 +292,16 @@ class PriceFeedCase(PriceCase):
     def _failure_messages(self, feed):
         return feed.message_ids.filtered(lambda m: m.subject == "Price feed failure").mapped("body")
 
-    def _run_feed_cron(self, killed=False):
+    def _run_feed_cron(self, killed=False, **context):
         """Run the feeds' scheduled action in a cursor of its own, as a cron
         worker does, and commit it; ``killed``: roll it back instead, as when
         the worker is killed at limit_time_real before the end."""
-        with self.enter_registry_test_mode():
+        # The test cursor needs the running test, which pytest-odoo may leave
+        # unset for the first test of a session (Odoo's loading resets it).
+        with patch.object(odoo.modules.module, "current_test", self), self.enter_registry_test_mode():
             cron_cr = self.registry.cursor()
             try:
-                self.Feed.with_env(self.env(cr=cron_cr))._cron_fetch_due_feeds()
+                self.Feed.with_env(self.env(cr=cron_cr)).with_context(**context)._cron_fetch_due_feeds()
                 if killed:
                     cron_cr.rollback()
                 else:

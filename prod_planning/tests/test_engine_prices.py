@@ -288,5 +288,27 @@ def test_map_feed_rows():
         prices.map_feed_rows([{"sku": "A", "value": -1}], mapping, D(2025, 1, 5))
 
 
+def test_parse_number_with_a_decimal_comma():
+    for text, number in (("4,25", 4.25), ("1.234,5", 1234.5), ("1 234,5", 1234.5), ("-2", -2.0), ("1.000", 1000.0)):
+        assert prices.parse_number(text, decimal_separator=",") == number
+    for bad in ("4.25", "1,2,3", "12.34,5"):  # a dot only groups thousands
+        with pytest.raises(prices.PriceDataError):
+            prices.parse_number(bad, decimal_separator=",")
+    assert prices.parse_number(4.25, decimal_separator=",") == 4.25  # a JSON number is a number
+
+
+def test_map_feed_rows_collects_every_bad_row():
+    mapping = {"code": "sku", "price": "value", "date": "day"}
+    rows = [{"sku": "A", "value": "x"}, {"sku": "B", "value": 2}, {"value": 1}, {"sku": "C", "value": 1, "day": "?"}]
+    errors = []
+    quotes = prices.map_feed_rows(rows, mapping, D(2025, 1, 5), errors=errors)
+    assert [quote["code"] for quote in quotes] == ["B"]
+    assert [(error.code, error.values["row"]) for error in errors] == [
+        ("not_a_number", 1),
+        ("no_code", 3),
+        ("not_a_date", 4),
+    ]
+
+
 if __name__ == "__main__":
     sys.exit(engine_loader.run_test_file_without_odoo(__file__, sys.argv[1:]))

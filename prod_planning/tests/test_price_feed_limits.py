@@ -7,6 +7,7 @@ is an allowed internal host unless a test says otherwise.
 
 import gzip
 import json
+import time
 from datetime import timedelta
 
 from freezegun import freeze_time
@@ -161,6 +162,16 @@ class TestPriceFeedLimits(PriceFeedCase):
         self.assertTrue(self._failure_messages(broken))
         self.assertEqual(good.last_run_state, "ok")
         self.assertEqual(self.Observation.search_count([("feed_id", "=", good.id)]), 1)
+
+    def test_scheduled_action_leaves_the_rest_when_its_time_is_up(self):
+        first = self._feed("/good.json", name="A first")
+        second = self._feed("/good.json", name="B second")
+        cron = self.env.ref("prod_planning.ir_cron_price_feed_fetch")
+        cron, progress = cron.with_context(cron_id=cron.id)._add_progress()
+        self._run_feed_cron(cron_id=cron.id, ir_cron_progress_id=progress.id, cron_end_time=time.monotonic() - 1)
+        self.assertEqual(first.last_run_state, "ok")
+        self.assertFalse(second.last_run_state)  # fetched at the cron's next run
+        self.assertEqual((progress.done, progress.remaining), (1, 1))
 
     # ------------------------------------------------------------------
     # Reading the payload
