@@ -12,16 +12,19 @@ refused unless the system parameter ``prod_planning.feed_allowed_hosts``
 lists them.
 """
 
+import contextlib
 import email.message
 import http.client
 import ipaddress
 import socket
+import threading
 import time
 import zlib
 from http import HTTPStatus
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import urllib3
 
 from odoo import _, api, models
 
@@ -32,6 +35,76 @@ MAX_REDIRECTS = 5
 
 class FeedFetchError(Exception):
     """The fetch was refused or stopped by the feed's limits; the message says why."""
+
+
+# The sockets a fetch opens, in its thread, for its watchdog to shut at the deadline.
+_fetch_sockets = threading.local()
+
+
+class _WatchedConnectionMixin:
+    def _new_conn(self):
+        sock = super()._new_conn()
+        sockets = getattr(_fetch_sockets, "sockets", None)
+        if sockets is not None:
+            sockets.append(sock)
+        return sock
+
+
+class _WatchedHTTPConnection(_WatchedConnectionMixin, urllib3.connection.HTTPConnection):
+    pass
+
+
+class _WatchedHTTPSConnection(_WatchedConnectionMixin, urllib3.connection.HTTPSConnection):
+    pass
+
+
+class _WatchedHTTPConnectionPool(urllib3.HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
+
+class _WatchedHTTPSConnectionPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
+WATCHED_POOLS = {"http": _WatchedHTTPConnectionPool, "https": _WatchedHTTPSConnectionPool}
+
+
+class _WatchedAdapter(requests.adapters.HTTPAdapter):
+    """Opens connections whose sockets the fetch's watchdog can shut: socket
+    timeouts bound each read only, a server sending a byte now and then (in
+    the TLS handshake, the headers or the body) is stopped by the watchdog."""
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = WATCHED_POOLS
+
+    def proxy_manager_for(self, proxy, **proxy_kwargs):
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        manager.pool_classes_by_scheme = WATCHED_POOLS
+        return manager
+
+
+@contextlib.contextmanager
+def _deadline_watchdog(seconds):
+    """Shut the sockets the fetch opened once ``seconds`` have passed; yields
+    an event set when it did."""
+    sockets, expired = [], threading.Event()
+
+    def shut_sockets():
+        expired.set()
+        for sock in list(sockets):
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    timer = threading.Timer(seconds, shut_sockets)
+    timer.daemon = True
+    _fetch_sockets.sockets = sockets
+    timer.start()
+    try:
+        yield expired
+    finally:
+        timer.cancel()
+        _fetch_sockets.sockets = None
 
 
 class ProdPlanningPriceFeedFetcher(models.AbstractModel):
@@ -59,23 +132,35 @@ class ProdPlanningPriceFeedFetcher(models.AbstractModel):
                 )
             headers[feed.auth_header_name.strip()] = secret
         allowed_hosts = self._allowed_internal_hosts()
+        with _deadline_watchdog(feed.timeout) as expired, requests.Session() as session:
+            session.mount("http://", _WatchedAdapter())
+            session.mount("https://", _WatchedAdapter())
+            try:
+                return self._exchange(feed, session, headers, allowed_hosts, deadline)
+            except (requests.RequestException, FeedFetchError):
+                if expired.is_set():
+                    raise requests.Timeout() from None
+                raise
+
+    @api.model
+    def _exchange(self, feed, session, headers, allowed_hosts, deadline):
+        """GET the feed's URL, following redirects on the same host; the payload as text."""
         url = feed.url
-        with requests.Session() as session:
-            for _hop in range(MAX_REDIRECTS + 1):
-                self._check_host(url, allowed_hosts)
-                remaining = self._remaining_time(deadline)
-                response = session.get(
-                    url, headers=headers, stream=True, allow_redirects=False, timeout=(remaining, remaining)
-                )
-                with response:
-                    if response.is_redirect:
-                        url = self._redirect_target(url, response)
-                        continue
-                    if response.status_code == 204:
-                        return ""
-                    response.raise_for_status()
-                    body = self._read_body(feed, response, deadline)
-                    return self._decode_body(feed, response, body)
+        for _hop in range(MAX_REDIRECTS + 1):
+            self._check_host(url, allowed_hosts)
+            remaining = self._remaining_time(deadline)
+            response = session.get(
+                url, headers=headers, stream=True, allow_redirects=False, timeout=(remaining, remaining)
+            )
+            with response:
+                if response.is_redirect:
+                    url = self._redirect_target(url, response)
+                    continue
+                if response.status_code == 204:
+                    return ""
+                response.raise_for_status()
+                body = self._read_body(feed, response, deadline)
+                return self._decode_body(feed, response, body)
         raise FeedFetchError(
             _("the server redirected more than %(count)s times: give the final URL.", count=MAX_REDIRECTS)
         )
@@ -175,6 +260,7 @@ class ProdPlanningPriceFeedFetcher(models.AbstractModel):
             except (OSError, http.client.HTTPException) as error:
                 raise requests.ConnectionError(error) from None
             if not chunk:
+                self._remaining_time(deadline)  # an end forced by the watchdog is a timeout
                 return
             yield chunk
 

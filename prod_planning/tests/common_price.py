@@ -10,6 +10,7 @@ import tempfile
 import threading
 import time
 from datetime import timedelta
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from unittest.mock import patch
 from urllib.parse import urlsplit
@@ -148,9 +149,12 @@ class FeedRoute:
     reason: str | None = None  # the HTTP reason phrase; None: the standard one
     delay: float = 0  # seconds before answering
     drip: float = 0  # seconds between the body's bytes, sent one by one
+    drip_head: float = 0  # the same for the status line and headers
     headers: dict = dataclasses.field(default_factory=dict)
     with_length: bool = True  # False: no Content-Length, the body ends when the connection closes
     required_header: tuple = ()  # (name, value) the request must carry, else 401
+    delivered: list = dataclasses.field(default_factory=list)  # per answer: whether it was sent whole
+    answered: threading.Event = dataclasses.field(default_factory=threading.Event)
 
 
 class PriceFeedHandler(BaseHTTPRequestHandler):
@@ -166,21 +170,24 @@ class PriceFeedHandler(BaseHTTPRequestHandler):
         data = body.encode() if isinstance(body, str) else body
         if route.delay:
             time.sleep(route.delay)
+        head = [f"HTTP/1.0 {status} {route.reason or HTTPStatus(status).phrase}"]
+        head.append(f"Content-Type: {route.content_type}")
+        if route.with_length:
+            head.append(f"Content-Length: {len(data)}")
+        head += [f"{name}: {value}" for name, value in route.headers.items()]
+        parts = [(("\r\n".join(head) + "\r\n\r\n").encode("latin-1"), route.drip_head), (data, route.drip)]
+        sent = 0
         # After a timeout the client is gone: writing then fails, harmlessly.
         with contextlib.suppress(OSError):
-            self.send_response(status, route.reason)
-            self.send_header("Content-Type", route.content_type)
-            if route.with_length:
-                self.send_header("Content-Length", str(len(data)))
-            for name, value in route.headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            if not route.drip:
-                self.wfile.write(data)
-                return
-            for index in range(len(data)):
-                self.wfile.write(data[index : index + 1])
-                time.sleep(route.drip)
+            for part, drip in parts:
+                if not drip:
+                    sent += self.wfile.write(part)
+                    continue
+                for index in range(len(part)):
+                    sent += self.wfile.write(part[index : index + 1])
+                    time.sleep(drip)
+        route.delivered.append(sent == len(parts[0][0]) + len(data))
+        route.answered.set()
 
     def log_message(self, format, *args):
         pass

@@ -34,6 +34,7 @@ class TestPriceFeedLimits(PriceFeedCase):
             {
                 "/good.json": FeedRoute(good),
                 "/drip.json": FeedRoute(good, drip=0.05),  # ~2.5 s in all, a byte every 50 ms
+                "/drip-head.json": FeedRoute(good, drip_head=0.05),  # ~4 s of headers, then the body at once
                 "/big.json": FeedRoute(padded),
                 "/big-unsized.json": FeedRoute(padded, with_length=False),
                 "/gzip.json": FeedRoute(gzip.compress(good.encode()), headers={"Content-Encoding": "gzip"}),
@@ -69,6 +70,14 @@ class TestPriceFeedLimits(PriceFeedCase):
         feed = self._feed("/drip.json")
         self.assertIn(f"timeout of {FEED_TIMEOUT} s", self._fetch_failure(feed))
         self.assertFalse(self._observations(self.steel, source="feed"))
+
+    def test_total_deadline_covers_the_headers(self):
+        route = self.routes["/drip-head.json"]
+        feed = self._feed("/drip-head.json")
+        self.assertIn(f"timeout of {FEED_TIMEOUT} s", self._fetch_failure(feed))
+        # The fetch hung up at its deadline, before the server could send its headers and body.
+        self.assertTrue(route.answered.wait(30))
+        self.assertEqual(route.delivered, [False])
 
     def test_size_limit(self):
         for path in ("/big.json", "/big-unsized.json"):
