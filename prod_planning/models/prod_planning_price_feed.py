@@ -272,8 +272,12 @@ class ProdPlanningPriceFeed(models.Model):
         for feed in feeds:
             # Skip a feed another transaction is fetching (Fetch Now).
             feed = feed.try_lock_for_update().filtered_domain(domain)
-            if feed:
-                outcomes[feed] = feed._fetch_feed(scheduled=True)
+            try:
+                if feed:
+                    outcomes[feed] = feed._fetch_feed(scheduled=True)
+            except Exception:  # recording the outcome failed: drop this feed's work, the others go on
+                _logger.exception("Price feed %s: recording the fetch failed", feed.name)
+                self.env.cr.rollback()
             # Commit after each feed (allowed for crons): a worker killed at
             # limit_time_real keeps the feeds fetched before, and when the
             # cron's time is up the next run fetches the rest.
