@@ -138,9 +138,14 @@ class TestPriceFeedLimits(PriceFeedCase):
     def test_auth_header_needs_https(self):
         with self.assertRaisesRollback(ValidationError, "Feed Plain.*https://"):
             self._feed("/good.json", name="Feed Plain", auth_header_name="X-Api-Key", auth_header_value="s3cret")
-        feed = self._feed("/good.json", base_url=self.https_url, auth_header_name="X-Api-Key")
+        feed = self._feed("/good.json", base_url=self.https_url, auth_header_name="X-Api-Key", auth_header_value="k")
         with self.assertRaisesRollback(ValidationError, "https://"):
             feed.url = self.base_url + "/good.json"
+        # A feed stored before the rule (as the demo feed was) is refused when fetched.
+        self.env.cr.execute("UPDATE prod_planning_price_feed SET url = %s WHERE id = %s", [self.base_url, feed.id])
+        feed.invalidate_recordset(["url"])
+        self.assertIn("only sent over https://", self._fetch_failure(feed))
+        self.assertFalse(PriceFeedHandler.requests_seen)
 
     # ------------------------------------------------------------------
     # Scheduling
