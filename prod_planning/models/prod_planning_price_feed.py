@@ -235,6 +235,7 @@ class ProdPlanningPriceFeed(models.Model):
         self.check_access("write")
         outcomes = self._fetch_feeds()
         failed = [feed for feed, state in outcomes.items() if state == "failed"]
+        partial = "partial" in outcomes.values()
         message = "\n".join(f"{feed.name}: {feed.last_run_message}" for feed in outcomes)
         return {
             "type": "ir.actions.client",
@@ -242,8 +243,8 @@ class ProdPlanningPriceFeed(models.Model):
             "params": {
                 "title": _("Price feed fetched") if not failed else _("Fetch failed"),
                 "message": message,
-                "type": "danger" if failed else "success",
-                "sticky": bool(failed),
+                "type": "danger" if failed else "warning" if partial else "success",
+                "sticky": bool(failed) or partial,
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }

@@ -236,7 +236,8 @@ class TestPriceFeedLimits(PriceFeedCase):
         )
         self.assertFalse(self.Observation.search([("feed_id", "=", feed.id)]))
         feed.store_good_rows = True
-        self.assertEqual(feed._fetch_feeds(), {feed: "partial"})
+        action = feed.action_fetch_now()
+        self.assertEqual((feed.last_run_state, action["params"]["type"]), ("partial", "warning"))
         self.assertEqual(self.Observation.search([("feed_id", "=", feed.id)]).product_id, self.steel)
         self.assertEqual(
             self.Observation.search([("feed_id", "=", feed.id), ("index_id", "=", self.steel_index.id)]).price, 780
