@@ -1,3 +1,4 @@
 from . import mrp
 from . import workcalendar
 from . import vendors
+from . import release
