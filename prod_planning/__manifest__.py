@@ -61,6 +61,8 @@
         "views/stock_picking_type_views.xml",
         "wizards/prod_planning_schedule_views.xml",
         "views/prod_planning_schedule_menus.xml",
+        "views/product_supplierinfo_views.xml",
+        "wizards/prod_planning_release_wizard_views.xml",
     ],
     "assets": {"web.assets_tests": ["prod_planning/static/tests/tours/*.js"]},
     "demo": [

@@ -1,5 +1,12 @@
+from datetime import timedelta
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.fields import Domain
+
+# At most this many RFQs and manufacturing orders are linked by name in the
+# release notification; more open in a list.
+NOTIFICATION_LINKS = 10
 
 
 class ProdPlanningOrder(models.Model):
@@ -47,6 +54,22 @@ class ProdPlanningOrder(models.Model):
     production_id = fields.Many2one(
         comodel_name="mrp.production", index=True, ondelete="set null", copy=False, check_company=True
     )
+    days_late = fields.Integer(
+        compute="_compute_days_late",
+        help="Days since the release date, for planned orders not released yet (0: not late).",
+    )
+    demand_origin = fields.Char(
+        string="Demand",
+        compute="_compute_demand_origin",
+        help="The demand this planned order serves, from its pegging: the sale or "
+        "manufacturing order, delivery or forecast (through the parent planned "
+        "orders for components).",
+    )
+    due_for_release = fields.Boolean(
+        compute="_compute_due_for_release",
+        search="_search_due_for_release",
+        help="Not released yet and its release date is within the release time fence (Planning settings).",
+    )
 
     @api.depends("product_id", "quantity", "due_date", "supply_type")
     def _compute_display_name(self):
@@ -59,6 +82,58 @@ class ProdPlanningOrder(models.Model):
                 product=order.product_id.display_name,
                 date=order.due_date,
             )
+
+    def _compute_days_late(self):
+        today = fields.Date.context_today(self)
+        for order in self:
+            late = order.state != "released" and order.release_date and (today - order.release_date).days
+            order.days_late = max(0, late or 0)
+
+    @api.depends("peg_ids.demand_ref", "peg_ids.demand_type", "peg_ids.parent_order_id")
+    def _compute_demand_origin(self):
+        for order in self:
+            order.demand_origin = ", ".join(order._demand_labels(set()))
+
+    def _demand_labels(self, seen):
+        """Names of the demands ``self`` serves, through parent planned orders."""
+        self.ensure_one()
+        labels = []
+        if self.id in seen:
+            return labels
+        seen.add(self.id)
+        for peg in self.peg_ids:
+            if peg.parent_order_id:
+                found = peg.parent_order_id._demand_labels(seen)
+            elif peg.demand_type == "safety":
+                found = [_("Safety stock")]
+            elif peg.demand_ref and peg.demand_ref.exists():
+                demand = peg.demand_ref
+                if demand._name == "stock.move":
+                    found = [demand.origin or demand.reference or demand.display_name]
+                else:
+                    found = [demand.display_name]
+            else:
+                found = []
+            labels += [label for label in found if label and label not in labels]
+        return labels
+
+    def _compute_due_for_release(self):
+        today = fields.Date.context_today(self)
+        for order in self:
+            fence = today + timedelta(days=order.company_id.prod_planning_release_fence_days)
+            order.due_for_release = (
+                order.state != "released" and bool(order.release_date) and order.release_date <= fence
+            )
+
+    def _search_due_for_release(self, operator, value):
+        if operator != "in":
+            return NotImplemented
+        today = fields.Date.context_today(self)
+        return Domain("state", "in", ("draft", "firm")) & Domain.OR(
+            Domain("company_id", "=", company.id)
+            & Domain("release_date", "<=", today + timedelta(days=company.prod_planning_release_fence_days))
+            for company in self.env.companies
+        )
 
     def action_firm(self):
         """Keep these planned orders through later runs."""
@@ -78,34 +153,94 @@ class ProdPlanningOrder(models.Model):
 
     def action_release(self):
         """Release button: release and tell the planner what was created."""
-        result = self.release_orders()
+        return self._release_notification(self.release_orders())
+
+    def action_open_release_wizard(self):
+        """*Release…*: the release wizard on these planned orders."""
+        self.check_access("write")
+        action = self.env["ir.actions.act_window"]._for_xml_id("prod_planning.prod_planning_release_wizard_action")
+        action["context"] = {"active_model": self._name, "active_ids": self.ids}
+        return action
+
+    def release_orders(self, grouping="week"):
+        """Turn planned orders into RFQs and manufacturing orders (XML-RPC).
+
+        Purchase orders become one RFQ per vendor, warehouse and ``grouping``
+        bucket: ``"due"`` (due date), ``"week"`` (default), ``"month"`` or
+        ``"fence"`` (every order whose release date is within the release time
+        fence; the others are skipped), one line per product and date bucket,
+        quantities rounded up to the vendor's unit, minimum and multiple.
+        Returns ``{"released": n, "purchase_order_ids": [...],
+        "production_ids": [...], "errors": [], "skipped_ids": [...]}``; a bad
+        order raises a UserError and nothing is written.
+        """
+        self.check_access("write")
+        return self.env["prod.planning.release"]._release(self, grouping=grouping)
+
+    def _release_count_label(self, records):
+        """ "1 RFQ", "3 RFQs", "1 manufacturing order", "2 manufacturing orders"."""
+        count = len(records)
+        if records._name == "purchase.order":
+            return _("1 RFQ") if count == 1 else _("%(count)s RFQs", count=count)
+        return _("1 manufacturing order") if count == 1 else _("%(count)s manufacturing orders", count=count)
+
+    def _release_notification(self, result):
+        """The display_notification telling what a release created, with links."""
+        purchases = self.env["purchase.order"].browse(result["purchase_order_ids"])
+        productions = self.env["mrp.production"].browse(result["production_ids"])
+        count = result["released"]
+        if count == 1:
+            message = _("1 planned order released")
+        else:
+            message = _("%(count)s planned orders released", count=count)
+        parts, links = [], []
+        for records, action in ((purchases, "purchase.purchase_rfq"), (productions, "mrp.mrp_production_action")):
+            if not records:
+                continue
+            label = self._release_count_label(records)
+            shown = records[:NOTIFICATION_LINKS]
+            # "%s" are replaced by the links in the web client (htmlSprintf).
+            placeholders = ", ".join(["%s"] * len(shown))
+            if len(records) > len(shown):
+                placeholders = _("%(links)s and %(more)s more", links=placeholders, more=len(records) - len(shown))
+            parts.append(f"{label}: {placeholders}")
+            links += [{"label": record.display_name, "url": f"/odoo/action-{action}/{record.id}"} for record in shown]
+        if parts:
+            message = _("%(released)s into %(created)s.", released=message, created="; ".join(parts))
+        else:
+            message = _("%(released)s.", released=message)
+        if result.get("skipped_ids"):
+            message += " " + _(
+                "%(count)s left out: their release date is after the release time fence.",
+                count=len(result["skipped_ids"]),
+            )
+        next_action = {"type": "ir.actions.act_window_close"}
+        overflow = purchases if len(purchases) > NOTIFICATION_LINKS else None
+        if overflow is None and len(productions) > NOTIFICATION_LINKS:
+            overflow = productions
+        if overflow:
+            next_action = {
+                "type": "ir.actions.act_window",
+                "name": _("Released Orders"),
+                "res_model": overflow._name,
+                "views": [(False, "list"), (False, "form")],
+                "domain": [("id", "in", overflow.ids)],
+            }
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
                 "title": _("Planned orders released"),
-                "message": _(
-                    "%(count)s planned orders released into %(rfqs)s RFQs and %(mos)s manufacturing orders.",
-                    count=result["released"],
-                    rfqs=len(result["purchase_order_ids"]),
-                    mos=len(result["production_ids"]),
-                ),
+                "message": message,
+                "links": links,
                 "type": "success",
+                "sticky": bool(links),
                 # Reload the view the button is in (Odoo 19's soft_reload
                 # restores the whole controller and may leave the form's
                 # status bar on the state it was opened with).
-                "next": {"type": "ir.actions.act_window_close"},
+                "next": next_action,
             },
         }
-
-    def release_orders(self):
-        """Turn planned orders into RFQs and manufacturing orders (XML-RPC).
-
-        Purchase orders are grouped per vendor, warehouse and due week. Returns
-        ``{"released": n, "purchase_order_ids": [...], "production_ids": [...],
-        "errors": []}``; a bad order raises a UserError and nothing is written.
-        """
-        return self.env["prod.planning.release"]._release(self)
 
     def action_open_origin(self):
         self.ensure_one()

@@ -1,11 +1,12 @@
 """Turns planned orders into RFQs and manufacturing orders."""
 
-import math
 from collections import defaultdict
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
-from odoo import _, api, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+
+from ..engine import release as release_engine
 
 
 class ProdPlanningRelease(models.AbstractModel):
@@ -13,16 +14,106 @@ class ProdPlanningRelease(models.AbstractModel):
     _description = "Planned Order Release"
 
     @api.model
-    def _release(self, orders, confirm=False, per_group_savepoint=False, notify=False):
+    def _plan(self, orders, grouping=release_engine.DEFAULT_GROUPING):
+        """The release plan of ``orders`` (engine ``ReleasePlan``), per company.
+
+        Reads the vendors' terms (purchase unit, minimum, multiple) and the
+        planning parameters' multiples, and the release fence of each company.
+        """
+        if grouping not in release_engine.GROUPINGS:
+            raise UserError(
+                _(
+                    "Unknown release grouping '%(grouping)s': use one of %(choices)s.",
+                    grouping=grouping,
+                    choices=", ".join(release_engine.GROUPINGS),
+                )
+            )
+        self._check_vendor(orders.filtered(lambda o: o.supply_type == "buy"))
+        today = fields.Date.context_today(self)
+        plans = []
+        for company in orders.company_id:
+            company_orders = orders.filtered(lambda o, c=company: o.company_id == c)
+            fence_date = today + timedelta(days=company.prod_planning_release_fence_days)
+            plans.append(
+                release_engine.plan_release(
+                    [self._engine_order(order) for order in company_orders],
+                    self._terms(company_orders),
+                    grouping,
+                    today,
+                    fence_date,
+                )
+            )
+        return release_engine.ReleasePlan(
+            [rfq for plan in plans for rfq in plan.rfqs],
+            [production for plan in plans for production in plan.productions],
+            [order_id for plan in plans for order_id in plan.outside_fence],
+        )
+
+    @api.model
+    def _engine_order(self, order):
+        return release_engine.Order(
+            order.id,
+            order.product_id.id,
+            order.supply_type,
+            order.warehouse_id.id,
+            order.quantity,
+            order.release_date,
+            order.due_date,
+            order.vendor_id.id or None,
+        )
+
+    @api.model
+    def _seller(self, product, vendor):
+        """The vendor's price of ``product`` with the smallest minimum: the price
+        break is chosen on the final quantity by _prepare_purchase_order_line."""
+        return product.seller_ids.filtered(
+            lambda s: s.partner_id == vendor and (not s.product_id or s.product_id == product)
+        ).sorted("min_qty")[:1]
+
+    @api.model
+    def _terms(self, orders):
+        """``{(product id, vendor id): engine Terms}`` of the purchase ``orders``."""
+        buy = orders.filtered(lambda o: o.supply_type == "buy")
+        multiples = {
+            (p.product_id.id, p.warehouse_id.id): p.lot_multiple_qty
+            for p in self.env["prod.planning.parameter"].search(
+                [("product_id", "in", buy.product_id.ids), ("warehouse_id", "in", buy.warehouse_id.ids)]
+            )
+        }
+        terms = {}
+        for order in buy:
+            key = (order.product_id.id, order.vendor_id.id)
+            if key in terms:
+                continue
+            product = order.product_id
+            seller = self._seller(product, order.vendor_id)
+            uom = seller.product_uom_id or product.uom_id
+            terms[key] = release_engine.Terms(
+                ratio=product.uom_id._compute_quantity(1.0, uom, round=False),
+                # Whole purchase units when the vendor sells in another unit
+                # (dozens, boxes); the unit's precision otherwise.
+                step=1.0 if uom != product.uom_id else uom.rounding,
+                min_qty=seller.min_qty,
+                multiple_qty=seller.multiplier_qty,
+                lot_multiple=multiples.get((product.id, order.warehouse_id.id), 0.0),
+            )
+        return terms
+
+    @api.model
+    def _release(self, orders, confirm=False, per_group_savepoint=False, notify=False, grouping=None):
         """Release ``orders``; return a plain summary.
 
-        Purchase planned orders become one RFQ per vendor, warehouse and due
-        week (vendor minimum quantity and the product's multiple respected);
-        manufacturing ones become confirmed manufacturing orders. With
-        ``per_group_savepoint`` (scheduled actions) a group that fails is
+        Purchase planned orders become one RFQ per vendor, warehouse and
+        horizon bucket of ``grouping`` (``due``, ``week`` (default), ``month``
+        or ``fence``), one line per product and date bucket, quantities
+        rounded up by the release engine (purchase unit, vendor minimum and
+        multiple); manufacturing ones become confirmed manufacturing orders.
+        With ``per_group_savepoint`` (scheduled actions) a group that fails is
         reported in ``errors`` and the others are released; otherwise any bad
-        order raises a UserError and nothing is written.
+        order raises a UserError and nothing is written. Orders left out by
+        the ``fence`` grouping are listed in ``skipped_ids``.
         """
+        grouping = grouping or release_engine.DEFAULT_GROUPING
         done = orders.filtered(lambda o: o.state == "released")
         if done and not per_group_savepoint:
             raise UserError(
@@ -33,40 +124,49 @@ class ProdPlanningRelease(models.AbstractModel):
             )
         orders = orders - done
         errors = []
-        result = {"released": 0, "purchase_order_ids": [], "production_ids": [], "errors": errors}
-        groups = defaultdict(lambda: self.env["prod.planning.order"])
-        for order in orders:
-            if order.supply_type == "buy":
-                week = order.due_date.isocalendar()[:2]
-                key = ("buy", order.vendor_id, order.warehouse_id, week)
-            else:
-                key = ("manufacture", order.warehouse_id)
-            groups[key] |= order
-        for key, group in groups.items():
+        result = {"released": 0, "purchase_order_ids": [], "production_ids": [], "errors": errors, "skipped_ids": []}
+        if per_group_savepoint:
+            no_vendor = orders.filtered(lambda o: o.supply_type == "buy" and not o.vendor_id)
+            if no_vendor:
+                try:
+                    self._check_vendor(no_vendor)
+                except UserError as error:
+                    errors.append(error.args[0])
+                orders -= no_vendor
+        plan = self._plan(orders, grouping)
+        result["skipped_ids"] = plan.outside_fence
+        groups = [("buy", rfq) for rfq in plan.rfqs]
+        productions = defaultdict(list)
+        for production in plan.productions:
+            productions[production.warehouse_id].append(production)
+        groups += [("manufacture", group) for group in productions.values()]
+        for kind, group in groups:
             try:
                 if per_group_savepoint:
                     with self.env.cr.savepoint():
-                        self._release_group(key, group, confirm, notify, result)
+                        self._release_group(kind, group, confirm, notify, result)
                 else:
-                    self._release_group(key, group, confirm, notify, result)
+                    self._release_group(kind, group, confirm, notify, result)
             except (UserError, ValidationError) as error:
                 if not per_group_savepoint:
                     raise
                 errors.append(error.args[0])
         return result
 
-    def _release_group(self, key, orders, confirm, notify, result):
-        if key[0] == "buy":
-            purchase = self._create_rfq(orders)
+    def _release_group(self, kind, group, confirm, notify, result):
+        Order = self.env["prod.planning.order"]
+        if kind == "buy":
+            purchase = self._create_rfq(group)
             if confirm:
                 purchase.button_confirm()
             if notify:
                 self._notify_buyer(purchase)
             result["purchase_order_ids"].append(purchase.id)
+            result["released"] += len(group.order_ids)
         else:
-            productions = self._create_productions(orders)
+            productions = self._create_productions(Order.browse([p.order_id for p in group]))
             result["production_ids"].extend(productions.ids)
-        result["released"] += len(orders)
+            result["released"] += len(group)
 
     def _check_vendor(self, orders):
         missing = orders.filtered(lambda o: not o.vendor_id)
@@ -79,20 +179,12 @@ class ProdPlanningRelease(models.AbstractModel):
                 )
             )
 
-    def _purchase_qty(self, order, seller, multiple):
-        """The planned quantity raised to the vendor minimum and product multiple."""
-        product = order.product_id
-        qty = order.quantity
-        if seller and seller.min_qty:
-            qty = max(qty, seller.product_uom_id._compute_quantity(seller.min_qty, product.uom_id))
-        if multiple:
-            qty = math.ceil(round(qty / multiple, 6)) * multiple
-        return qty
-
-    def _create_rfq(self, orders):
-        self._check_vendor(orders)
-        vendor = orders.vendor_id
-        warehouse = orders.warehouse_id
+    def _create_rfq(self, rfq):
+        """One RFQ of the engine's plan: ``rfq`` (engine ``Rfq``)."""
+        Order = self.env["prod.planning.order"]
+        orders = Order.browse(rfq.order_ids)
+        vendor = self.env["res.partner"].browse(rfq.vendor_id)
+        warehouse = self.env["stock.warehouse"].browse(rfq.warehouse_id)
         company = warehouse.company_id
         purchase = (
             self.env["purchase.order"]
@@ -107,33 +199,19 @@ class ProdPlanningRelease(models.AbstractModel):
             )
         )
         line_model = self.env["purchase.order.line"].with_company(company)
-        multiples = {
-            p.product_id.id: p.lot_multiple_qty
-            for p in self.env["prod.planning.parameter"].search(
-                [("product_id", "in", orders.product_id.ids), ("warehouse_id", "=", warehouse.id)]
-            )
-        }
         line_vals = []
-        for order in orders:
-            product = order.product_id
-            # The vendor's smallest minimum: the price break is chosen on the
-            # final quantity by _prepare_purchase_order_line.
-            seller = product.seller_ids.filtered(
-                lambda s, p=product: s.partner_id == vendor and (not s.product_id or s.product_id == p)
-            ).sorted("min_qty")[:1]
-            qty = self._purchase_qty(order, seller, multiples.get(product.id))
+        for line in rfq.lines:
+            product = self.env["product.product"].browse(line.product_id)
+            seller = self._seller(product, vendor)
             # Odoo 19: the line is in the vendor's unit (no product purchase
             # unit any more), as purchase_stock's procurements do.
-            uom = product.uom_id
-            if seller and seller.product_uom_id != uom:
-                qty = uom._compute_quantity(qty, seller.product_uom_id, rounding_method="HALF-UP")
-                uom = seller.product_uom_id
-            vals = line_model._prepare_purchase_order_line(product, qty, uom, company, seller.partner_id, purchase)
-            vals["date_planned"] = datetime.combine(order.due_date, time(12))
+            uom = seller.product_uom_id or product.uom_id
+            vals = line_model._prepare_purchase_order_line(product, line.purchase_qty, uom, company, vendor, purchase)
+            vals["date_planned"] = datetime.combine(line.date, time(12))
             line_vals.append(vals)
         lines = line_model.create(line_vals)
-        for order, line in zip(orders, lines, strict=True):
-            order.write({"state": "released", "purchase_line_id": line.id})
+        for line, purchase_line in zip(rfq.lines, lines, strict=True):
+            Order.browse(line.order_ids).write({"state": "released", "purchase_line_id": purchase_line.id})
         return purchase
 
     def _create_productions(self, orders):

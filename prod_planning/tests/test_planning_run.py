@@ -148,9 +148,9 @@ class TestPlanningRun(PlanningRunCase):
         self.assertEqual(purchase.state, "draft")
         bolt_line = purchase.order_line.filtered(lambda line: line.product_id == bolt)
         self.assertEqual(bolt_line.product_qty, 50, "vendor minimum quantity")
+        # One line per product and week (issue #13: not one line per order).
         self.assertEqual(
-            sorted(purchase.order_line.filtered(lambda line: line.product_id == self.steel).mapped("product_qty")),
-            [5, 10],
+            purchase.order_line.filtered(lambda line: line.product_id == self.steel).mapped("product_qty"), [15]
         )
         self.assertEqual(set(week_orders.mapped("state")), {"released"})
         self.assertEqual(week_orders.purchase_line_id.order_id, purchase)
