@@ -46,7 +46,7 @@ def test_run_read_firm_and_release(odoo_rpc, odoo_server):
     summary = odoo_rpc.env["prod.planning.run"].run_planning({"horizon_days": 90})
     orders = odoo_rpc.env["prod.planning.order"].search_read(
         [("run_id", "=", summary["id"])],
-        ["product_id", "quantity", "supply_type", "vendor_id", "state", "release_date"],
+        ["product_id", "quantity", "supply_type", "vendor_id", "state", "release_date", "due_date"],
     )
     exceptions = odoo_rpc.env["prod.planning.exception"].search_read(
         [("run_id", "=", summary["id"])], ["kind", "message", "origin_ref"]
@@ -55,8 +55,17 @@ def test_run_read_firm_and_release(odoo_rpc, odoo_server):
     order_model = odoo_rpc.env["prod.planning.order"]
     assert order_model.browse([buy[0]["id"]]).action_firm() is True
     # Release over plain XML-RPC as integrators' scripts do.
-    released = odoo_server.xmlrpc_execute("prod.planning.order", "release_orders", [o["id"] for o in buy + make])
-    assert released["released"] == len(buy) + len(make)
+    with pytest.raises(xmlrpc.client.Fault, match="Unknown release grouping 'day'"):
+        odoo_server.xmlrpc_execute("prod.planning.order", "release_orders", [buy[0]["id"]], grouping="day")
+    # The optional keyword: one RFQ per vendor and month.
+    by_month = odoo_server.xmlrpc_execute(
+        "prod.planning.order", "release_orders", [o["id"] for o in buy], grouping="month"
+    )
+    months = {(o["vendor_id"][0], o["due_date"][:7]) for o in buy}
+    assert by_month["released"] == len(buy)
+    assert len(by_month["purchase_order_ids"]) <= len(months)
+    released = odoo_server.xmlrpc_execute("prod.planning.order", "release_orders", [o["id"] for o in make])
+    assert released["released"] == len(make)
     assert len(released["production_ids"]) == 1
     states = order_model.read([o["id"] for o in buy + make], ["state"])
     assert {s["state"] for s in states} == {"released"}
