@@ -90,14 +90,26 @@ class ProdPlanningRelease(models.AbstractModel):
             uom = seller.product_uom_id or product.uom_id
             terms[key] = release_engine.Terms(
                 ratio=product.uom_id._compute_quantity(1.0, uom, round=False),
-                # Whole purchase units when the vendor sells in another unit
-                # (dozens, boxes); the unit's precision otherwise.
-                step=1.0 if uom != product.uom_id else uom.rounding,
+                step=self._purchase_step(uom, product.uom_id),
                 min_qty=seller.min_qty,
                 multiple_qty=seller.multiplier_qty,
                 lot_multiple=multiples.get((product.id, order.warehouse_id.id), 0.0),
             )
         return terms
+
+    @api.model
+    def _purchase_step(self, uom, product_uom):
+        """What a purchase quantity in ``uom`` is rounded up to: a whole unit
+        when the vendor sells in another unit than the product's (dozens,
+        boxes) or in a counted unit (Units and the units made of it: no 1.5
+        boards); the unit's precision for measured ones (kg, m, L)."""
+        if uom != product_uom:
+            return 1.0
+        units = self.env.ref("uom.product_uom_unit", raise_if_not_found=False)
+        root = uom
+        while root.relative_uom_id:
+            root = root.relative_uom_id
+        return 1.0 if root == units else uom.rounding
 
     @api.model
     def _release(self, orders, confirm=False, per_group_savepoint=False, notify=False, grouping=None):

@@ -86,6 +86,16 @@ class TestReleaseWizard(PlanningRunCase):
         self.assertEqual(line.product_uom_id, self.uom_dozen)
         self.assertEqual(line.product_qty, 3)
 
+    def test_counted_units_are_whole_and_measured_ones_keep_their_precision(self):
+        board = self._create_product("PRT Board")
+        self._add_vendor(board, self.vendor_a, 20.0)
+        tube = self._create_product("PRT Tube", uom=self.env.ref("uom.product_uom_meter"))
+        self._add_vendor(tube, self.vendor_a, 3.0)
+        result = self._orders((board, 1.5, 7), (tube, 14.4, 7)).release_orders()
+        lines = self._purchases(result).order_line
+        self.assertEqual(lines.filtered(lambda line: line.product_id == board).product_qty, 2)
+        self.assertEqual(lines.filtered(lambda line: line.product_id == tube).product_qty, 14.4)
+
     def test_vendor_minimum_and_multiple(self):
         washer = self._create_product("PRT Washer")
         info = self._add_vendor(washer, self.vendor_a, 0.01, min_qty=50)
