@@ -21,3 +21,4 @@ from . import test_schedule_production_rate
 from . import test_translations
 from . import test_schedule_preview_guard
 from . import test_schedule_concurrency
+from . import test_schedule_screen

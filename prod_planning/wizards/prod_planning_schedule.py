@@ -252,9 +252,10 @@ class ProdPlanningSchedule(models.TransientModel):
         return super().write(vals)
 
     # -- buttons -------------------------------------------------------------------
+    # The wizard opens full screen: buttons that return nothing reload it.
     def action_compute(self):
         self.compute()
-        return self._reopen()
+        return False
 
     def action_apply(self):
         result = self.apply()
@@ -269,30 +270,21 @@ class ProdPlanningSchedule(models.TransientModel):
                     workorders=result["workorders"],
                 ),
                 "type": "success",
-                "next": {"type": "ir.actions.act_window_close"},
+                # The applied schedule stays in view.
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
 
     def action_discard(self):
         self.discard()
-        return {"type": "ir.actions.act_window_close"}
+        return False
 
     def action_back(self):
         """Back to the options from a preview (the preview is dropped)."""
         self.ensure_one()
         self._clear_preview()
         self.state = "draft"
-        return self._reopen()
-
-    def _reopen(self):
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": self.id,
-            "view_mode": "form",
-            "target": "new",
-            "name": _("Schedule Manufacturing Orders"),
-        }
+        return False
 
     # -- XML-RPC API -----------------------------------------------------------------
     def compute(self):
