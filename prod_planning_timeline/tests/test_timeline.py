@@ -18,6 +18,11 @@ class TestScheduleTimeline(SchedulingCase):
         cls.product = cls._create_product("Timeline Bracket", route="manufacture")
         cls._create_routing_bom(cls.product, [(cls.workcenter_a, 60), (cls.workcenter_c, 30)])
 
+    def setUp(self):
+        super().setUp()
+        if self.env["ir.module.module"]._get("prod_planning_timeline").state != "installed":
+            self.skipTest("prod_planning_timeline is not installed (needs OCA's web_timeline: requirements-addons.txt)")
+
     def test_timeline_view_renders(self):
         view = self.env.ref("prod_planning_timeline.prod_planning_schedule_workorder_view_timeline")
         result = self.env["prod.planning.schedule.workorder"].with_user(self.planner).get_views([(view.id, "timeline")])
