@@ -12,4 +12,5 @@
     "auto_install": True,
     "depends": ["prod_planning", "web_timeline"],
     "data": ["views/prod_planning_schedule_workorder_views.xml", "views/prod_planning_schedule_views.xml"],
+    "assets": {"web.assets_tests": ["prod_planning_timeline/static/tests/tours/*.js"]},
 }
