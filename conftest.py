@@ -28,7 +28,25 @@ def pytest_configure(config):
         return  # the caller chose
     from odoo.tools import config as odoo_config
 
-    odoo_config["test_tags"] = "/prod_planning"
+    odoo_config["test_tags"] = "/prod_planning,/prod_planning_timeline"
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_setup(item):
+    """Make the running test Odoo's current test once pytest created it.
+
+    pytest-odoo sets ``odoo.modules.module.current_test`` in its own
+    ``pytest_runtest_setup``, which pytest 9 calls before it creates the
+    unittest instance (``item.instance`` is still missing): the HTTP server's
+    test cursors then fail ("Test Cursor without active test ?") and every
+    browser tour with them. Done again here, after the instance exists.
+    """
+    instance = getattr(item, "instance", None)
+    if instance is None or not item.config.getoption("--odoo-database", default=None):
+        return
+    import odoo.modules.module
+
+    odoo.modules.module.current_test = instance
 
 
 @pytest.fixture(scope="session")

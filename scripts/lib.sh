@@ -41,6 +41,17 @@ print(",".join(paths))
 PY
 }
 
+# The addons to install: prod_planning, and its timeline glue
+# (prod_planning_timeline) when OCA's web_timeline is importable
+# (requirements-addons.txt).
+planning_modules() {
+    if "$PYTHON" -c 'import importlib.util, sys; sys.exit(importlib.util.find_spec("odoo.addons.web_timeline") is None)' 2>/dev/null; then
+        echo "prod_planning,prod_planning_timeline"
+    else
+        echo "prod_planning"
+    fi
+}
+
 # Odoo options for the database connection, taken from the usual PG* variables.
 db_options() {
     local opts=()

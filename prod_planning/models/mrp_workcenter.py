@@ -1,8 +1,16 @@
-from odoo import models
+from odoo import fields, models
 
 
 class MrpWorkcenter(models.Model):
     _inherit = "mrp.workcenter"
+
+    prod_planning_schedule_date = fields.Datetime(
+        string="Last Schedule Applied",
+        readonly=True,
+        copy=False,
+        help="When a schedule was last applied to this work center: a schedule "
+        "computed before it is refused and must be computed again.",
+    )
 
     def action_open_schedule_wizard(self):
         """Schedule button: the scheduling wizard on the orders of these work

@@ -10,6 +10,7 @@ read by ``prod.planning.material.reader``). Times are integer minutes from the
 schedule's origin (a naive UTC datetime).
 """
 
+import hashlib
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -428,3 +429,70 @@ class ProdPlanningScheduleReader(models.AbstractModel):
             model = "mrp.production" if model == "mo" else "mrp.workorder"
             names.append(self.env[model].browse(res_id).display_name)
         return _("the work orders %(workorders)s wait for each other in a cycle", workorders=", ".join(names))
+
+    # -- fingerprint -------------------------------------------------------------
+    @api.model
+    def _fingerprint(self, productions, workcenters, origin, horizon_end):
+        """A digest of what a schedule of ``productions`` on ``workcenters``
+        from ``origin`` to ``horizon_end`` was computed from: the orders
+        (company, open or closed, priority, deadline), their open work orders
+        and every open work order booked on the work centers in the window
+        (work center, started or not, dates, expected duration, booking), the
+        work centers (company, calendar, efficiency, last schedule applied)
+        and their leaves in the window. Equal digests: the preview still
+        matches the orders and work centers."""
+        self.env.flush_all()
+        cr = self.env.cr
+        parts = []
+        cr.execute(
+            """
+            SELECT id, company_id, state IN ('done', 'cancel'), priority, date_deadline
+              FROM mrp_production
+             WHERE id = ANY(%s)
+             ORDER BY id
+            """,
+            [productions.ids],
+        )
+        parts.append(cr.fetchall())
+        cr.execute(
+            """
+            SELECT id, production_id, workcenter_id,
+                   CASE WHEN state IN ('done', 'cancel') THEN 'closed'
+                        WHEN state = 'progress' THEN 'progress' ELSE 'open' END,
+                   date_start, date_finished, round(duration_expected::numeric, 4), leave_id
+              FROM mrp_workorder
+             WHERE (production_id = ANY(%s) AND state NOT IN ('done', 'cancel'))
+                OR (workcenter_id = ANY(%s) AND state = ANY(%s)
+                    AND date_start < %s AND date_finished > %s)
+             ORDER BY id
+            """,
+            [productions.ids, workcenters.ids, list(OPEN_WORKORDER_STATES), horizon_end, origin],
+        )
+        parts.append(cr.fetchall())
+        cr.execute(
+            """
+            SELECT id, company_id, active, resource_id, resource_calendar_id,
+                   round(time_efficiency::numeric, 4), prod_planning_schedule_date
+              FROM mrp_workcenter
+             WHERE id = ANY(%s)
+             ORDER BY id
+            """,
+            [workcenters.ids],
+        )
+        rows = cr.fetchall()
+        parts.append(rows)
+        cr.execute(
+            """
+            SELECT l.id, l.resource_id, l.calendar_id, l.date_from, l.date_to
+              FROM resource_calendar_leaves l
+             WHERE l.time_type = 'leave'
+               AND l.date_from < %s AND l.date_to > %s
+               AND (l.resource_id = ANY(%s) OR (l.resource_id IS NULL
+                    AND (l.calendar_id IS NULL OR l.calendar_id = ANY(%s))))
+             ORDER BY l.id
+            """,
+            [horizon_end, origin, [row[3] for row in rows if row[3]], [row[4] for row in rows if row[4]]],
+        )
+        parts.append(cr.fetchall())
+        parts.append((origin, horizon_end))
+        return hashlib.sha256(repr(parts).encode()).hexdigest()

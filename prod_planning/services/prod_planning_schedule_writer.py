@@ -12,7 +12,10 @@ import logging
 import time
 from collections import defaultdict
 
-from odoo import api, fields, models
+from psycopg2 import errors as pg_errors
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 from .prod_planning_schedule_reader import from_minutes
 
@@ -60,7 +63,10 @@ class ProdPlanningScheduleWriter(models.AbstractModel):
             line_vals.append(
                 self._prepare_unschedulable_line_vals(wizard, production, data.unschedulable[production.id])
             )
-        lines = self.env["prod.planning.schedule.line"].create(line_vals)
+        # Preview records are read-only for users: only the wizard writes them,
+        # as superuser, once it checked the user may write the wizard.
+        wizard.check_access("write")
+        lines = self.env["prod.planning.schedule.line"].sudo().create(line_vals).sudo(False)
         self._create_workorder_lines(lines, wo_vals_by_mo)
         if schedule:
             self._write_loads(wizard, data, schedule)
@@ -144,7 +150,8 @@ class ProdPlanningScheduleWriter(models.AbstractModel):
             for vals in wo_vals_by_mo.get(line.production_id.id, ()):
                 vals["line_id"] = line.id
                 all_wo_vals.append(vals)
-        self.env["prod.planning.schedule.workorder"].create(all_wo_vals)
+        # Read-only for users: written as superuser (see _write_preview).
+        self.env["prod.planning.schedule.workorder"].sudo().create(all_wo_vals)
 
     @api.model
     def _working_minutes(self, data, assignment):
@@ -186,9 +193,66 @@ class ProdPlanningScheduleWriter(models.AbstractModel):
                     "workorder_count": count[wc_id],
                 }
             )
-        self.env["prod.planning.schedule.load"].create(vals)
+        # Read-only for users: written as superuser (see _write_preview).
+        self.env["prod.planning.schedule.load"].sudo().create(vals)
 
     # -- apply -----------------------------------------------------------------------
+    @api.model
+    def _lock_workcenters(self, workcenters):
+        """Lock the rows of the ``workcenters`` a schedule is applied to until
+        the transaction ends: another schedule applied to one of them at the
+        same time is refused (UserError, no waiting).
+
+        The caller then stamps them (:meth:`_stamp_workcenters`), an UPDATE of
+        the rows: under PostgreSQL's repeatable read, a transaction that
+        started before this one commits cannot lock them any more
+        (serialization failure, refused here too), so it cannot write a
+        schedule computed from what it saw before; one computed before the
+        stamp sees it changed (the stamp is part of the preview's
+        fingerprint). Raw SQL: a technical stamp that the planner may not
+        write through the ORM (work centers are the manufacturing managers').
+        """
+        if not workcenters:
+            return
+        names = ", ".join(workcenters.mapped("display_name"))
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    "SELECT id FROM mrp_workcenter WHERE id = ANY(%s) ORDER BY id FOR UPDATE NOWAIT", [workcenters.ids]
+                )
+        except pg_errors.LockNotAvailable:
+            raise UserError(
+                _(
+                    "Another schedule is being applied to the work centers %(workcenters)s right now: "
+                    "wait for it to finish, then compute the schedule again.",
+                    workcenters=names,
+                )
+            ) from None
+        except pg_errors.SerializationFailure:
+            raise UserError(
+                _(
+                    "The work centers %(workcenters)s changed since the schedule was computed "
+                    "(another schedule was applied to them): compute again.",
+                    workcenters=names,
+                )
+            ) from None
+
+    @api.model
+    def _stamp_workcenters(self, workcenters):
+        """Stamp the work centers locked by :meth:`_lock_workcenters` with the
+        time their schedule is applied."""
+        if not workcenters:
+            return
+        self.env.cr.execute(
+            """
+            UPDATE mrp_workcenter
+               SET prod_planning_schedule_date = (now() at time zone 'UTC')
+             WHERE id = ANY(%s)
+            """,
+            [workcenters.ids],
+        )
+        workcenters.invalidate_recordset(["prod_planning_schedule_date"])
+
     @api.model
     def _apply(self, wizard, lines, wo_lines):
         """Write the dates of the scheduled order ``lines`` and work order

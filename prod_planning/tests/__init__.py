@@ -20,3 +20,6 @@ from . import test_schedule_capacity_load
 from . import test_schedule_production_rate
 from . import test_translations
 from . import test_release_wizard
+from . import test_schedule_preview_guard
+from . import test_schedule_concurrency
+from . import test_schedule_screen

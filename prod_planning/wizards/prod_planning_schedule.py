@@ -148,6 +148,11 @@ class ProdPlanningSchedule(models.TransientModel):
     total_lateness_hours = fields.Float(string="Total Lateness (h)", readonly=True)
     date_last_finish = fields.Datetime(string="Last Finish", readonly=True)
     notes = fields.Text(readonly=True)
+    preview_fingerprint = fields.Char(
+        readonly=True,
+        copy=False,
+        help="Digest of the orders, work orders and work centers the preview was computed from.",
+    )
     line_ids = fields.One2many(comodel_name="prod.planning.schedule.line", inverse_name="wizard_id", string="Orders")
     workorder_line_ids = fields.One2many(
         comodel_name="prod.planning.schedule.workorder", inverse_name="wizard_id", string="Work Orders"
@@ -247,9 +252,10 @@ class ProdPlanningSchedule(models.TransientModel):
         return super().write(vals)
 
     # -- buttons -------------------------------------------------------------------
+    # The wizard opens full screen: buttons that return nothing reload it.
     def action_compute(self):
         self.compute()
-        return self._reopen()
+        return False
 
     def action_apply(self):
         result = self.apply()
@@ -264,30 +270,21 @@ class ProdPlanningSchedule(models.TransientModel):
                     workorders=result["workorders"],
                 ),
                 "type": "success",
-                "next": {"type": "ir.actions.act_window_close"},
+                # The applied schedule stays in view.
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
 
     def action_discard(self):
         self.discard()
-        return {"type": "ir.actions.act_window_close"}
+        return False
 
     def action_back(self):
         """Back to the options from a preview (the preview is dropped)."""
         self.ensure_one()
         self._clear_preview()
         self.state = "draft"
-        return self._reopen()
-
-    def _reopen(self):
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": self.id,
-            "view_mode": "form",
-            "target": "new",
-            "name": _("Schedule Manufacturing Orders"),
-        }
+        return False
 
     # -- XML-RPC API -----------------------------------------------------------------
     def compute(self):
@@ -297,6 +294,7 @@ class ProdPlanningSchedule(models.TransientModel):
         scheduled, unschedulable, late, notes}``.
         """
         self.ensure_one()
+        self.check_access("write")
         if self.state in ("applied", "discarded"):
             raise UserError(
                 _(
@@ -318,7 +316,7 @@ class ProdPlanningSchedule(models.TransientModel):
         self._clear_preview()
         lines, beyond = self.env["prod.planning.schedule.writer"]._write_preview(self, data, schedule, horizon_end)
         self._write_results(data, schedule, lines, beyond)
-        self.state = "computed"
+        self.write({"state": "computed", "preview_fingerprint": self._preview_fingerprint()})
         self.env.flush_all()
         _logger.info(
             "%s: %s orders, %s work orders computed in %.2f s (data %.2f s, solver %.2f s, preview %.2f s): %s",
@@ -359,6 +357,7 @@ class ProdPlanningSchedule(models.TransientModel):
         are left untouched. Returns ``{productions, workorders}``: the orders
         and work orders the schedule applies to."""
         self.ensure_one()
+        self.check_access("write")
         if self.state != "computed":
             raise UserError(
                 _(
@@ -369,10 +368,112 @@ class ProdPlanningSchedule(models.TransientModel):
             )
         lines = self.line_ids.filtered(lambda line: line.state == "scheduled")
         wo_lines = self.workorder_line_ids.filtered(lambda line: line.workorder_id and not line.fixed)
+        self._check_preview(lines, wo_lines)
         self._check_unchanged(lines, wo_lines)
-        self.env["prod.planning.schedule.writer"]._apply(self, lines, wo_lines)
+        writer = self.env["prod.planning.schedule.writer"]
+        workcenters = self._preview_workcenters()
+        writer._lock_workcenters(workcenters)
+        self._check_fingerprint()
+        writer._stamp_workcenters(workcenters)
+        writer._apply(self, lines, wo_lines)
         self.state = "applied"
         return {"productions": len(lines), "workorders": len(wo_lines)}
+
+    def _preview_workcenters(self):
+        """The work centers of the preview: those it schedules on, those the
+        work orders leave, and those whose load it shows."""
+        wo_lines = self.workorder_line_ids
+        return (wo_lines.workcenter_id | wo_lines.old_workcenter_id | self.load_ids.workcenter_id).sorted("id")
+
+    def _preview_fingerprint(self):
+        """Digest of the orders and work centers of the stored preview (see
+        ``prod.planning.schedule.reader._fingerprint``)."""
+        origin = self.date_start.replace(second=0, microsecond=0)
+        return self.env["prod.planning.schedule.reader"]._fingerprint(
+            self.line_ids.production_id, self._preview_workcenters(), origin, origin + timedelta(days=self.horizon_days)
+        )
+
+    def _check_fingerprint(self):
+        """Refuse a preview that no longer matches the orders, work orders
+        and work centers it was computed from (another schedule applied, a
+        work order moved, a leave added...)."""
+        if self.preview_fingerprint != self._preview_fingerprint():
+            raise UserError(
+                _(
+                    "%(name)s: the manufacturing orders, work orders or work centers changed since "
+                    "computed (another schedule applied, an order or a leave changed): compute again.",
+                    name=self.display_name,
+                )
+            )
+
+    def _check_preview(self, lines, wo_lines):
+        """Validate the preview again before writing it: the orders of the
+        wizard's company, each work order at its own work center or one of
+        its alternatives of the order's company, and starts before ends."""
+        errors = []
+        for line in lines:
+            production = line.production_id
+            if production.company_id != self.company_id:
+                errors.append(
+                    _(
+                        "%(order)s belongs to %(company)s, not to the schedule's company %(own)s",
+                        order=production.display_name,
+                        company=production.company_id.display_name,
+                        own=self.company_id.display_name,
+                    )
+                )
+            if not line.new_date_start or not line.new_date_finished or line.new_date_start > line.new_date_finished:
+                errors.append(
+                    _(
+                        "%(order)s ends (%(end)s) before it starts (%(start)s)",
+                        order=production.display_name,
+                        start=line.new_date_start,
+                        end=line.new_date_finished,
+                    )
+                )
+        for wo_line in wo_lines:
+            workorder = wo_line.workorder_id
+            production = workorder.production_id
+            workcenter = wo_line.workcenter_id
+            if wo_line.production_id != production or production not in lines.production_id:
+                errors.append(
+                    _("%(workorder)s is not a work order of the orders scheduled", workorder=workorder.display_name)
+                )
+            company = production.company_id
+            allowed = (workorder.workcenter_id | workorder.workcenter_id.alternative_workcenter_ids).filtered(
+                lambda wc, company=company: wc.company_id == company
+            )
+            if workcenter not in allowed:
+                errors.append(
+                    _(
+                        "%(workorder)s cannot run at %(workcenter)s: only at %(allowed)s of %(company)s",
+                        workorder=workorder.display_name,
+                        workcenter=workcenter.display_name,
+                        allowed=", ".join(allowed.mapped("display_name")),
+                        company=company.display_name,
+                    )
+                )
+            if (
+                not wo_line.new_date_start
+                or not wo_line.new_date_finished
+                or wo_line.new_date_start > wo_line.new_date_finished
+            ):
+                errors.append(
+                    _(
+                        "%(workorder)s ends (%(end)s) before it starts (%(start)s)",
+                        workorder=workorder.display_name,
+                        start=wo_line.new_date_start,
+                        end=wo_line.new_date_finished,
+                    )
+                )
+        if errors:
+            raise UserError(
+                _(
+                    "%(name)s cannot be applied: %(errors)s. Compute the schedule again.",
+                    name=self.display_name,
+                    errors="; ".join(errors),
+                )
+            )
 
     def _check_unchanged(self, lines, wo_lines):
         """Refuse to apply a preview whose orders or work orders were closed,
@@ -482,11 +583,15 @@ class ProdPlanningSchedule(models.TransientModel):
 
     # -- preview ---------------------------------------------------------------------
     def _clear_preview(self):
-        self.load_ids.unlink()
-        self.workorder_line_ids.unlink()
-        self.line_ids.unlink()
+        # Preview records are read-only for users: the wizard drops them as
+        # superuser once it checked the user may write the wizard.
+        self.check_access("write")
+        self.load_ids.sudo().unlink()
+        self.workorder_line_ids.sudo().unlink()
+        self.line_ids.sudo().unlink()
         self.write(
             {
+                "preview_fingerprint": False,
                 "method": False,
                 "solve_method": False,
                 "solver_status": False,

@@ -26,9 +26,24 @@ class ProdPlanningScheduleWorkorder(models.TransientModel):
     duration = fields.Float(
         string="Duration (min)", help="Working minutes at the work center (setup, cleanup and efficiency included)."
     )
+    duration_hours = fields.Float(
+        string="Duration",
+        compute="_compute_duration_hours",
+        help="Working time at the work center in hours and minutes (setup, cleanup and efficiency included).",
+    )
     fixed = fields.Boolean(help="Started work order kept where it is.")
+
+    @api.depends("duration")
+    def _compute_duration_hours(self):
+        for line in self:
+            line.duration_hours = line.duration / 60.0
 
     @api.depends("workcenter_id", "old_workcenter_id")
     def _compute_alternative(self):
         for line in self:
             line.alternative = line.workcenter_id != line.old_workcenter_id
+
+    @api.depends("workorder_id", "production_id")
+    def _compute_display_name(self):
+        for line in self:
+            line.display_name = (line.workorder_id or line.production_id).display_name

@@ -1,0 +1,16 @@
+{
+    "name": "Production Planning Timeline",
+    "summary": "Timeline of the schedule preview per work center (OCA web_timeline)",
+    "version": "19.0.1.0.0",
+    "category": "Supply Chain/Manufacturing",
+    "website": "https://github.com/prod-planning/prod_planning",
+    "author": "prod_planning developers",
+    "maintainers": [],
+    "license": "LGPL-3",
+    "development_status": "Alpha",
+    "installable": True,
+    "auto_install": True,
+    "depends": ["prod_planning", "web_timeline"],
+    "data": ["views/prod_planning_schedule_workorder_views.xml", "views/prod_planning_schedule_views.xml"],
+    "assets": {"web.assets_tests": ["prod_planning_timeline/static/tests/tours/*.js"]},
+}
