@@ -6,7 +6,7 @@
     "website": "https://github.com/prod-planning/prod_planning",
     "author": "prod_planning developers",
     "maintainers": [],
-    "license": "LGPL-3",
+    "license": "AGPL-3",
     "development_status": "Alpha",
     "installable": True,
     "auto_install": True,
