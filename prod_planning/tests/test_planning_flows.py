@@ -1,0 +1,158 @@
+"""A planner's daily flows: manual planned orders, forecasts, promised dates,
+exceptions that persist and act (issue #13, items 2 and 4)."""
+
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import Form, tagged
+
+from .common import PlanningRunCase
+from .common_vendor import VendorCase
+
+# A Wednesday.
+TODAY = "2026-03-04 09:00:00"
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(TODAY)
+class TestManualPlanning(PlanningRunCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.steel = cls._create_product("Flow Steel")
+        cls._add_vendor(cls.steel, cls.vendor_b, 3.0, delay=4)
+        cls._add_vendor(cls.steel, cls.vendor_a, 2.0, delay=6)
+        cls.table = cls._create_product("Flow Table", route="manufacture")
+        cls.table_bom = cls._create_bom(cls.table, [(cls.steel, 2)])
+        cls.table_bom.produce_delay = 2
+        cls.orders = cls.env["prod.planning.order"].with_user(cls.planning_manager)
+
+    def test_new_planned_order_gets_company_warehouse_and_vendor(self):
+        # Before: "Invalid fields: Company", then the hidden warehouse.
+        with Form(self.orders) as form:
+            form.product_id = self.steel
+            self.assertEqual(form.supply_type, "buy")
+            self.assertEqual(form.vendor_id, self.vendor_b, "the product's first vendor price line")
+            self.assertEqual(form.due_date, date(2026, 3, 8), "release date + the vendor's delay")
+            form.quantity = 5
+        order = form.record
+        self.assertEqual(order.company_id, self.env.company)
+        self.assertEqual(order.warehouse_id.company_id, self.env.company)
+        self.assertEqual(order.state, "firm", "made by hand: the next run keeps it")
+        with Form(self.orders) as form:
+            form.product_id = self.table
+            form.quantity = 2
+            self.assertEqual(form.supply_type, "manufacture")
+            self.assertEqual(form.bom_id, self.table_bom)
+            self.assertFalse(form.vendor_id)
+
+    def test_manual_order_survives_the_next_run(self):
+        order = self.orders.create(
+            {
+                "product_id": self.steel.id,
+                "warehouse_id": self.warehouse.id,
+                "quantity": 4,
+                "vendor_id": self.vendor_a.id,
+            }
+        )
+        self._run()
+        self.assertTrue(order.exists())
+
+    def test_quantity_must_be_positive_and_due_not_before_release(self):
+        values = {"product_id": self.steel.id, "warehouse_id": self.warehouse.id, "release_date": "2026-03-10"}
+        with self.assertRaisesRollback(ValidationError, r"Planned order Buy -5.0 Flow Steel .*not positive"):
+            self.orders.create({**values, "quantity": -5, "due_date": "2026-03-12"})
+        with self.assertRaisesRollback(ValidationError, r"Planned order Buy 0.0 Flow Steel .*not positive"):
+            self.orders.create({**values, "quantity": 0, "due_date": "2026-03-12"})
+        with self.assertRaisesRollback(ValidationError, r"Flow Steel .*due date .* is before the release date"):
+            self.orders.create({**values, "quantity": 5, "due_date": "2026-03-09"})
+
+    def test_editing_a_planned_order_firms_it(self):
+        self._deliver(self.steel, 10, "2026-03-20 10:00:00")
+        self._deliver(self.steel, 5, "2026-03-27 10:00:00")
+        self._deliver(self.steel, 7, "2026-04-03 10:00:00")
+        self._run()
+        first, second, third = self._planned(self.steel)
+        self.assertEqual((first | second | third).mapped("state"), ["draft"] * 3)
+        first.quantity = 12
+        second.due_date = date(2026, 3, 26)
+        third.vendor_id = self.vendor_a
+        self.assertEqual((first | second | third).mapped("state"), ["firm"] * 3)
+        self._run()
+        self.assertTrue((first | second | third).exists() == first | second | third)
+        self.assertEqual(first.quantity, 12)
+
+    def test_forecast_in_closed_period_is_refused(self):
+        forecasts = self.env["prod.planning.forecast"]
+        with self.assertRaisesRollback(ValidationError, "Flow Steel: the period .* is closed"):
+            forecasts.create(
+                {"product_id": self.steel.id, "warehouse_id": self.warehouse.id, "date_start": "2026-02-01"}
+            )
+        with self.assertRaisesRollback(ValidationError, "is closed"):
+            forecasts.create(
+                {
+                    "product_id": self.steel.id,
+                    "warehouse_id": self.warehouse.id,
+                    "date_start": "2026-02-23",
+                    "period": "week",
+                }
+            )
+        # The current period is still open.
+        forecasts.create(
+            {
+                "product_id": self.steel.id,
+                "warehouse_id": self.warehouse.id,
+                "date_start": "2026-03-02",
+                "period": "week",
+            }
+        )
+
+    def test_overlapping_forecasts_are_refused(self):
+        forecasts = self.env["prod.planning.forecast"]
+        values = {"product_id": self.steel.id, "warehouse_id": self.warehouse.id, "period": "week", "quantity": 3}
+        forecasts.create({**values, "date_start": "2026-03-09"})
+        with self.assertRaisesRollback(ValidationError, "overlaps the forecast Flow Steel, Week of"):
+            forecasts.create({**values, "date_start": "2026-03-11"})
+        with self.assertRaisesRollback(ValidationError, "overlaps"):
+            forecasts.create([{**values, "date_start": "2026-03-23"}, {**values, "date_start": "2026-03-25"}])
+        # Next week, or a month in another kind of period, is fine.
+        forecasts.create({**values, "date_start": "2026-03-16"})
+        forecasts.create({**values, "period": "month", "date_start": "2026-03-01"})
+
+    def test_product_fields_offer_storable_products_only(self):
+        service = self.env["product.product"].create({"name": "Flow Service", "type": "service"})
+        for model, view in (
+            ("prod.planning.forecast", "prod_planning.prod_planning_forecast_view_list"),
+            ("prod.planning.order", "prod_planning.prod_planning_order_view_form"),
+        ):
+            field = self.env[model]._fields["product_id"]
+            names = self.env["product.product"].name_search("Flow", domain=field.get_domain_list(self.env[model]) or [])
+            self.assertNotIn(service.id, [product_id for product_id, _name in names], model)
+            arch = self.env.ref(view).arch
+            self.assertRegex(arch, r"name=\"product_id\"[^>]*no_create", view)
+
+
+@tagged("post_install", "-at_install")
+@freeze_time("2024-06-03 09:00:00")
+class TestPromisedDateInThePast(VendorCase):
+    def test_new_promised_date_before_today_is_refused(self):
+        order = self._order(self.vendor_a, [(self.part, 5, "2024-06-10")])
+        line = order.order_line
+        with self.assertRaisesRollback(ValidationError, r"new promised date 2024-05-30 is in the past"):
+            self._contact(
+                purchase_order_id=order.id,
+                purchase_line_ids=[Command.set(line.ids)],
+                outcome="new_date",
+                new_promised_date="2024-05-30",
+            )
+        with self.assertRaisesRollback(ValidationError, "is in the past"):
+            line._prod_planning_set_promised_date("2024-06-01", source="contact")
+        self.assertFalse(line.promised_revision_ids)
+        self._slip(line, "2024-06-03")
+        self.assertEqual(line.date_promised, date(2024, 6, 3))
+
+
+__all__ = ["UserError"]
