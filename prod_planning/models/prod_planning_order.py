@@ -144,7 +144,7 @@ class ProdPlanningOrder(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             # Made by hand, not by a run: firm, or the next run would replace it.
-            if not vals.get("run_id") and "state" not in vals:
+            if not vals.get("run_id") and vals.get("state", "draft") == "draft":
                 vals["state"] = "firm"
         return super().create(vals_list)
 

@@ -35,8 +35,9 @@ class TestManualPlanning(PlanningRunCase):
         with Form(self.orders) as form:
             form.product_id = self.steel
             self.assertEqual(form.supply_type, "buy")
-            self.assertEqual(form.vendor_id, self.vendor_b, "the product's first vendor price line")
-            self.assertEqual(form.due_date, date(2026, 3, 8), "release date + the vendor's delay")
+            # The first vendor price line (sequence, then price): vendor A.
+            self.assertEqual(form.vendor_id, self.vendor_a)
+            self.assertEqual(form.due_date, date(2026, 3, 10), "release date + the vendor's delay")
             form.quantity = 5
         order = form.record
         self.assertEqual(order.company_id, self.env.company)
@@ -89,7 +90,12 @@ class TestManualPlanning(PlanningRunCase):
         forecasts = self.env["prod.planning.forecast"]
         with self.assertRaisesRollback(ValidationError, "Flow Steel: the period .* is closed"):
             forecasts.create(
-                {"product_id": self.steel.id, "warehouse_id": self.warehouse.id, "date_start": "2026-02-01"}
+                {
+                    "product_id": self.steel.id,
+                    "warehouse_id": self.warehouse.id,
+                    "date_start": "2026-02-01",
+                    "quantity": 1,
+                }
             )
         with self.assertRaisesRollback(ValidationError, "is closed"):
             forecasts.create(
@@ -98,6 +104,7 @@ class TestManualPlanning(PlanningRunCase):
                     "warehouse_id": self.warehouse.id,
                     "date_start": "2026-02-23",
                     "period": "week",
+                    "quantity": 1,
                 }
             )
         # The current period is still open.
@@ -107,6 +114,7 @@ class TestManualPlanning(PlanningRunCase):
                 "warehouse_id": self.warehouse.id,
                 "date_start": "2026-03-02",
                 "period": "week",
+                "quantity": 1,
             }
         )
 
@@ -128,8 +136,8 @@ class TestManualPlanning(PlanningRunCase):
             ("prod.planning.forecast", "prod_planning.prod_planning_forecast_view_list"),
             ("prod.planning.order", "prod_planning.prod_planning_order_view_form"),
         ):
-            field = self.env[model]._fields["product_id"]
-            names = self.env["product.product"].name_search("Flow", domain=field.get_domain_list(self.env[model]) or [])
+            domain = self.env[model]._fields["product_id"].domain
+            names = self.env["product.product"].name_search("Flow", domain=domain)
             self.assertNotIn(service.id, [product_id for product_id, _name in names], model)
             arch = self.env.ref(view).arch
             self.assertRegex(arch, r"name=\"product_id\"[^>]*no_create", view)
@@ -155,4 +163,116 @@ class TestPromisedDateInThePast(VendorCase):
         self.assertEqual(line.date_promised, date(2024, 6, 3))
 
 
-__all__ = ["UserError"]
+@tagged("post_install", "-at_install")
+@freeze_time(TODAY)
+class TestExceptionFlows(PlanningRunCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.steel = cls._create_product("Flow Steel", standard_price=1.0)
+        cls._add_vendor(cls.steel, cls.vendor_a, 1.0, delay=3)
+        cls.Exception = cls.env["prod.planning.exception"]
+
+    def _open(self, product, kind):
+        return self._exceptions(product, kind)
+
+    def test_ignored_message_stays_ignored_until_its_situation_changes(self):
+        self._deliver(self.steel, 10, "2026-03-13 10:00:00")
+        purchase = self._purchase(self.steel, self.vendor_a, 10, "2026-03-20 12:00:00")
+        self._run()
+        message = self._open(self.steel, "reschedule_in")
+        self.assertEqual(message.origin_ref, purchase.order_line)
+        message.action_ignore()
+        self._run()
+        self.assertFalse(self._open(self.steel, "reschedule_in"), "ignored: it does not come back")
+        self.assertEqual(message.exists().state, "ignored")
+        # The need moves: the situation the planner ignored is gone.
+        purchase.order_line.move_ids.date = "2026-03-23 12:00:00"
+        self._run()
+        again = self._open(self.steel, "reschedule_in")
+        self.assertEqual(len(again), 1)
+        self.assertFalse(message.exists(), "the stale ignored message is replaced by the open one")
+
+    def test_ignored_late_planned_order_stays_ignored(self):
+        self._deliver(self.steel, 10, "2026-03-06 10:00:00")
+        self._run()
+        late = self._open(self.steel, "late")
+        self.assertEqual(len(late), 1)
+        late.action_ignore()
+        self._run()
+        self.assertFalse(self._open(self.steel, "late"))
+        self.assertEqual(late.exists().state, "ignored")
+
+    def test_late_messages_merged_with_priority_and_suggestion(self):
+        self.env["prod.planning.parameter"].create(
+            {
+                "product_id": self.steel.id,
+                "warehouse_id": self.warehouse.id,
+                "lot_policy": "min_max_multiple",
+                "lot_max_qty": 4,
+            }
+        )
+        picking = self._deliver(self.steel, 10, "2026-03-05 10:00:00")
+        self._run()
+        self.assertEqual(len(self._planned(self.steel)), 3)
+        late = self._open(self.steel, "late")
+        self.assertEqual(len(late), 1, "one message per product and demand, not one per planned order")
+        self.assertEqual(late.quantity, 10)
+        self.assertEqual(late.demand_ref, f"stock.move,{picking.move_ids.id}")
+        # Released today, it arrives three working days later (Monday 9th).
+        self.assertEqual((late.date, late.suggested_date), (date(2026, 3, 9), date(2026, 3, 5)))
+        self.assertEqual(late.days_late, 4)
+        self.assertEqual(late.priority, "1", "4 days late: high, not urgent")
+        self.assertIn("3 supplies", late.message)
+        self.assertIn(f"move {picking.name} to 03/09/2026", late.suggestion)
+        self.assertIn("expedite it to 03/05/2026", late.suggestion)
+
+    def test_late_cheap_and_soon_is_normal_priority(self):
+        cheap = self._create_product("Flow Washer", standard_price=0.01)
+        self._add_vendor(cheap, self.vendor_a, 0.01, delay=2)
+        self._deliver(cheap, 5, "2026-03-05 10:00:00")
+        self._run()
+        late = self._open(cheap, "late")
+        self.assertEqual((late.days_late, late.priority), (1, "0"))
+
+    def test_cancel_supply_of_a_cancel_message(self):
+        rfq = self._purchase(self.steel, self.vendor_a, 8, "2026-03-18 12:00:00", confirm=False)
+        table = self._create_product("Flow Table", route="manufacture")
+        self._create_bom(table, [(self.steel, 1)])
+        self._set_on_hand(self.steel, 100)
+        production = self.env["mrp.production"].create(
+            {"product_id": table.id, "product_qty": 2, "picking_type_id": self.warehouse.manu_type_id.id}
+        )
+        production.action_confirm()
+        self._run()
+        rfq_message = self._open(self.steel, "cancel")
+        mo_message = self._open(table, "cancel")
+        self.assertEqual(rfq_message.origin_ref, rfq.order_line)
+        self.assertEqual(mo_message.origin_ref, production)
+        self.assertTrue(rfq_message.suggestion)
+        result = (rfq_message | mo_message).action_cancel_supply()
+        self.assertEqual(result["params"]["type"], "success")
+        self.assertEqual(rfq.state, "cancel")
+        self.assertFalse(rfq.order_line)
+        self.assertEqual(production.state, "cancel")
+        self.assertEqual((rfq_message | mo_message).mapped("state"), ["done", "done"])
+
+    def test_bulk_apply_applies_what_applies_and_reports_the_rest(self):
+        self._deliver(self.steel, 10, "2026-03-13 10:00:00")
+        purchase = self._purchase(self.steel, self.vendor_a, 10, "2026-03-20 12:00:00")
+        other = self._create_product("Flow Bolt")
+        self._add_vendor(other, self.vendor_a, 1.0, delay=3)
+        self._deliver(other, 5, "2026-03-05 10:00:00")
+        self._run()
+        reschedule = self._open(self.steel, "reschedule_in")
+        late = self._open(other, "late")
+        result = (reschedule | late).action_apply()
+        self.assertEqual(result["params"]["type"], "warning")
+        message = result["params"]["message"]
+        self.assertIn("1 of 2 messages done; 1 not", message)
+        self.assertIn("Late: Flow Bolt: only reschedule messages", message)
+        self.assertEqual(reschedule.state, "done")
+        self.assertEqual(purchase.order_line.date_planned.date(), date(2026, 3, 13))
+        self.assertEqual(late.state, "open")
+        with self.assertRaisesRegex(UserError, "Late: Flow Bolt: only reschedule messages"):
+            late.action_apply()
