@@ -167,7 +167,8 @@ class ProdPlanningException(models.Model):
     def _cancel_one(self, exception):
         """Cancel what a *Cancel* message is about: remove the line of a draft
         RFQ (and cancel the RFQ when nothing is left on it), cancel a
-        manufacturing order not started, delete a planned order not released."""
+        manufacturing order not started or a receipt not done, delete a
+        planned order not released."""
         exception._check_open(_("cancelled"))
         origin = exception.origin_ref
         if exception.kind != "cancel" or not origin:
@@ -208,10 +209,12 @@ class ProdPlanningException(models.Model):
                     )
                 )
             origin.unlink()
+        elif origin._name == "stock.move" and origin.state not in ("done", "cancel"):
+            origin._action_cancel()
         else:
             raise UserError(
                 _(
-                    "%(name)s: %(origin)s is a receipt; cancel it from the transfer itself.",
+                    "%(name)s: %(origin)s cannot be cancelled any more; mark the message done.",
                     name=exception.display_name,
                     origin=origin.display_name,
                 )

@@ -135,6 +135,11 @@ class ProdPlanningOrder(models.Model):
         if self.release_date and lead_time:
             self.due_date = self.release_date + timedelta(days=lead_time)
 
+    @api.onchange("company_id")
+    def _onchange_company_id(self):
+        if self.company_id and self.warehouse_id.company_id != self.company_id:
+            self.warehouse_id = self.env["stock.warehouse"].search([("company_id", "=", self.company_id.id)], limit=1)
+
     @api.onchange("release_date")
     def _onchange_release_date(self):
         if self.release_date and self.due_date and self.due_date < self.release_date:

@@ -408,6 +408,12 @@ class ProdPlanningRunWriter(models.AbstractModel):
         return self.env._("Apply the suggestion to move it to %(suggested_date)s.", **values)
 
     def _suggest_cancel(self, exception, values):
+        if exception.ref and exception.ref[0] == "purchase.order.line":
+            return self.env._(
+                "Remove the line from %(origin)s: Cancel Supply does it on an RFQ; agree it with the "
+                "vendor when the order is confirmed.",
+                **values,
+            )
         return self.env._("Cancel %(origin)s with the Cancel Supply button.", **values)
 
     def _suggest_late(self, exception, values):
@@ -557,6 +563,18 @@ class ProdPlanningRunWriter(models.AbstractModel):
                 pairs = [(line.id, line.order_id.display_name) for line in records]
             elif model == "stock.move":
                 pairs = [(move.id, move.reference or move.display_name) for move in records]
+            elif model == "prod.planning.order":
+                pairs = [
+                    (
+                        order.id,
+                        self.env._(
+                            "the planned order of %(product)s due %(date)s",
+                            product=order.product_id.display_name,
+                            date=format_date(self.env, order.due_date),
+                        ),
+                    )
+                    for order in records
+                ]
             else:
                 pairs = [(record.id, record.display_name) for record in records]
             names.update(((model, res_id), name) for res_id, name in pairs)

@@ -237,6 +237,7 @@ class TestExceptionFlows(PlanningRunCase):
 
     def test_cancel_supply_of_a_cancel_message(self):
         rfq = self._purchase(self.steel, self.vendor_a, 8, "2026-03-18 12:00:00", confirm=False)
+        confirmed = self._purchase(self.steel, self.vendor_a, 6, "2026-03-19 12:00:00")
         table = self._create_product("Flow Table", route="manufacture")
         self._create_bom(table, [(self.steel, 1)])
         self._set_on_hand(self.steel, 100)
@@ -245,17 +246,20 @@ class TestExceptionFlows(PlanningRunCase):
         )
         production.action_confirm()
         self._run()
-        rfq_message = self._open(self.steel, "cancel")
-        mo_message = self._open(table, "cancel")
-        self.assertEqual(rfq_message.origin_ref, rfq.order_line)
-        self.assertEqual(mo_message.origin_ref, production)
-        self.assertTrue(rfq_message.suggestion)
-        result = (rfq_message | mo_message).action_cancel_supply()
-        self.assertEqual(result["params"]["type"], "success")
+        messages = self._open(self.steel, "cancel") | self._open(table, "cancel")
+        by_origin = {message.origin_ref: message for message in messages}
+        rfq_message, po_message = by_origin[rfq.order_line], by_origin[confirmed.order_line]
+        mo_message = by_origin[production]
+        self.assertIn("Cancel Supply does it on an RFQ", rfq_message.suggestion)
+        result = (rfq_message | po_message | mo_message).action_cancel_supply()
+        self.assertEqual(result["params"]["type"], "warning")
+        self.assertIn("2 of 3 messages done; 1 not", result["params"]["message"])
+        self.assertIn(f"purchase order {confirmed.name} is confirmed", result["params"]["message"])
         self.assertEqual(rfq.state, "cancel")
         self.assertFalse(rfq.order_line)
         self.assertEqual(production.state, "cancel")
-        self.assertEqual((rfq_message | mo_message).mapped("state"), ["done", "done"])
+        self.assertEqual(confirmed.state, "purchase")
+        self.assertEqual((rfq_message | po_message | mo_message).mapped("state"), ["done", "open", "done"])
 
     def test_bulk_apply_applies_what_applies_and_reports_the_rest(self):
         self._deliver(self.steel, 10, "2026-03-13 10:00:00")
