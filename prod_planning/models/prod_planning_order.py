@@ -125,12 +125,14 @@ class ProdPlanningOrder(models.Model):
         if made:
             self.supply_type = "manufacture"
             self.bom_id = bom
+            self.workcenter_id = bom.operation_ids[:1].workcenter_id
             self.vendor_id = False
             lead_time = bom.produce_delay
         else:
             self.supply_type = "buy"
             self.vendor_id = seller.partner_id
             self.bom_id = False
+            self.workcenter_id = False
             lead_time = seller.delay
         if self.release_date and lead_time:
             self.due_date = self.release_date + timedelta(days=lead_time)
