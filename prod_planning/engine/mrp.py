@@ -124,10 +124,20 @@ Output
       ``late``: (``firm_late``) a firm supply ``ref`` arriving on ``date``
       after its need on ``suggested_date`` (it is not moved, no order is
       added: the shortage shows); or a planned order (``ref=("planned",
-      id)``, ``date`` = due date, ``suggested_date`` = need date, ``qty`` =
-      order qty, ``values["release_date"]``) released before today
-      (``release_in_past``) or moved after its need by the time fence
-      (``time_fence``).
+      id)``, ``date`` = when it can arrive at best: released today after its
+      lead time (``release_in_past``) or the due date the time fence moved it
+      to (``time_fence``); ``suggested_date`` = need date, the date to
+      expedite it to or to move the demand from; ``qty`` = order qty,
+      ``values["release_date"]``). Late messages for the same item and
+      demand (``demand_ref``) are merged into one: qty summed, latest
+      ``date``, earliest ``suggested_date``, ``values["supply_count"]``.
+    Every message has ``demand_ref`` (the requirement the supply serves
+    first, None when not about one), ``days_late`` (calendar days its supply
+    arrives after its need) and ``priority`` (0 normal, 1 high, 2 urgent: see
+    ``mrp_exceptions.exception_priority``; from days late and value,
+    ``qty * Item.unit_value``, with the thresholds of ``PlanOptions``
+    ``high_priority_days``, ``urgent_priority_days``,
+    ``high_priority_value``).
       ``below_safety`` (``stock_out`` when the lowest projected on hand is
       negative, else ``below_safety``): projected on hand with every
       suggestion followed (non-firm supplies at their suggested dates,
@@ -174,7 +184,7 @@ from itertools import count
 
 from .mrp_bom import _planning_levels, _read_bom
 from .mrp_demand import _consume_forecasts, _read_demand, _read_supplies
-from .mrp_exceptions import _count_exceptions
+from .mrp_exceptions import _count_exceptions, _finish_exceptions
 from .mrp_netting import _net_level
 from .mrp_projection import PlanResult
 from .mrp_types import (
@@ -264,6 +274,7 @@ def _plan(items, bom_lines, demands, forecasts, supplies, today, horizon_end, op
     llc, levels = _planning_levels(list(run.by_key), run.components)
     for keys in levels:
         _net_level(run, keys)
+    run.exceptions = _finish_exceptions(run.exceptions, run.by_key, opts)
     return PlanResult(
         planned_orders=run.planned_orders,
         exceptions=run.exceptions,

@@ -70,7 +70,8 @@ def _plan_orders(run, item, rows, i, rem, calendar):
                 po.late = True
                 if due > need:
                     may_dip = True
-                exceptions.append(_late_order_message(key, po, release < today_ord))
+                arrival = date.fromordinal(calendar.add_ord(today_ord, lead_time))
+                exceptions.append(_late_order_message(key, po, release < today_ord, row[5], arrival))
         # peg: the order covers what it can of the requirement
         avail = free[cur]
         take = rem if rem < avail else avail

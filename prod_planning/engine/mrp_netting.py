@@ -118,7 +118,9 @@ def _allocate_supplies(run, key, sup_rows, rows, i, rem, calendar):
             target = calendar.prev_ord(need_ord)
             if target < first_work:
                 target = first_work
-            suggested, firm_late = _suggest_supply_date(run, key, sup, sup_date, qty, current, target, calendar)
+            suggested, firm_late = _suggest_supply_date(
+                run, key, sup, sup_date, qty, current, target, calendar, pegs[0].ref if pegs else None
+            )
             if firm_late or suggested > need_ord:
                 may_dip = True
             trace.append((current, suggested, qty))
@@ -141,16 +143,20 @@ def _first_workday(run, calendar):
     return first_work
 
 
-def _suggest_supply_date(run, key, sup, sup_date, qty, current, target, calendar):
+def _suggest_supply_date(run, key, sup, sup_date, qty, current, target, calendar, demand_ref=None):
     """(ordinal where the plan wants the supply, whether it is firm and late)
     for a supply due at ``current`` and needed at ``target``; adds the
     reschedule or late message."""
     if target < current:
         target_date = date.fromordinal(target)
         if sup.firm:
-            run.exceptions.append(_supply_message(key, "late", "firm_late", sup, sup_date, target_date, qty))
+            run.exceptions.append(
+                _supply_message(key, "late", "firm_late", sup, sup_date, target_date, qty, demand_ref)
+            )
             return current, True
-        run.exceptions.append(_supply_message(key, "reschedule_in", "bring_forward", sup, sup_date, target_date, qty))
+        run.exceptions.append(
+            _supply_message(key, "reschedule_in", "bring_forward", sup, sup_date, target_date, qty, demand_ref)
+        )
         return target, False
     if target > current and not sup.firm:
         target_date = date.fromordinal(target)

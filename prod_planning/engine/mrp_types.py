@@ -55,6 +55,7 @@ class Item:
     time_fence_days: int = 0
     source_ref: Any = None
     demand_mode: str = "max"
+    unit_value: float = 0.0
 
 
 @dataclass(slots=True)
@@ -109,6 +110,9 @@ class PlanOptions:
     epsilon: float = 1e-6
     default_calendar: WorkCalendar | None = None
     pause_gc: bool = True
+    high_priority_days: int = 3
+    urgent_priority_days: int = 10
+    high_priority_value: float = 1000.0
 
 
 # -------------------------------------------------------------------------- output
@@ -152,6 +156,9 @@ class ExceptionMessage:
     qty: float
     code: str
     values: dict = field(default_factory=dict)
+    demand_ref: Any = None
+    days_late: int = 0
+    priority: int = 0
 
 
 @dataclass(slots=True)

@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
@@ -100,6 +102,53 @@ class ProdPlanningForecast(models.Model):
                         "Forecast of %(product)s: only products tracked in inventory "
                         "can be planned; set the product's 'Track Inventory'.",
                         product=forecast.product_id.display_name,
+                    )
+                )
+
+    @api.constrains("date_start", "period")
+    def _check_period_open(self):
+        """A period that is over can no longer be planned: refuse it."""
+        today = fields.Date.context_today(self)
+        for forecast in self:
+            if forecast.date_end and forecast.date_end <= today:
+                raise ValidationError(
+                    _(
+                        "Forecast of %(product)s: the period from %(start)s to %(end)s is closed (it ended "
+                        "before today); forecast a period that ends today or later.",
+                        product=forecast.product_id.display_name,
+                        start=forecast.date_start,
+                        end=forecast.date_end - relativedelta(days=1),
+                    )
+                )
+
+    @api.constrains("product_id", "warehouse_id", "date_start", "period")
+    def _check_overlap(self):
+        """Two forecasts of one product, warehouse and kind of period may not
+        overlap: the demand would be counted twice."""
+        self.flush_model(["product_id", "warehouse_id", "period", "date_start", "date_end"])
+        by_key = defaultdict(list)
+        for other in self.search(
+            [
+                ("product_id", "in", self.product_id.ids),
+                ("warehouse_id", "in", self.warehouse_id.ids),
+                ("period", "in", list(set(self.mapped("period")))),
+            ]
+        ):
+            by_key[other.product_id, other.warehouse_id, other.period].append(other)
+        for forecast in self:
+            for other in by_key[forecast.product_id, forecast.warehouse_id, forecast.period]:
+                if other == forecast or not (
+                    other.date_start < forecast.date_end and other.date_end > forecast.date_start
+                ):
+                    continue
+                raise ValidationError(
+                    _(
+                        "Forecast of %(product)s in %(warehouse)s from %(start)s overlaps the forecast "
+                        "%(other)s; change the quantity of that forecast instead of adding another one.",
+                        product=forecast.product_id.display_name,
+                        warehouse=forecast.warehouse_id.display_name,
+                        start=forecast.date_start,
+                        other=other.display_name,
                     )
                 )
 

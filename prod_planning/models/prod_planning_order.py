@@ -1,12 +1,15 @@
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 
 # At most this many RFQs and manufacturing orders are linked by name in the
 # release notification; more open in a list.
 NOTIFICATION_LINKS = 10
+
+# Editing one of these on a planned order makes it firm: the next run keeps it.
+PLANNING_FIELDS = ("quantity", "release_date", "due_date", "vendor_id")
 
 
 class ProdPlanningOrder(models.Model):
@@ -23,20 +26,36 @@ class ProdPlanningOrder(models.Model):
     _check_company_auto = True
 
     run_id = fields.Many2one(comodel_name="prod.planning.run", index=True, ondelete="set null", check_company=True)
-    product_id = fields.Many2one(comodel_name="product.product", required=True, index=True, check_company=True)
+    product_id = fields.Many2one(
+        comodel_name="product.product",
+        required=True,
+        index=True,
+        check_company=True,
+        domain=[("is_storable", "=", True)],
+    )
     product_tmpl_id = fields.Many2one(related="product_id.product_tmpl_id")
-    warehouse_id = fields.Many2one(comodel_name="stock.warehouse", required=True, index=True, check_company=True)
-    company_id = fields.Many2one(comodel_name="res.company", required=True, index=True)
+    warehouse_id = fields.Many2one(
+        comodel_name="stock.warehouse",
+        required=True,
+        index=True,
+        check_company=True,
+        default=lambda self: self._default_warehouse_id(),
+    )
+    company_id = fields.Many2one(
+        comodel_name="res.company", required=True, index=True, default=lambda self: self.env.company
+    )
     quantity = fields.Float(required=True, digits="Product Unit")
     uom_id = fields.Many2one(related="product_id.uom_id")
-    supply_type = fields.Selection(selection=[("buy", "Buy"), ("manufacture", "Manufacture")], required=True)
+    supply_type = fields.Selection(
+        selection=[("buy", "Buy"), ("manufacture", "Manufacture")], required=True, default="buy"
+    )
     vendor_id = fields.Many2one(comodel_name="res.partner", index=True, check_company=True)
     bom_id = fields.Many2one(comodel_name="mrp.bom", check_company=True)
     workcenter_id = fields.Many2one(
         comodel_name="mrp.workcenter", check_company=True, help="First work center of the BoM's operations."
     )
-    release_date = fields.Date(required=True, index=True)
-    due_date = fields.Date(required=True, index=True)
+    release_date = fields.Date(required=True, index=True, default=fields.Date.context_today)
+    due_date = fields.Date(required=True, index=True, default=fields.Date.context_today)
     state = fields.Selection(
         selection=[("draft", "Planned"), ("firm", "Firm"), ("released", "Released")],
         default="draft",
@@ -70,6 +89,11 @@ class ProdPlanningOrder(models.Model):
         search="_search_due_for_release",
         help="Not released yet and its release date is within the release time fence (Planning settings).",
     )
+
+    @api.model
+    def _default_warehouse_id(self):
+        company = self.env["res.company"].browse(self.env.context.get("default_company_id")) or self.env.company
+        return self.env["stock.warehouse"].search([("company_id", "=", company.id)], limit=1)
 
     @api.depends("product_id", "quantity", "due_date", "supply_type")
     def _compute_display_name(self):
@@ -134,6 +158,85 @@ class ProdPlanningOrder(models.Model):
             & Domain("release_date", "<=", today + timedelta(days=company.prod_planning_release_fence_days))
             for company in self.env.companies
         )
+    @api.constrains("quantity", "release_date", "due_date")
+    def _check_quantity_and_dates(self):
+        for order in self:
+            if order.quantity <= 0:
+                raise ValidationError(
+                    _(
+                        "Planned order %(name)s: the quantity %(qty)s is not positive; enter a quantity above 0.",
+                        name=order.display_name,
+                        qty=order.quantity,
+                    )
+                )
+            if order.due_date < order.release_date:
+                raise ValidationError(
+                    _(
+                        "Planned order %(name)s: the due date %(due)s is before the release date "
+                        "%(release)s; set a due date on or after the release date.",
+                        name=order.display_name,
+                        due=order.due_date,
+                        release=order.release_date,
+                    )
+                )
+
+    @api.onchange("product_id")
+    def _onchange_product_id(self):
+        """Propose how to supply the product: its BoM when it is made, else
+        its first vendor price line; due after the lead time."""
+        product = self.product_id
+        if not product:
+            return
+        company = self.company_id or self.env.company
+        bom = self.env["mrp.bom"]._bom_find(product, company_id=company.id, bom_type="normal")[product]
+        seller = product.seller_ids.filtered(
+            lambda s: (not s.company_id or s.company_id == company) and (not s.product_id or s.product_id == product)
+        )[:1]
+        manufacture_route = self.env.ref("mrp.route_warehouse0_manufacture", raise_if_not_found=False)
+        made = bool(bom) and (not seller or (manufacture_route and manufacture_route in product.route_ids))
+        if made:
+            self.supply_type = "manufacture"
+            self.bom_id = bom
+            self.workcenter_id = bom.operation_ids[:1].workcenter_id
+            self.vendor_id = False
+            lead_time = bom.produce_delay
+        else:
+            self.supply_type = "buy"
+            self.vendor_id = seller.partner_id
+            self.bom_id = False
+            self.workcenter_id = False
+            lead_time = seller.delay
+        if self.release_date and lead_time:
+            self.due_date = self.release_date + timedelta(days=lead_time)
+
+    @api.onchange("company_id")
+    def _onchange_company_id(self):
+        if self.company_id and self.warehouse_id.company_id != self.company_id:
+            self.warehouse_id = self.env["stock.warehouse"].search([("company_id", "=", self.company_id.id)], limit=1)
+
+    @api.onchange("release_date")
+    def _onchange_release_date(self):
+        if self.release_date and self.due_date and self.due_date < self.release_date:
+            self.due_date = self.release_date
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            # Made by hand, not by a run: firm, or the next run would replace it.
+            if not vals.get("run_id") and vals.get("state", "draft") == "draft":
+                vals["state"] = "firm"
+        return super().create(vals_list)
+
+    def write(self, vals):
+        """Editing a planned order's quantity, dates or vendor firms it: the
+        planner's change survives the next run."""
+        to_firm = self.browse()
+        if "state" not in vals and any(name in vals for name in PLANNING_FIELDS):
+            to_firm = self.filtered(lambda o: o.state == "draft")
+        result = super().write(vals)
+        if to_firm:
+            super(ProdPlanningOrder, to_firm).write({"state": "firm"})
+        return result
 
     def action_firm(self):
         """Keep these planned orders through later runs."""

@@ -190,6 +190,21 @@ class ProdPlanningVendorContact(models.Model):
                     )
                 )
 
+    @api.constrains("outcome", "new_promised_date")
+    def _check_new_promised_date(self):
+        today = fields.Date.context_today(self)
+        for contact in self:
+            if contact.outcome == "new_date" and contact.new_promised_date and contact.new_promised_date < today:
+                raise ValidationError(
+                    _(
+                        "Vendor contact %(contact)s: the new promised date %(date)s is in the past; "
+                        "enter the date the vendor now promises, today (%(today)s) or later.",
+                        contact=contact.display_name,
+                        date=contact.new_promised_date,
+                        today=today,
+                    )
+                )
+
     @api.constrains("partner_id", "purchase_order_id", "purchase_line_ids")
     def _check_purchase_vendor(self):
         for contact in self:

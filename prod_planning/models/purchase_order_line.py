@@ -171,6 +171,18 @@ class PurchaseOrderLine(models.Model):
         """
         self._prod_planning_check_promisable(contact)
         promised_date = fields.Date.to_date(promised_date)
+        today = fields.Date.context_today(self)
+        if promised_date < today:
+            raise ValidationError(
+                _(
+                    "%(contact)sThe new promised date %(date)s of %(lines)s is in the past; a vendor "
+                    "promises a date from today (%(today)s) on.",
+                    contact=_("Vendor contact %(contact)s: ", contact=contact.display_name) if contact else "",
+                    date=promised_date,
+                    lines=", ".join(line._prod_planning_label() for line in self),
+                    today=today,
+                )
+            )
         for line in self:
             if line.date_promised == promised_date:
                 continue

@@ -237,7 +237,11 @@ class ProdPlanningRunReader(models.AbstractModel):
                 orderpoint = key in orderpoint_keys
                 supply_type, source, no_source_reason = self._supply_type(product, bom, param, orderpoint)
                 lead_time = self._lead_time(supply_type, product, bom, param, company)
-                items.append(self._prepare_item(key, supply_type, source, lead_time, param, on_hand, calendar))
+                items.append(
+                    self._prepare_item(
+                        key, supply_type, source, lead_time, param, on_hand, calendar, product.get("unit_value", 0.0)
+                    )
+                )
                 item_info[key] = self._prepare_item_info(
                     product, bom, supply_type, source, no_source_reason, orderpoint
                 )
@@ -247,8 +251,9 @@ class ProdPlanningRunReader(models.AbstractModel):
                     )
         return items, bom_lines, item_info
 
-    def _prepare_item(self, key, supply_type, source, lead_time, param, on_hand, calendar):
-        """The engine item of ``key`` with its planning parameters."""
+    def _prepare_item(self, key, supply_type, source, lead_time, param, on_hand, calendar, unit_value=0.0):
+        """The engine item of ``key`` with its planning parameters;
+        ``unit_value`` (cost of one unit) weighs the priority of its messages."""
         return mrp.Item(
             key=key,
             supply_type=supply_type,
@@ -265,6 +270,7 @@ class ProdPlanningRunReader(models.AbstractModel):
             time_fence_days=param.get("time_fence_days") or 0,
             source_ref=source,
             demand_mode=param.get("forecast_consumption") or "max",
+            unit_value=unit_value,
         )
 
     def _prepare_item_info(self, product, bom, supply_type, source, no_source_reason, orderpoint):
@@ -498,6 +504,13 @@ class ProdPlanningRunReader(models.AbstractModel):
         routes_by_tmpl = self._product_routes(company, (buy_route, manufacture_route), template_ids)
         routes_by_categ = self._category_routes(company, storable)
         sellers_by_tmpl = self._sellers_by_template(company, template_ids)
+        costs = {
+            row["id"]: row["standard_price"]
+            for row in self.env["product.product"]
+            .with_company(company)
+            .browse(list(storable))
+            .read(["standard_price"], load=None)
+        }
         result = {}
         for product_id in product_ids:
             if product_id not in storable:
@@ -510,6 +523,7 @@ class ProdPlanningRunReader(models.AbstractModel):
                 "buy": bool(buy_route and buy_route.id in route_ids),
                 "manufacture": bool(manufacture_route and manufacture_route.id in route_ids),
                 "seller": sellers[0] if sellers else None,
+                "unit_value": costs.get(product_id) or (sellers[0]["price"] if sellers else 0.0),
             }
         return result
 
@@ -565,7 +579,7 @@ class ProdPlanningRunReader(models.AbstractModel):
                 ("date_end", "=", False),
                 ("date_end", ">=", today),
             ],
-            ["product_tmpl_id", "product_id", "partner_id", "delay", "min_qty"],
+            ["product_tmpl_id", "product_id", "partner_id", "delay", "min_qty", "price"],
             order="sequence, price, id",
             load=None,
         ):

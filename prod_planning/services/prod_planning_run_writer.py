@@ -13,9 +13,6 @@ from odoo.tools.misc import format_date, get_lang
 
 from odoo.addons.base.models.res_lang import intersperse
 
-# Exceptions on these kinds are urgent for the planner.
-URGENT_KINDS = {"late", "reschedule_in", "no_source"}
-
 # Characters sent to PostgreSQL per COPY chunk.
 COPY_CHUNK = 1 << 18
 
@@ -97,7 +94,7 @@ class ProdPlanningRunWriter(models.AbstractModel):
         info = data["item_info"]
         order_ids = self._insert_orders(run, info, result.planned_orders)
         self._insert_pegs(order_ids, result.planned_orders)
-        exception_count = self._insert_exceptions(run, info, result, order_ids)
+        exception_count = self._insert_exceptions(run, info, result, order_ids, wh_ids)
         self._insert_projection(run, result)
         for model in (
             "prod.planning.order",
@@ -216,7 +213,11 @@ class ProdPlanningRunWriter(models.AbstractModel):
             rows(),
         )
 
-    def _insert_exceptions(self, run, info, result, order_ids):
+    def _insert_exceptions(self, run, info, result, order_ids, wh_ids):
+        """Insert the run's messages, except those the planner ignored in the
+        same situation (same kind, product, warehouse, origin or demand,
+        dates and quantity); an ignored message whose situation is gone is
+        removed: when its case comes back changed, it is open again."""
         run_id, company_id = run.id, run.company_id.id
         exceptions = []
         for exception in result.exceptions:
@@ -226,29 +227,47 @@ class ProdPlanningRunWriter(models.AbstractModel):
             if exception.code == "no_source" and not item["no_source_reason"]:
                 continue  # left to a reordering rule or planned elsewhere
             exceptions.append(exception)
-        messages = self._exception_messages(exceptions, info, run.company_id)
+        ignored = self._ignored_exceptions(run.company_id, wh_ids)
+        kept_ignored = set()
+        refs = []
+        for exception in exceptions:
+            origin = self._record_ref(exception.ref, order_ids)
+            demand = self._record_ref(exception.demand_ref, order_ids)
+            key = self._match_key(exception, origin, demand)
+            situation = self._situation(key, exception.date, exception.suggested_date, exception.qty)
+            refs.append((origin, demand, key, situation))
+        pairs = []
+        for exception, (origin, demand, key, situation) in zip(exceptions, refs, strict=True):
+            ignored_id = ignored.get(situation)
+            if ignored_id:
+                kept_ignored.add(ignored_id)
+                continue
+            pairs.append((exception, origin, demand, key))
+        stale = set(ignored.values()) - kept_ignored
+        if stale:
+            self.env.cr.execute("DELETE FROM prod_planning_exception WHERE id IN %s", [tuple(stale)])
+        exceptions = [pair[0] for pair in pairs]
+        demand_names = self._origin_names({pair[2] for pair in pairs if pair[2]}, run.company_id)
+        messages, suggestions = self._exception_messages(exceptions, info, run.company_id, demand_names, pairs)
         rows = []
-        for exception, message in zip(exceptions, messages, strict=True):
-            origin = None
-            if exception.ref:
-                model, res_id = exception.ref
-                if model == "planned":
-                    model, res_id = "prod.planning.order", order_ids.get(res_id)
-                if res_id:
-                    origin = f"{model},{res_id}"
+        for (exception, origin, demand, key), message, suggestion in zip(pairs, messages, suggestions, strict=True):
             rows.append(
                 (
                     run_id,
                     exception.kind,
-                    "1" if exception.kind in URGENT_KINDS else "0",
+                    str(exception.priority),
                     exception.item[0],
                     exception.item[1],
                     company_id,
                     message,
+                    suggestion,
                     str(exception.date) if exception.date else None,
                     str(exception.suggested_date) if exception.suggested_date else None,
                     exception.qty,
-                    origin,
+                    exception.days_late,
+                    f"{origin[0]},{origin[1]}" if origin else None,
+                    f"{demand[0]},{demand[1]}" if demand else None,
+                    key,
                     "open",
                 )
             )
@@ -262,23 +281,76 @@ class ProdPlanningRunWriter(models.AbstractModel):
                 "warehouse_id",
                 "company_id",
                 "message",
+                "suggestion",
                 "date",
                 "suggested_date",
                 "quantity",
+                "days_late",
                 "origin_ref",
+                "demand_ref",
+                "match_key",
                 "state",
             ),
             rows,
         )
         return len(rows)
 
-    def _exception_messages(self, exceptions, info, company):
-        """The planner's message of each engine exception, in the user's language.
+    @staticmethod
+    def _record_ref(ref, order_ids):
+        """(model, id) of an engine ref when it names a record, else None
+        (safety stock, on hand, a planned order not written)."""
+        if not ref or not isinstance(ref, tuple) or len(ref) != 2:
+            return None
+        model, res_id = ref
+        if model == "planned":
+            res_id = order_ids.get(res_id)
+            return ("prod.planning.order", res_id) if res_id else None
+        if model in ("safety", "on_hand") or not isinstance(res_id, int):
+            return None
+        return (model, res_id)
 
-        The engine gives data (a code and values); the names of the products
-        and origin documents are read in bulk, each date and quantity is
-        formatted once.
+    @staticmethod
+    def _match_key(exception, origin, demand):
+        """What identifies a message from one run to the next: kind, product,
+        warehouse and its origin, else its demand. Planned orders of a run
+        are replaced by the next one, so they are no key (from an engine ref
+        ``("planned", id)``): the dates and quantity of the situation tell
+        those messages apart."""
+        anchor = ""
+        if origin and not (exception.ref and exception.ref[0] == "planned"):
+            anchor = f"{origin[0]},{origin[1]}"
+        elif demand and not (exception.demand_ref and exception.demand_ref[0] == "planned"):
+            anchor = f"demand:{demand[0]},{demand[1]}"
+        return f"{exception.kind}|{exception.item[0]}|{exception.item[1]}|{anchor}"
+
+    @staticmethod
+    def _situation(key, day, suggested_day, qty):
+        """The hashable situation of a message: its key, dates and quantity."""
+        return (key, str(day) if day else None, str(suggested_day) if suggested_day else None, round(qty or 0.0, 4))
+
+    def _ignored_exceptions(self, company, wh_ids):
+        """{situation: id} of the ignored messages of the planned warehouses."""
+        self.env.cr.execute(
+            "SELECT id, match_key, date, suggested_date, quantity FROM prod_planning_exception "
+            "WHERE state = 'ignored' AND match_key IS NOT NULL "
+            "AND (warehouse_id IN %s OR warehouse_id IS NULL) AND company_id = %s",
+            [wh_ids, company.id],
+        )
+        return {
+            self._situation(key, day, suggested_day, qty): exception_id
+            for exception_id, key, day, suggested_day, qty in self.env.cr.fetchall()
+        }
+
+    def _exception_messages(self, exceptions, info, company, demand_names=None, pairs=None):
+        """(messages, suggestions): the planner's message and suggestion of
+        each engine exception, in the user's language.
+
+        The engine gives data (a code and values); the names of the products,
+        origin and demand documents are read in bulk, each date and quantity
+        is formatted once. ``pairs``: (exception, origin, demand, key) of each
+        exception, ``demand_names`` the names of their demands.
         """
+        demand_names = demand_names or {}
         product_names = self.env["prod.planning.run.reader"]._product_names(
             {exception.item[0] for exception in exceptions}, company
         )
@@ -297,11 +369,14 @@ class ProdPlanningRunWriter(models.AbstractModel):
             return format_quantity(value)
 
         wordings = self._exception_wordings()
-        messages = []
-        for exception in exceptions:
+        suggestion_wordings = self._suggestion_wordings()
+        messages, suggestions = [], []
+        for index, exception in enumerate(exceptions):
+            demand = pairs[index][2] if pairs else None
             values = {
                 "product": product_names[exception.item[0]],
                 "origin": origin_names.get(exception.ref, ""),
+                "demand": demand_names.get(demand) or self.env._("the demand"),
                 "date": format_value(exception.date),
                 "suggested_date": format_value(exception.suggested_date),
                 "qty": format_quantity(exception.qty),
@@ -310,7 +385,62 @@ class ProdPlanningRunWriter(models.AbstractModel):
                 values[name] = format_value(value)
             word = wordings.get(exception.code, self._word_other)
             messages.append(word(exception, info[exception.item], values))
-        return messages
+            suggest = suggestion_wordings.get(exception.code)
+            suggestions.append(suggest(exception, values) if suggest else None)
+        return messages, suggestions
+
+    def _suggestion_wordings(self):
+        """{engine exception code: method(exception, values) -> the action
+        suggested to the planner}; a code without one gets no suggestion."""
+        return {
+            "bring_forward": self._suggest_reschedule,
+            "postpone": self._suggest_reschedule,
+            "not_needed": self._suggest_cancel,
+            "firm_late": self._suggest_late,
+            "release_in_past": self._suggest_late,
+            "time_fence": self._suggest_late,
+            "stock_out": self._suggest_below_safety,
+            "below_safety": self._suggest_below_safety,
+            "no_source": self._suggest_no_source,
+        }
+
+    def _suggest_reschedule(self, exception, values):
+        return self.env._("Apply the suggestion to move it to %(suggested_date)s.", **values)
+
+    def _suggest_cancel(self, exception, values):
+        if exception.ref and exception.ref[0] == "purchase.order.line":
+            return self.env._(
+                "Remove the line from %(origin)s: Cancel Supply does it on an RFQ; agree it with the "
+                "vendor when the order is confirmed.",
+                **values,
+            )
+        return self.env._("Cancel %(origin)s with the Cancel Supply button.", **values)
+
+    def _suggest_late(self, exception, values):
+        """Expedite the supply to the need, or move the demand to when the
+        supply can arrive."""
+        _ = self.env._
+        if exception.code == "release_in_past":
+            return _(
+                "Release it today and expedite it to %(suggested_date)s (its lead time gives "
+                "%(date)s), or move %(demand)s to %(date)s.",
+                **values,
+            )
+        if exception.code == "time_fence":
+            return _(
+                "Expedite it to %(suggested_date)s inside the time fence, or move %(demand)s to %(date)s.", **values
+            )
+        return _(
+            "Ask the vendor to expedite %(origin)s to %(suggested_date)s, or move %(demand)s to %(date)s.", **values
+        )
+
+    def _suggest_below_safety(self, exception, values):
+        return self.env._(
+            "Add or expedite supply of %(qty)s before %(date)s, or lower the safety stock of %(product)s.", **values
+        )
+
+    def _suggest_no_source(self, exception, values):
+        return self.env._("Give %(product)s a vendor price line or a bill of materials, then run again.", **values)
 
     def _exception_wordings(self):
         """{engine exception code: method(exception, item, values) -> message}.
@@ -342,10 +472,19 @@ class ProdPlanningRunWriter(models.AbstractModel):
             return _("Postpone %(origin)s of %(product)s from %(date)s to %(suggested_date)s.", **values)
         if code == "not_needed":
             return _("%(origin)s (%(qty)s of %(product)s on %(date)s) is not needed: cancel it.", **values)
+        if exception.values.get("supply_count", 1) > 1:
+            return self._word_late_planned_order(exception, item, values)
         return _("Firm %(origin)s of %(product)s arrives on %(date)s, needed on %(suggested_date)s.", **values)
 
     def _word_late_planned_order(self, exception, item, values):
-        """A planned order released in the past or moved by the time fence."""
+        """A planned order released in the past or moved by the time fence
+        (several when the engine merged the late supplies of one demand)."""
+        if exception.values.get("supply_count", 1) > 1:
+            return self.env._(
+                "%(supply_count)s supplies for %(qty)s of %(product)s needed on %(suggested_date)s "
+                "by %(demand)s are late: they arrive on %(date)s at best.",
+                **values,
+            )
         if exception.code == "release_in_past":
             return self.env._(
                 "Planned order for %(qty)s of %(product)s needed on "
@@ -424,6 +563,18 @@ class ProdPlanningRunWriter(models.AbstractModel):
                 pairs = [(line.id, line.order_id.display_name) for line in records]
             elif model == "stock.move":
                 pairs = [(move.id, move.reference or move.display_name) for move in records]
+            elif model == "prod.planning.order":
+                pairs = [
+                    (
+                        order.id,
+                        self.env._(
+                            "the planned order of %(product)s due %(date)s",
+                            product=order.product_id.display_name,
+                            date=format_date(self.env, order.due_date),
+                        ),
+                    )
+                    for order in records
+                ]
             else:
                 pairs = [(record.id, record.display_name) for record in records]
             names.update(((model, res_id), name) for res_id, name in pairs)

@@ -23,3 +23,4 @@ from . import test_release_wizard
 from . import test_schedule_preview_guard
 from . import test_schedule_concurrency
 from . import test_schedule_screen
+from . import test_planning_flows

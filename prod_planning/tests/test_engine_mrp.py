@@ -279,8 +279,11 @@ class TestNetting:
         assert order.late and order.release_date == d(-5)
         (exc,) = exceptions_of(result, "A", "late")
         assert exc.ref == ("planned", order.id)
-        assert (exc.date, exc.suggested_date, exc.qty) == (d(2), d(2), 4)
-        assert (exc.code, exc.values) == ("release_in_past", {"release_date": d(-5)})
+        # Released today it arrives five working days later: expedite it to
+        # the need, or move the demand to that date.
+        assert (exc.date, exc.suggested_date, exc.qty) == (d(7), d(2), 4)
+        assert (exc.code, exc.values) == ("release_in_past", {"release_date": d(-5), "supply_count": 1})
+        assert (exc.demand_ref, exc.days_late) == ("s", 5)
         assert not exceptions_of(result, kind="below_safety")
 
     def test_time_fence(self):
@@ -293,7 +296,7 @@ class TestNetting:
         assert orders[0].late and not orders[1].late
         (late,) = exceptions_of(result, "A", "late")
         assert (late.date, late.suggested_date) == (d(3), d(1))
-        assert (late.code, late.values) == ("time_fence", {"release_date": d(2)})
+        assert (late.code, late.values) == ("time_fence", {"release_date": d(2), "supply_count": 1})
         (below,) = exceptions_of(result, "A", "below_safety")
         assert (below.date, below.suggested_date, below.qty) == (d(1), d(3), 4)
         assert (below.code, below.values) == ("stock_out", {"lowest": -4, "safety_stock": 0})
