@@ -1,5 +1,7 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
+
+from ..tools import rpc_arguments
 
 
 class ProdPlanningOrder(models.Model):
@@ -60,8 +62,32 @@ class ProdPlanningOrder(models.Model):
                 date=order.due_date,
             )
 
+    @api.constrains("quantity")
+    def _check_quantity(self):
+        for order in self:
+            if rpc_arguments.number_problem(self.env, order.quantity) or order.quantity < 0:
+                raise ValidationError(
+                    _(
+                        "Planned order of %(product)s: the quantity %(qty)s is out of range; "
+                        "enter a number from 0 to %(max)s.",
+                        product=order.product_id.display_name,
+                        qty=order.quantity,
+                        max=f"{rpc_arguments.MAX_ABS_VALUE:g}",
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        rpc_arguments.check_amount_vals(self.env, self, vals_list, ("quantity",))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        rpc_arguments.check_amount_vals(self.env, self, [vals], ("quantity",))
+        return super().write(vals)
+
     def action_firm(self):
         """Keep these planned orders through later runs."""
+        rpc_arguments.require_records(self.env, "action_firm", self)
         if self.filtered(lambda o: o.state == "released"):
             raise UserError(
                 _(
@@ -105,6 +131,7 @@ class ProdPlanningOrder(models.Model):
         ``{"released": n, "purchase_order_ids": [...], "production_ids": [...],
         "errors": []}``; a bad order raises a UserError and nothing is written.
         """
+        rpc_arguments.require_records(self.env, "release_orders", self)
         return self.env["prod.planning.release"]._release(self)
 
     def action_open_origin(self):
