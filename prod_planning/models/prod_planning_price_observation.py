@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
 from odoo.tools import SQL, float_round
 
 from ..engine import prices as price_engine
@@ -284,11 +284,18 @@ class ProdPlanningPriceObservation(models.Model):
         False, "message": reason or ""}``.
         """
         self.check_access("create")
-        if not isinstance(rows, list | tuple):
-            raise UserError(
-                _("import_observations expects a list of rows (dicts), got %(type)s.", type=type(rows).__name__)
-            )
+        rows = rpc_arguments.require_rows(self.env, "import_observations", "rows", rows)
+        evaluate_alerts = rpc_arguments.require_bool(
+            self.env, "import_observations", "evaluate_alerts", evaluate_alerts
+        )
         results = self.env["prod.planning.price.import"]._import_rows(rows, source="import")
+        # Cap what comes back: the first errors in full, the others by status.
+        errors = [result for result in results if result["status"] == "error"]
+        for result in errors[rpc_arguments.MAX_ERRORS :]:
+            result["message"] = _(
+                "not detailed: only the first %(max)s errors are; fix them and send again.",
+                max=rpc_arguments.MAX_ERRORS,
+            )
         if evaluate_alerts:
             self.env["prod.planning.price.alert.rule"].search([("company_id", "=", self.env.company.id)])._evaluate()
         return results
@@ -300,9 +307,14 @@ class ProdPlanningPriceObservation(models.Model):
         ``product_codes``: internal references to filter on (all products
         when empty); ``date_from`` / ``date_to``: YYYY-MM-DD bounds.
         """
+        env = self.env
+        product_codes = rpc_arguments.require_strings(env, "get_price_history", "product_codes", product_codes)
+        date_from = rpc_arguments.require_date(env, "get_price_history", "date_from", date_from)
+        date_to = rpc_arguments.require_date(env, "get_price_history", "date_to", date_to)
+        limit = rpc_arguments.require_limit(env, "get_price_history", "limit", limit)
         domain = [("product_id", "!=", False)]
         if product_codes:
-            domain.append(("product_id.default_code", "in", list(product_codes)))
+            domain.append(("product_id.default_code", "in", product_codes))
         if date_from:
             domain.append(("date", ">=", date_from))
         if date_to:

@@ -1,7 +1,7 @@
 """Checks of the arguments the documented RPC methods receive.
 
 Called at the entry of each method, before anything is read or written: a
-wrong type or value raises a UserError that names the method, the argument
+wrong type or value raises a ValidationError (a UserError) that names the method, the argument
 and the fix, instead of a TypeError, a psycopg2 error or a misleading message
 further down. Pure helpers: they read (existence of ids) but never write.
 
@@ -14,7 +14,7 @@ import datetime
 import math
 import re
 
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
 
 # Prices, quantities and other amounts beyond this are typing or feed errors
 # (and would overflow PostgreSQL's float8 arithmetic once multiplied).
@@ -30,7 +30,8 @@ _DATETIME_RE = re.compile(r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?")
 
 
 def _fail(env, method, argument, problem, fix):
-    raise UserError(
+    # A ValidationError is a UserError: callers and RPC clients may expect either.
+    raise ValidationError(
         env._(
             "%(method)s: the argument %(argument)s %(problem)s; %(fix)s",
             method=method,
@@ -181,9 +182,18 @@ def require_ids(env, method, argument, value, model=None, maximum=MAX_BATCH_ROWS
     return ids
 
 
-def require_records(env, method, records):
-    """The records a method is called on (``ids`` over RPC): at least one,
-    integer ids of existing records. Returns the records."""
+def require_records(env, method, records, single=False):
+    """The records a method is called on (``ids`` over RPC): at least one
+    (exactly one when ``single``), integer ids of existing records. Returns
+    the records."""
+    if single and len(records._ids) > 1:
+        _fail(
+            env,
+            method,
+            "ids",
+            env._("holds %(count)s ids", count=len(records._ids)),
+            env._("call it on one %(model)s record at a time.", model=records._name),
+        )
     if not records._ids or not all(_valid_id(item) for item in records._ids):
         _fail(
             env,
