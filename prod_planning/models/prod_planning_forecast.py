@@ -78,7 +78,16 @@ class ProdPlanningForecast(models.Model):
         earliest = today - relativedelta(years=1)
         latest = today + relativedelta(years=MAX_YEARS_AWAY)
         for forecast in self:
-            if rpc_arguments.number_problem(self.env, forecast.quantity) or forecast.quantity < 0:
+            if forecast.quantity < 0:
+                raise ValidationError(
+                    _(
+                        "Forecast of %(product)s on %(date)s: the quantity %(qty)s is negative; enter 0 or more.",
+                        product=forecast.product_id.display_name,
+                        date=forecast.date_start,
+                        qty=forecast.quantity,
+                    )
+                )
+            if rpc_arguments.number_problem(self.env, forecast.quantity):
                 raise ValidationError(
                     _(
                         "Forecast of %(product)s on %(date)s: the quantity %(qty)s is out of range; "

@@ -284,7 +284,7 @@ class ProdPlanningPriceObservation(models.Model):
         False, "message": reason or ""}``.
         """
         self.check_access("create")
-        rows = rpc_arguments.require_rows(self.env, "import_observations", "rows", rows)
+        rows = rpc_arguments.require_rows(self.env, "import_observations", "rows", rows, dicts=False)
         evaluate_alerts = rpc_arguments.require_bool(
             self.env, "import_observations", "evaluate_alerts", evaluate_alerts
         )

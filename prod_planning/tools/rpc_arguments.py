@@ -368,9 +368,10 @@ def require_options(env, method, argument, value, allowed):
     return dict(value)
 
 
-def require_rows(env, method, argument, value, maximum=MAX_BATCH_ROWS):
-    """A list of at most ``maximum`` dicts."""
-    if not isinstance(value, list | tuple) or not all(isinstance(row, dict) for row in value):
+def require_rows(env, method, argument, value, maximum=MAX_BATCH_ROWS, dicts=True):
+    """A list of at most ``maximum`` rows, dicts unless ``dicts`` is False
+    (the method then reports each row that is not a dict)."""
+    if not isinstance(value, list | tuple) or (dicts and not all(isinstance(row, dict) for row in value)):
         _fail(env, method, argument, env._("is %(value)s", value=_shown(value)), env._("give a list of rows (dicts)."))
     if len(value) > maximum:
         _fail(
