@@ -6,6 +6,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from ..engine import prices as price_engine
+from ..tools import rpc_arguments
 
 _logger = logging.getLogger(__name__)
 # Longest moving-average window (days): ten years of history.
@@ -18,6 +19,7 @@ RULE_TYPES = [
     ("threshold", "Price outside min/max"),
 ]
 PERCENT_RULES = ("previous", "moving_average", "pricelist")
+AMOUNT_FIELDS = ("threshold_percent", "min_price", "max_price")
 
 
 class ProdPlanningPriceAlertRule(models.Model):
@@ -158,6 +160,15 @@ class ProdPlanningPriceAlertRule(models.Model):
                         min=rule.min_price,
                     )
                 )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        rpc_arguments.check_amount_vals(self.env, self, vals_list, AMOUNT_FIELDS)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        rpc_arguments.check_amount_vals(self.env, self, [vals], AMOUNT_FIELDS)
+        return super().write(vals)
 
     # ------------------------------------------------------------------
     # Actions

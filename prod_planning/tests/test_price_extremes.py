@@ -95,3 +95,19 @@ class TestPriceExtremes(PriceCase):
         self.assertIn("not a finite number", results[2]["message"])
         self.assertIn("out of range", results[3]["message"])
         self.assertIn("not a date", results[4]["message"])
+
+    def test_records_refuse_infinite_and_huge_amounts(self):
+        # Before: infinity and NaN failed in Odoo's rounding (OverflowError,
+        # ValueError) and 1e300 was stored.
+        cases = [
+            ("prod.planning.forecast", "quantity"),
+            ("prod.planning.order", "quantity"),
+            ("prod.planning.parameter", "safety_stock"),
+            ("prod.planning.price.alert.rule", "max_price"),
+            ("prod.planning.price.index.product", "factor"),
+            ("prod.planning.vendor.contact", "new_price"),
+        ]
+        for model, field in cases:
+            for value in (float("inf"), float("nan"), 1e300):
+                with self.subTest(model=model, value=value), self.assertRaisesRegex(ValidationError, "finite number"):
+                    self.env[model].create({field: value})
