@@ -291,6 +291,8 @@ class ProdPlanningPriceObservation(models.Model):
         results = self.env["prod.planning.price.import"]._import_rows(rows, source="import")
         # Cap what comes back: the first errors in full, the others by status.
         errors = [result for result in results if result["status"] == "error"]
+        for result in errors[: rpc_arguments.MAX_ERRORS]:
+            result["message"] = rpc_arguments.cut_message(result["message"])
         for result in errors[rpc_arguments.MAX_ERRORS :]:
             result["message"] = _(
                 "not detailed: only the first %(max)s errors are; fix them and send again.",

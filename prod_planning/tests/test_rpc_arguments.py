@@ -212,6 +212,11 @@ class TestRpcArguments(PriceCase):
         self.assertIn(f"Row {rpc_arguments.MAX_ERRORS}:", message)
         self.assertNotIn(f"Row {rpc_arguments.MAX_ERRORS + 1}:", message)
         self.assertIn("and 20 more errors", message)
+        # Each row's error is cut short, whatever the row quotes.
+        rows = [{"vendor": "x" * 5000, "outcome": "confirmed"}] * 3
+        with self.assertRaises(UserError) as caught:
+            self.env["prod.planning.vendor.contact"].log_contacts(rows)
+        self.assertLess(len(str(caught.exception)), 3 * (rpc_arguments.MAX_ERROR_LENGTH + 20) + 200)
 
     def test_get_queue(self):
         Queue = self.env["prod.planning.expediting"]

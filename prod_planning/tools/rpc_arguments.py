@@ -23,6 +23,8 @@ MAX_ABS_VALUE = 1e12
 MAX_BATCH_ROWS = 10_000
 # Row errors one call returns in full; the others are counted.
 MAX_ERRORS = 100
+# Characters of one row's error message.
+MAX_ERROR_LENGTH = 500
 MIN_DATE = datetime.date(1900, 1, 1)
 MAX_DATE = datetime.date(2200, 12, 31)
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -384,11 +386,20 @@ def require_rows(env, method, argument, value, maximum=MAX_BATCH_ROWS, dicts=Tru
     return list(value)
 
 
+def cut_message(message, length=MAX_ERROR_LENGTH):
+    """An error message cut to ``length`` characters (a row may quote a
+    value of any size)."""
+    message = str(message)
+    return message if len(message) <= length else message[: length - 3] + "..."
+
+
 def cap_errors(env, errors, maximum=MAX_ERRORS):
-    """The first ``maximum`` error lines, then how many more there are."""
-    if len(errors) <= maximum:
-        return list(errors)
-    return [*errors[:maximum], env._("... and %(count)s more errors.", count=len(errors) - maximum)]
+    """The first ``maximum`` error lines (each cut short), then how many more
+    there are."""
+    shown = [cut_message(error) for error in errors[:maximum]]
+    if len(errors) > maximum:
+        shown.append(env._("... and %(count)s more errors.", count=len(errors) - maximum))
+    return shown
 
 
 def check_amount_vals(env, model, vals_list, names):
