@@ -89,7 +89,7 @@ class ProdPlanningVendorContactImport(models.AbstractModel):
             )
         for key in ("summary",):
             if row.get(key) and not isinstance(row[key], str):
-                raise ValidationError(_("%(key)s must be text.", key=key))
+                raise ValidationError(_("%(key)s is not text; give it as a string.", key=key))
         self._check_choices(row)
         if not row.get("outcome"):
             raise ValidationError(_("the outcome is missing."))

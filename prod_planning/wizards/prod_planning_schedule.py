@@ -241,7 +241,10 @@ class ProdPlanningSchedule(models.TransientModel):
         Odoo's conversions would fail with a TypeError or a ValueError."""
         if not isinstance(vals, dict):
             raise ValidationError(
-                _("create: give the schedule's values as a dict (or a list of dicts), not %(value)r.", value=vals)
+                _(
+                    "create: give the schedule's values as a dict (or a list of dicts), not a %(type)s.",
+                    type=type(vals).__name__,
+                )
             )
         env = self.env
         unknown = sorted(str(name) for name in set(vals) - set(self._fields))
