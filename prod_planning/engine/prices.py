@@ -23,6 +23,12 @@ RULE_TYPES = ("previous", "moving_average", "pricelist", "threshold")
 PERCENT_DIGITS = 6
 # A number written with a decimal comma: dots, if any, group thousands.
 DECIMAL_COMMA = re.compile(r"[+-]?(\d+|\d{1,3}(\.\d{3})+)(,\d+)?")
+# Prices and quantities beyond this are typing or feed errors (and overflow
+# float8 arithmetic in PostgreSQL once compared).
+MAX_ABS_VALUE = 1e12
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+MIN_DATE = datetime.date(1900, 1, 1)
+MAX_DATE = datetime.date(2200, 12, 31)
 
 
 class PriceDataError(ValueError):
@@ -31,7 +37,8 @@ class PriceDataError(ValueError):
     ``str()`` is an English sentence; ``code`` names the problem and
     ``values`` what it is about, for a caller that words it in its user's
     language. Codes (values): ``not_a_number`` / ``not_finite`` /
-    ``not_a_date`` (value), ``date_missing``, ``json_path_missing`` (path),
+    ``not_a_date`` / ``date_out_of_range`` (value), ``out_of_range`` (value,
+    max), ``date_missing``, ``json_path_missing`` (path),
     ``malformed_json`` / ``malformed_csv`` (error), ``not_a_list`` (path,
     type), ``row_not_object`` (row, value), ``csv_missing_columns``
     (header, columns), ``csv_extra_cells`` (line), ``no_code`` (field),
@@ -298,6 +305,10 @@ def parse_number(value, decimal_separator="."):
             raise PriceDataError(f"{value!r} is not a number", "not_a_number", value=value) from None
     if not math.isfinite(number):
         raise PriceDataError(f"{value!r} is not a finite number", "not_finite", value=value)
+    if abs(number) > MAX_ABS_VALUE:
+        raise PriceDataError(
+            f"{value!r} is beyond {MAX_ABS_VALUE:g}", "out_of_range", value=value, max=f"{MAX_ABS_VALUE:g}"
+        )
     return number
 
 
@@ -312,11 +323,16 @@ def parse_date(value, default=None):
         return value.date()
     if isinstance(value, datetime.date):
         return value
-    text = str(value).strip()
+    text = value.strip()[:10] if isinstance(value, str) else ""
     try:
-        return datetime.date.fromisoformat(text[:10])
+        if not ISO_DATE.fullmatch(text):
+            raise ValueError(text)
+        date = datetime.date.fromisoformat(text)
     except ValueError:
         raise PriceDataError(f"{value!r} is not a date (YYYY-MM-DD)", "not_a_date", value=value) from None
+    if not MIN_DATE <= date <= MAX_DATE:
+        raise PriceDataError(f"{value!r} is out of range ({MIN_DATE} to {MAX_DATE})", "date_out_of_range", value=value)
+    return date
 
 
 def _dig(data, path):

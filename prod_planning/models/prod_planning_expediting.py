@@ -4,6 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..engine import vendors as engine
+from ..tools import rpc_arguments
 
 _logger = logging.getLogger(__name__)
 
@@ -179,28 +180,25 @@ class ProdPlanningExpediting(models.Model):
         ``qty_received``, ``qty_open``, ``reasons`` (list, most urgent first),
         ``urgency``, ``days_late``, ``slip_count``, ``vendor_confirmed``.
         """
-        options = dict(options or {})
-        unknown = set(options) - {"refresh", "vendor_ids", "reasons", "limit"}
-        if unknown:
-            raise UserError(_("get_queue: unknown options %(options)s.", options=", ".join(sorted(unknown))))
-        if options.get("refresh"):
+        options = rpc_arguments.require_options(
+            self.env, "get_queue", "options", options, ("refresh", "vendor_ids", "reasons", "limit")
+        )
+        refresh = rpc_arguments.require_bool(self.env, "get_queue", "options.refresh", options.get("refresh"))
+        vendor_ids = rpc_arguments.require_ids(
+            self.env, "get_queue", "options.vendor_ids", options.get("vendor_ids"), "res.partner"
+        )
+        reasons = rpc_arguments.require_choices(
+            self.env, "get_queue", "options.reasons", options.get("reasons"), engine.REASONS
+        )
+        limit = rpc_arguments.require_limit(self.env, "get_queue", "options.limit", options.get("limit"))
+        if refresh:
             self._refresh(companies=self.env.companies)
         domain = [("company_id", "in", self.env.companies.ids)]
-        if options.get("vendor_ids"):
-            domain.append(("partner_id", "in", options["vendor_ids"]))
-        reasons = options.get("reasons")
+        if vendor_ids:
+            domain.append(("partner_id", "in", vendor_ids))
         if reasons:
-            bad = set(reasons) - set(engine.REASONS)
-            if bad:
-                raise UserError(
-                    _(
-                        "get_queue: unknown reasons %(reasons)s; use %(allowed)s.",
-                        reasons=", ".join(sorted(bad)),
-                        allowed=", ".join(engine.REASONS),
-                    )
-                )
             domain += ["|"] * (len(reasons) - 1) + [(f"is_{reason}", "=", True) for reason in reasons]
-        rows = self.search(domain, limit=options.get("limit") or None)
+        rows = self.search(domain, limit=limit)
         result = []
         for row in rows:
             flags = {

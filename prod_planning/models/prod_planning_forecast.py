@@ -5,9 +5,13 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools import rpc_arguments
+
 PERIOD_LENGTH = {"day": relativedelta(days=1), "week": relativedelta(weeks=1), "month": relativedelta(months=1)}
 # Forecasts further than this from today are refused as a typing error.
 MAX_YEARS_AWAY = 5
+# The keys of an import_forecasts row.
+IMPORT_KEYS = ("product", "warehouse", "date", "quantity", "period")
 
 
 class ProdPlanningForecast(models.Model):
@@ -85,6 +89,17 @@ class ProdPlanningForecast(models.Model):
                         qty=forecast.quantity,
                     )
                 )
+            if rpc_arguments.number_problem(self.env, forecast.quantity):
+                raise ValidationError(
+                    _(
+                        "Forecast of %(product)s on %(date)s: the quantity %(qty)s is out of range; "
+                        "enter a number from 0 to %(max)s.",
+                        product=forecast.product_id.display_name,
+                        date=forecast.date_start,
+                        qty=forecast.quantity,
+                        max=f"{rpc_arguments.MAX_ABS_VALUE:g}",
+                    )
+                )
             if not earliest <= forecast.date_start <= latest:
                 raise ValidationError(
                     _(
@@ -154,8 +169,13 @@ class ProdPlanningForecast(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        rpc_arguments.check_amount_vals(self.env, self, vals_list, ("quantity",))
         self._check_references(vals_list)
         return super().create(vals_list)
+
+    def write(self, vals):
+        rpc_arguments.check_amount_vals(self.env, self, [vals], ("quantity",))
+        return super().write(vals)
 
     def _check_references(self, vals_list):
         """Name the row and the unknown id instead of a foreign-key error."""
@@ -186,12 +206,30 @@ class ProdPlanningForecast(models.Model):
         Returns ``{"created": n, "updated": n, "ids": [...]}``; a bad row
         raises a UserError naming it and nothing is written.
         """
-        if not isinstance(rows, list):
-            raise UserError(_("import_forecasts expects a list of rows."))
+        rows = rpc_arguments.require_rows(self.env, "import_forecasts", "rows", rows)
         lookups = self._import_lookups(rows)
         vals_list = [self._prepare_import_vals(index, row, lookups) for index, row in enumerate(rows, start=1)]
         self._check_references(vals_list)
+        self._check_import_duplicates(vals_list)
         return self._write_imported(vals_list)
+
+    @api.model
+    def _check_import_duplicates(self, vals_list):
+        """Refuse a batch that gives the same forecast twice: both rows would
+        be stored (or the second would silently win)."""
+        seen = {}
+        for index, vals in enumerate(vals_list, start=1):
+            key = (vals["product_id"], vals["warehouse_id"], vals["date_start"], vals["period"])
+            if key in seen:
+                raise UserError(
+                    _(
+                        "Forecast rows %(first)s and %(second)s give the same forecast (product, "
+                        "warehouse, date and period); send one row per forecast.",
+                        first=seen[key],
+                        second=index,
+                    )
+                )
+            seen[key] = index
 
     @api.model
     def _import_lookups(self, rows):
@@ -215,6 +253,16 @@ class ProdPlanningForecast(models.Model):
     def _prepare_import_vals(self, index, row, lookups):
         """The create values of row number ``index``, checked in this order;
         a UserError names the row and what is wrong with it."""
+        unknown = sorted(str(key) for key in set(row) - set(IMPORT_KEYS))
+        if unknown:
+            raise UserError(
+                _(
+                    "Forecast row %(row)s: unknown keys %(keys)s; use %(allowed)s.",
+                    row=index,
+                    keys=", ".join(unknown),
+                    allowed=", ".join(IMPORT_KEYS),
+                )
+            )
         return {
             "product_id": self._import_product_id(index, row, lookups),
             "warehouse_id": self._import_warehouse_id(index, row, lookups),
@@ -226,8 +274,8 @@ class ProdPlanningForecast(models.Model):
     @api.model
     def _import_product_id(self, index, row, lookups):
         product = row.get("product")
-        product_id = lookups["products_by_code"].get(product, product)
-        if not isinstance(product_id, int):
+        product_id = lookups["products_by_code"].get(product, product) if isinstance(product, str) else product
+        if not isinstance(product_id, int) or isinstance(product_id, bool) or product_id <= 0:
             raise UserError(
                 _(
                     "Forecast row %(row)s: unknown product %(product)r; give a product id or an internal reference.",
@@ -240,8 +288,10 @@ class ProdPlanningForecast(models.Model):
     @api.model
     def _import_warehouse_id(self, index, row, lookups):
         warehouse = row.get("warehouse") or lookups["default_warehouse"].id
-        warehouse_id = lookups["warehouse_by_code"].get(warehouse, warehouse)
-        if not isinstance(warehouse_id, int):
+        warehouse_id = (
+            lookups["warehouse_by_code"].get(warehouse, warehouse) if isinstance(warehouse, str) else warehouse
+        )
+        if not isinstance(warehouse_id, int) or isinstance(warehouse_id, bool) or warehouse_id <= 0:
             raise UserError(
                 _(
                     "Forecast row %(row)s: unknown warehouse %(warehouse)r; give a warehouse id or its short name.",
@@ -254,8 +304,8 @@ class ProdPlanningForecast(models.Model):
     @api.model
     def _import_date(self, index, row):
         try:
-            date_start = fields.Date.to_date(row.get("date"))
-        except ValueError:
+            date_start = rpc_arguments.require_date(self.env, "import_forecasts", "date", row.get("date"))
+        except UserError:
             date_start = None
         if not date_start:
             raise UserError(
@@ -270,14 +320,22 @@ class ProdPlanningForecast(models.Model):
     @api.model
     def _import_quantity(self, index, row):
         quantity = row.get("quantity")
-        if not isinstance(quantity, int | float):
-            raise UserError(_("Forecast row %(row)s: the quantity %(qty)r is not a number.", row=index, qty=quantity))
+        problem = rpc_arguments.number_problem(self.env, quantity)
+        if problem:
+            raise UserError(
+                _(
+                    "Forecast row %(row)s: the quantity %(problem)s; give a number from 0 to %(max)s.",
+                    row=index,
+                    problem=problem,
+                    max=f"{rpc_arguments.MAX_ABS_VALUE:g}",
+                )
+            )
         return quantity
 
     @api.model
     def _import_period(self, index, row):
         period = row.get("period") or "month"
-        if period not in PERIOD_LENGTH:
+        if not isinstance(period, str) or period not in PERIOD_LENGTH:
             raise UserError(
                 _(
                     "Forecast row %(row)s: the period %(period)r is unknown; use day, week or month.",

@@ -4,6 +4,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 
+from ..tools import rpc_arguments
+
 # At most this many RFQs and manufacturing orders are linked by name in the
 # release notification; more open in a list.
 NOTIFICATION_LINKS = 10
@@ -158,9 +160,20 @@ class ProdPlanningOrder(models.Model):
             & Domain("release_date", "<=", today + timedelta(days=company.prod_planning_release_fence_days))
             for company in self.env.companies
         )
+
     @api.constrains("quantity", "release_date", "due_date")
     def _check_quantity_and_dates(self):
         for order in self:
+            if rpc_arguments.number_problem(self.env, order.quantity):
+                raise ValidationError(
+                    _(
+                        "Planned order %(name)s: the quantity %(qty)s is out of range; "
+                        "enter a number above 0 and up to %(max)s.",
+                        name=order.display_name,
+                        qty=order.quantity,
+                        max=f"{rpc_arguments.MAX_ABS_VALUE:g}",
+                    )
+                )
             if order.quantity <= 0:
                 raise ValidationError(
                     _(
@@ -221,6 +234,7 @@ class ProdPlanningOrder(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        rpc_arguments.check_amount_vals(self.env, self, vals_list, ("quantity",))
         for vals in vals_list:
             # Made by hand, not by a run: firm, or the next run would replace it.
             if not vals.get("run_id") and vals.get("state", "draft") == "draft":
@@ -230,6 +244,7 @@ class ProdPlanningOrder(models.Model):
     def write(self, vals):
         """Editing a planned order's quantity, dates or vendor firms it: the
         planner's change survives the next run."""
+        rpc_arguments.check_amount_vals(self.env, self, [vals], ("quantity",))
         to_firm = self.browse()
         if "state" not in vals and any(name in vals for name in PLANNING_FIELDS):
             to_firm = self.filtered(lambda o: o.state == "draft")
@@ -240,6 +255,7 @@ class ProdPlanningOrder(models.Model):
 
     def action_firm(self):
         """Keep these planned orders through later runs."""
+        rpc_arguments.require_records(self.env, "action_firm", self)
         if self.filtered(lambda o: o.state == "released"):
             raise UserError(
                 _(
@@ -277,6 +293,7 @@ class ProdPlanningOrder(models.Model):
         "production_ids": [...], "errors": [], "skipped_ids": [...]}``; a bad
         order raises a UserError and nothing is written.
         """
+        rpc_arguments.require_records(self.env, "release_orders", self)
         self.check_access("write")
         return self.env["prod.planning.release"]._release(self, grouping=grouping)
 

@@ -1,6 +1,11 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..tools import rpc_arguments
+
+# Quantities of the planning parameters: finite, within ±1e12.
+AMOUNT_FIELDS = ("lot_fixed_qty", "lot_min_qty", "lot_max_qty", "lot_multiple_qty", "safety_stock")
+
 
 class ProdPlanningParameter(models.Model):
     """How one product is planned in one warehouse.
@@ -150,3 +155,12 @@ class ProdPlanningParameter(models.Model):
                         name=name,
                     )
                 )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        rpc_arguments.check_amount_vals(self.env, self, vals_list, AMOUNT_FIELDS)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        rpc_arguments.check_amount_vals(self.env, self, [vals], AMOUNT_FIELDS)
+        return super().write(vals)

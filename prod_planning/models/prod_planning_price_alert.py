@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 
+from ..tools import rpc_arguments
 from .prod_planning_price_alert_rule import RULE_TYPES
 
 
@@ -105,6 +106,12 @@ class ProdPlanningPriceAlert(models.Model):
     @api.model
     def get_alerts(self, date_from=None, state=None, limit=None):
         """Price alerts as plain dicts (XML-RPC), newest first."""
+        env = self.env
+        date_from = rpc_arguments.require_date(env, "get_alerts", "date_from", date_from)
+        state = rpc_arguments.require_choice(
+            env, "get_alerts", "state", state, [key for key, _label in self._fields["state"].selection]
+        )
+        limit = rpc_arguments.require_limit(env, "get_alerts", "limit", limit)
         domain = []
         if date_from:
             domain.append(("date", ">=", date_from))

@@ -1,10 +1,16 @@
 import datetime
+import logging
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from ..engine import prices as price_engine
+from ..tools import rpc_arguments
+
+_logger = logging.getLogger(__name__)
+# Longest moving-average window (days): ten years of history.
+MAX_WINDOW_DAYS = 3650
 
 RULE_TYPES = [
     ("previous", "Change vs previous price"),
@@ -13,6 +19,7 @@ RULE_TYPES = [
     ("threshold", "Price outside min/max"),
 ]
 PERCENT_RULES = ("previous", "moving_average", "pricelist")
+AMOUNT_FIELDS = ("threshold_percent", "min_price", "max_price")
 
 
 class ProdPlanningPriceAlertRule(models.Model):
@@ -118,7 +125,7 @@ class ProdPlanningPriceAlertRule(models.Model):
                     )
                 )
 
-    @api.constrains("rule_type", "threshold_percent", "min_price", "max_price")
+    @api.constrains("rule_type", "threshold_percent", "min_price", "max_price", "window_days")
     def _check_parameters(self):
         for rule in self:
             if rule.rule_type in PERCENT_RULES and rule.threshold_percent < 0:
@@ -126,6 +133,16 @@ class ProdPlanningPriceAlertRule(models.Model):
                     _(
                         "Alert rule %(rule)s: the threshold cannot be negative; give a percentage such as 10.",
                         rule=rule.name,
+                    )
+                )
+            if rule.rule_type == "moving_average" and not 0 < rule.window_days <= MAX_WINDOW_DAYS:
+                raise ValidationError(
+                    _(
+                        "Alert rule %(rule)s: a moving average over %(days)s days is out of range; "
+                        "give 1 to %(max)s days.",
+                        rule=rule.name,
+                        days=rule.window_days,
+                        max=MAX_WINDOW_DAYS,
                     )
                 )
             if rule.rule_type != "threshold":
@@ -144,19 +161,34 @@ class ProdPlanningPriceAlertRule(models.Model):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        rpc_arguments.check_amount_vals(self.env, self, vals_list, AMOUNT_FIELDS)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        rpc_arguments.check_amount_vals(self.env, self, [vals], AMOUNT_FIELDS)
+        return super().write(vals)
+
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
 
     def action_evaluate(self):
-        alerts = self._evaluate()
+        failed = []
+        alerts = self._evaluate(failed=failed)
+        message = _("%(count)s new alert(s).", count=len(alerts))
+        if failed:
+            message += " " + _(
+                "These rules could not be evaluated (see the server log): %(rules)s.", rules=", ".join(failed)
+            )
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
                 "title": _("Price alert rules evaluated"),
-                "message": _("%(count)s new alert(s).", count=len(alerts)),
-                "type": "warning" if alerts else "success",
+                "message": message,
+                "type": "warning" if alerts or failed else "success",
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
@@ -176,13 +208,15 @@ class ProdPlanningPriceAlertRule(models.Model):
     def _cron_evaluate_rules(self):
         self.search([])._evaluate()
 
-    def _evaluate(self, date_from=None):
+    def _evaluate(self, date_from=None, failed=None):
         """Raise the alerts of these rules; return the new alerts.
 
         ``date_from``: observations dated from this day raise alerts (default:
         each rule's lookback). One SQL statement per rule, with window
         functions over the rule's price series; re-evaluating never raises
-        the same (rule, observation) alert twice.
+        the same (rule, observation) alert twice. Each rule runs in its own
+        savepoint: a rule that fails is logged (and its name appended to
+        ``failed`` when given) and the others still raise their alerts.
         """
         Alert = self.env["prod.planning.price.alert"].sudo()
         # The SQL reads observations, partners (buyers), products and users.
@@ -190,10 +224,19 @@ class ProdPlanningPriceAlertRule(models.Model):
         # Window functions sort whole price histories: let them sort in memory.
         self.env.cr.execute(SQL("SET LOCAL work_mem = '64MB'"))
         alert_ids = []
+        evaluated = self.browse()
         for rule in self.sudo():
-            alert_ids += rule._evaluate_sql(date_from)
+            try:
+                with self.env.cr.savepoint():
+                    alert_ids += rule._evaluate_sql(date_from)
+            except Exception:  # noqa: BLE001 - one rule never stops the others (logged)
+                _logger.warning("Price alert rule %s (id %s) could not be evaluated", rule.name, rule.id, exc_info=True)
+                if failed is not None:
+                    failed.append(rule.name)
+                continue
+            evaluated |= rule
         self.env.cr.execute(SQL("RESET work_mem"))
-        self.sudo().write({"last_evaluation": fields.Datetime.now()})
+        evaluated.sudo().write({"last_evaluation": fields.Datetime.now()})
         Alert.invalidate_model()
         alerts = Alert.browse(alert_ids)
         alerts._schedule_buyer_activities()
@@ -225,7 +268,14 @@ class ProdPlanningPriceAlertRule(models.Model):
             "o.id, o.product_id, o.index_id, o.partner_id, o.supplierinfo_id, o.date, %s o.normalized_price AS price",
             SQL("o.source,") if self.rule_type == "pricelist" else SQL(""),
         )
-        where = SQL("o.company_id = %s AND %s", self.company_id.id, self._scope_sql())
+        # Prices beyond the bound (typed or fed by mistake, or written by SQL)
+        # are left out: their float8 arithmetic would overflow.
+        where = SQL(
+            "o.company_id = %s AND %s AND abs(o.normalized_price) <= %s",
+            self.company_id.id,
+            self._scope_sql(),
+            price_engine.MAX_ABS_VALUE,
+        )
         if not date_from:
             return SQL("SELECT %s FROM prod_planning_price_observation o WHERE %s", columns, where)
         if self.rule_type in ("moving_average", "pricelist"):
@@ -262,12 +312,14 @@ class ProdPlanningPriceAlertRule(models.Model):
                    AND COALESCE(o.partner_id, 0) = s.partner_key
                    AND COALESCE(o.supplierinfo_id, 0) = s.supplierinfo_key
                    AND o.date < %(date_from)s AND o.company_id = %(company)s
+                   AND abs(o.normalized_price) <= %(max_value)s
                  ORDER BY o.date DESC, o.id DESC LIMIT 1) b
             """,
             columns=columns,
             where=where,
             date_from=date_from,
             company=self.company_id.id,
+            max_value=price_engine.MAX_ABS_VALUE,
         )
 
     def _window_sql(self):
@@ -297,11 +349,13 @@ class ProdPlanningPriceAlertRule(models.Model):
                            AND p.product_id = s.product_id
                            AND p.date <= s.date
                            AND (s.partner_id IS NULL OR p.partner_id = s.partner_id)
+                           AND abs(p.normalized_price) <= %(max_value)s
                          ORDER BY p.supplierinfo_id, p.date DESC, p.id DESC
                       ) line
                      ORDER BY line.partner_id, COALESCE(line.quantity, 0)
                 ) base)""",
                 company=self.company_id.id,
+                max_value=price_engine.MAX_ABS_VALUE,
             )
         return SQL("lag(s.price) OVER (%s ORDER BY s.date, s.id)", series)
 

@@ -1,8 +1,9 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
 from odoo.tools import SQL, float_round
 
 from ..engine import prices as price_engine
+from ..tools import rpc_arguments
 
 PRICE_DIGITS = "Raw-Material Price"
 SOURCES = [
@@ -169,11 +170,22 @@ class ProdPlanningPriceObservation(models.Model):
                 date=observation.date or "",
             )
 
-    @api.constrains("product_id", "index_id", "price")
+    @api.constrains("product_id", "index_id", "price", "quantity")
     def _check_target_and_price(self):
         for observation in self:
             if not observation.product_id and not observation.index_id:
                 raise self._error_no_target(observation.price, observation.date)
+            for name in ("price", "quantity"):
+                if rpc_arguments.number_problem(self.env, observation[name]):
+                    raise ValidationError(
+                        _(
+                            "The %(field)s of %(what)s is out of range (%(value)s): enter a number from 0 to %(max)s.",
+                            field=observation._fields[name]._description_string(self.env),
+                            what=observation.display_name,
+                            value=observation[name],
+                            max=f"{rpc_arguments.MAX_ABS_VALUE:g}",
+                        )
+                    )
             if observation.price < 0:
                 raise ValidationError(
                     _(
@@ -222,6 +234,7 @@ class ProdPlanningPriceObservation(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        rpc_arguments.check_amount_vals(self.env, self, vals_list, ("price", "quantity"))
         products = self.env["product.product"].browse(
             [vals["product_id"] for vals in vals_list if vals.get("product_id")]
         )
@@ -242,6 +255,7 @@ class ProdPlanningPriceObservation(models.Model):
         return observations
 
     def write(self, vals):
+        rpc_arguments.check_amount_vals(self.env, self, [vals], ("price", "quantity"))
         result = super().write(vals)
         if {"price", "currency_id", "uom_id", "date", "index_id"} & set(vals):
             self._derive_index_prices()
@@ -270,11 +284,20 @@ class ProdPlanningPriceObservation(models.Model):
         False, "message": reason or ""}``.
         """
         self.check_access("create")
-        if not isinstance(rows, list | tuple):
-            raise UserError(
-                _("import_observations expects a list of rows (dicts), got %(type)s.", type=type(rows).__name__)
-            )
+        rows = rpc_arguments.require_rows(self.env, "import_observations", "rows", rows, dicts=False)
+        evaluate_alerts = rpc_arguments.require_bool(
+            self.env, "import_observations", "evaluate_alerts", evaluate_alerts
+        )
         results = self.env["prod.planning.price.import"]._import_rows(rows, source="import")
+        # Cap what comes back: the first errors in full, the others by status.
+        errors = [result for result in results if result["status"] == "error"]
+        for result in errors[: rpc_arguments.MAX_ERRORS]:
+            result["message"] = rpc_arguments.cut_message(result["message"])
+        for result in errors[rpc_arguments.MAX_ERRORS :]:
+            result["message"] = _(
+                "not detailed: only the first %(max)s errors are; fix them and send again.",
+                max=rpc_arguments.MAX_ERRORS,
+            )
         if evaluate_alerts:
             self.env["prod.planning.price.alert.rule"].search([("company_id", "=", self.env.company.id)])._evaluate()
         return results
@@ -286,9 +309,14 @@ class ProdPlanningPriceObservation(models.Model):
         ``product_codes``: internal references to filter on (all products
         when empty); ``date_from`` / ``date_to``: YYYY-MM-DD bounds.
         """
+        env = self.env
+        product_codes = rpc_arguments.require_strings(env, "get_price_history", "product_codes", product_codes)
+        date_from = rpc_arguments.require_date(env, "get_price_history", "date_from", date_from)
+        date_to = rpc_arguments.require_date(env, "get_price_history", "date_to", date_to)
+        limit = rpc_arguments.require_limit(env, "get_price_history", "limit", limit)
         domain = [("product_id", "!=", False)]
         if product_codes:
-            domain.append(("product_id.default_code", "in", list(product_codes)))
+            domain.append(("product_id.default_code", "in", product_codes))
         if date_from:
             domain.append(("date", ">=", date_from))
         if date_to:
@@ -346,6 +374,10 @@ class ProdPlanningPriceObservation(models.Model):
             message = _("%(value)s is not a number", **values)
         elif code == "not_finite":
             message = _("%(value)s is not a finite number", **values)
+        elif code == "out_of_range":
+            message = _("%(value)s is beyond %(max)s", **values)
+        elif code == "date_out_of_range":
+            message = _("%(value)s is out of range (1900-01-01 to 2200-12-31)", **values)
         elif code == "date_missing":
             message = _("the date is missing")
         elif code == "not_a_date":

@@ -9,6 +9,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..engine import mrp
+from ..tools import rpc_arguments
 
 _logger = logging.getLogger(__name__)
 
@@ -110,20 +111,27 @@ class ProdPlanningRun(models.Model):
         ``horizon_days``. Raises a UserError when the run fails (nothing is
         written then).
         """
-        options = options or {}
-        unknown = set(options) - {"warehouse_ids", "horizon_days"}
-        if unknown:
-            raise UserError(
-                _(
-                    "run_planning: unknown options %(keys)s; use warehouse_ids and horizon_days.",
-                    keys=", ".join(sorted(unknown)),
-                )
-            )
+        options = rpc_arguments.require_options(
+            self.env, "run_planning", "options", options, ("warehouse_ids", "horizon_days")
+        )
+        warehouse_ids = rpc_arguments.require_ids(
+            self.env, "run_planning", "options.warehouse_ids", options.get("warehouse_ids"), "stock.warehouse"
+        )
+        horizon_days = rpc_arguments.require_number(
+            self.env,
+            "run_planning",
+            "options.horizon_days",
+            options.get("horizon_days"),
+            minimum=1,
+            maximum=3650,
+            integer=True,
+            required=False,
+        )
         vals = {"trigger": "rpc"}
-        if options.get("warehouse_ids"):
-            vals["warehouse_ids"] = [fields.Command.set(options["warehouse_ids"])]
-        if options.get("horizon_days") is not None:
-            vals["horizon_days"] = options["horizon_days"]
+        if warehouse_ids:
+            vals["warehouse_ids"] = [fields.Command.set(warehouse_ids)]
+        if horizon_days is not None:
+            vals["horizon_days"] = horizon_days
         run = self.create(vals)
         run._execute()
         if run.state == "failed":

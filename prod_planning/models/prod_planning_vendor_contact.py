@@ -4,6 +4,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import float_compare
 
+from ..tools import rpc_arguments
+
 CHANNELS = [("phone", "Phone"), ("email", "Email"), ("meeting", "Meeting"), ("portal", "Portal"), ("other", "Other")]
 DIRECTIONS = [("out", "Outgoing"), ("in", "Incoming")]
 OUTCOMES = [
@@ -205,6 +207,19 @@ class ProdPlanningVendorContact(models.Model):
                     )
                 )
 
+    @api.constrains("user_id")
+    def _check_user_id(self):
+        for contact in self:
+            if contact.user_id.share:
+                raise ValidationError(
+                    _(
+                        "Vendor contact %(contact)s: %(user)s is not an internal user; "
+                        "choose an internal user as the responsible buyer.",
+                        contact=contact.display_name,
+                        user=contact.user_id.display_name,
+                    )
+                )
+
     @api.constrains("partner_id", "purchase_order_id", "purchase_line_ids")
     def _check_purchase_vendor(self):
         for contact in self:
@@ -292,6 +307,7 @@ class ProdPlanningVendorContact(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        rpc_arguments.check_amount_vals(self.env, self, vals_list, ("new_price",))
         for vals in vals_list:
             if not vals.get("partner_id"):
                 raise ValidationError(self._error_no_vendor(vals.get("summary")))
@@ -310,6 +326,7 @@ class ProdPlanningVendorContact(models.Model):
         return contacts
 
     def write(self, vals):
+        rpc_arguments.check_amount_vals(self.env, self, [vals], ("new_price",))
         if "partner_id" in vals:
             if not vals["partner_id"]:
                 raise ValidationError(self[:1]._error_no_vendor(self[:1].display_name or vals.get("summary")))

@@ -8,6 +8,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..engine import vendors as engine
+from ..tools import rpc_arguments
 from .prod_planning_report_mixin import ratio_of
 
 # Measures of a month, filled by _refresh() and returned by get_scorecards()
@@ -368,15 +369,17 @@ class ProdPlanningVendorScorecard(models.Model):
         ``False`` (XML-RPC has no null): never 0 or 100, test it with
         ``value is False``; rates are percentages from 0 to 100.
         """
-        try:
-            start, end = self._period(date_from, date_to)
-        except ValueError as error:
-            raise UserError(_("get_scorecards: dates must be YYYY-MM-DD (%(error)s).", error=error)) from error
+        env = self.env
+        date_from = rpc_arguments.require_date(env, "get_scorecards", "date_from", date_from, required=True)
+        date_to = rpc_arguments.require_date(env, "get_scorecards", "date_to", date_to, required=True)
+        vendor_ids = rpc_arguments.require_ids(env, "get_scorecards", "vendor_ids", vendor_ids, "res.partner")
+        refresh = rpc_arguments.require_bool(env, "get_scorecards", "refresh", refresh)
+        start, end = self._period(date_from, date_to)
         if refresh:
             self._refresh(companies=self.env.companies, date_from=start, date_to=end - relativedelta(days=1))
         domain = [("company_id", "in", self.env.companies.ids), ("date_month", ">=", start), ("date_month", "<", end)]
         if vendor_ids:
-            domain.append(("partner_id", "in", list(vendor_ids)))
+            domain.append(("partner_id", "in", vendor_ids))
         cards = self.search(domain)
         if not cards:
             return []

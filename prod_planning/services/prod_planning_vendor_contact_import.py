@@ -7,6 +7,8 @@ import psycopg2
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools import rpc_arguments
+
 # Keys accepted by log_contacts() rows, and the field each one feeds.
 ROW_KEYS = {
     "vendor": "partner_id",
@@ -33,8 +35,7 @@ class ProdPlanningVendorContactImport(models.AbstractModel):
     def _import_rows(self, rows):
         """Create a contact per row; all or nothing (see
         prod.planning.vendor.contact.log_contacts)."""
-        if not isinstance(rows, list | tuple) or not all(isinstance(row, dict) for row in rows):
-            raise ValidationError(_("log_contacts expects a list of dicts (rows)."))
+        rows = rpc_arguments.require_rows(self.env, "log_contacts", "rows", rows)
         Contact = self.env["prod.planning.vendor.contact"]
         errors = []
         contacts = Contact.browse()
@@ -50,7 +51,7 @@ class ProdPlanningVendorContactImport(models.AbstractModel):
             raise ValidationError(
                 _(
                     "No vendor contact was logged; fix these rows and send the batch again:\n%(errors)s",
-                    errors="\n".join(errors),
+                    errors="\n".join(rpc_arguments.cap_errors(self.env, errors)),
                 )
             )
         return {"created": len(contacts), "ids": contacts.ids}
@@ -72,6 +73,23 @@ class ProdPlanningVendorContactImport(models.AbstractModel):
         vals.update(self._resolve_purchase_order(row.get("purchase_order")))
         if "lines" in row:
             vals["purchase_line_ids"] = self._resolve_lines(row["lines"])
+        if "contact" in row:
+            vals["contact_partner_id"] = rpc_arguments.require_id(
+                self.env, "log_contacts", "contact", row["contact"], "res.partner", required=False
+            )
+        if "user" in row:
+            vals["user_id"] = self._resolve_user(row["user"])
+        for key, kind in (("date", "datetime"), ("new_promised_date", "date"), ("next_followup_date", "date")):
+            if row.get(key):
+                check = rpc_arguments.require_datetime if kind == "datetime" else rpc_arguments.require_date
+                vals[ROW_KEYS[key]] = check(self.env, "log_contacts", key, row[key])
+        if row.get("new_price") not in (None, False):
+            vals["new_price"] = rpc_arguments.require_number(
+                self.env, "log_contacts", "new_price", row["new_price"], minimum=0
+            )
+        for key in ("summary",):
+            if row.get(key) and not isinstance(row[key], str):
+                raise ValidationError(_("%(key)s is not text; give it as a string.", key=key))
         self._check_choices(row)
         if not row.get("outcome"):
             raise ValidationError(_("the outcome is missing."))
@@ -86,8 +104,7 @@ class ProdPlanningVendorContactImport(models.AbstractModel):
             if len(partners) != 1:
                 raise ValidationError(_("vendor %(vendor)r is unknown or ambiguous; give its id.", vendor=vendor))
             return {"partner_id": partners.id}
-        if vendor and not self.env["res.partner"].browse(vendor).exists():
-            raise ValidationError(_("vendor %(vendor)r does not exist.", vendor=vendor))
+        rpc_arguments.require_id(self.env, "log_contacts", "vendor", vendor, "res.partner", required=False)
         return {}
 
     @api.model
@@ -99,9 +116,20 @@ class ProdPlanningVendorContactImport(models.AbstractModel):
             if not orders:
                 raise ValidationError(_("purchase order %(order)r is unknown.", order=order))
             return {"purchase_order_id": orders.id}
-        if order and not self.env["purchase.order"].browse(order).exists():
-            raise ValidationError(_("purchase order %(order)r does not exist.", order=order))
+        rpc_arguments.require_id(self.env, "log_contacts", "purchase_order", order, "purchase.order", required=False)
         return {}
+
+    @api.model
+    def _resolve_user(self, user):
+        """The responsible buyer: an active internal user (never a portal one)."""
+        if user in (None, False):
+            return False
+        user_id = rpc_arguments.require_id(self.env, "log_contacts", "user", user, "res.users")
+        if self.env["res.users"].browse(user_id).share:
+            raise ValidationError(
+                _("user %(user)r is not an internal user; give the id of an internal user (a buyer).", user=user)
+            )
+        return user_id
 
     @api.model
     def _resolve_lines(self, line_ids):

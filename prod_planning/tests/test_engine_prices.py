@@ -199,6 +199,22 @@ def test_parse_number_and_date():
         prices.parse_date("")
 
 
+def test_parse_refuses_extreme_values():
+    assert prices.parse_number(1e12) == 1e12
+    for huge in (1e304, "-2e12", 10**13):
+        with pytest.raises(prices.PriceDataError) as error:
+            prices.parse_number(huge)
+        assert error.value.code == "out_of_range"
+    for bad in (20250203, "yesterday", "2025-02-30"):
+        with pytest.raises(prices.PriceDataError) as error:
+            prices.parse_date(bad)
+        assert error.value.code == "not_a_date"
+    for far in ("0001-01-01", "2300-01-01"):
+        with pytest.raises(prices.PriceDataError) as error:
+            prices.parse_date(far)
+        assert error.value.code == "date_out_of_range"
+
+
 def test_parse_json_rows():
     assert prices.parse_json_rows('[{"code": "A", "price": 1}]') == [{"code": "A", "price": 1}]
     nested = '{"data": {"prices": [{"code": "A"}]}}'

@@ -185,7 +185,7 @@ def test_prices(odoo_json2, odoo_rpc):
     again = odoo_json2(PRICE_MODEL, "import_observations", rows=rows[:2])
     assert [r["status"] for r in again] == ["updated", "updated"]
     assert [r["id"] for r in again] == [r["id"] for r in results[:2]]
-    _refused(odoo_json2, "expects a list of rows", PRICE_MODEL, "import_observations", rows="not a list")
+    _refused(odoo_json2, "the argument rows is", PRICE_MODEL, "import_observations", rows="not a list")
 
     # RAW-LOCK: no demo prices, no other test's alert rule.
     today = datetime.date.today()

@@ -335,5 +335,5 @@ class TestVendorContact(VendorCase):
         ):
             self.assertIn(expected, message)
         self.assertEqual(model.search_count([]), before)
-        with self.assertRaisesRegex(ValidationError, "expects a list"):
+        with self.assertRaisesRegex(ValidationError, "argument rows .* give a list of rows"):
             model.log_contacts({"vendor": 1})

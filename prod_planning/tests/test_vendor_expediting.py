@@ -250,5 +250,5 @@ class TestExpediting(VendorCase):
         self.assertNotIn(self.line_unconfirmed.id, {r["purchase_line_id"] for r in late_only})
         with self.assertRaisesRegex(UserError, "unknown options"):
             self.queue.get_queue({"vendor": 1})
-        with self.assertRaisesRegex(UserError, "unknown reasons"):
+        with self.assertRaisesRegex(UserError, "options.reasons holds unknown values 'slow'"):
             self.queue.get_queue({"reasons": ["slow"]})

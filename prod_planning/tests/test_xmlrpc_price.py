@@ -52,7 +52,7 @@ def test_batch_import_over_xmlrpc(odoo_server):
 def test_bad_call_is_a_clear_fault(odoo_server):
     with pytest.raises(xmlrpc.client.Fault) as fault:
         odoo_server.xmlrpc_execute(MODEL, "import_observations", "not a list")
-    assert "expects a list of rows" in fault.value.faultString
+    assert "the argument rows is" in fault.value.faultString
 
 
 def test_odoorpc_reads_history_and_alerts(odoo_rpc):

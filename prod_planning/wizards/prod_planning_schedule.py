@@ -8,6 +8,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..engine import scheduling
+from ..tools import rpc_arguments
 
 _logger = logging.getLogger(__name__)
 
@@ -227,11 +228,9 @@ class ProdPlanningSchedule(models.TransientModel):
                     continue
                 if not isinstance(value, str):
                     raise ValueError(value)
-                if field.type == "datetime":
-                    fields.Datetime.to_datetime(value)
-                else:
-                    fields.Date.to_date(value)
-            except ValueError:
+                check = rpc_arguments.require_datetime if field.type == "datetime" else rpc_arguments.require_date
+                check(self.env, "create", name, value)
+            except (ValueError, UserError):
                 raise ValidationError(
                     _(
                         "%(field)s %(value)r is not a date: give it as %(format)s.",
@@ -241,13 +240,55 @@ class ProdPlanningSchedule(models.TransientModel):
                     )
                 ) from None
 
+    @api.model
+    def _check_value_types(self, vals):
+        """Refuse values of the wrong type (create over RPC), naming the field:
+        Odoo's conversions would fail with a TypeError or a ValueError."""
+        if not isinstance(vals, dict):
+            raise ValidationError(
+                _(
+                    "create: give the schedule's values as a dict (or a list of dicts), not a %(type)s.",
+                    type=type(vals).__name__,
+                )
+            )
+        env = self.env
+        unknown = sorted(str(name) for name in set(vals) - set(self._fields))
+        if unknown:
+            raise ValidationError(
+                _("create: unknown fields %(names)s; see the README's XML-RPC reference.", names=", ".join(unknown))
+            )
+        for name in ("scope", "strategy"):
+            if name in vals:
+                choices = [key for key, _label in self._fields[name].selection]
+                rpc_arguments.require_choice(env, "create", name, vals[name], choices, required=True)
+        for name in ("keep_started", "use_cp_sat"):
+            if name in vals:
+                rpc_arguments.require_bool(env, "create", name, vals[name])
+        if "time_limit" in vals:
+            rpc_arguments.require_number(env, "create", "time_limit", vals["time_limit"])
+        if "horizon_days" in vals:
+            rpc_arguments.require_number(env, "create", "horizon_days", vals["horizon_days"], integer=True)
+        if vals.get("company_id"):
+            rpc_arguments.require_id(env, "create", "company_id", vals["company_id"], "res.company")
+        relations = {"production_ids": "mrp.production", "workcenter_ids": "mrp.workcenter"}
+        for name, model in relations.items():
+            value = vals.get(name)
+            # A plain list of ids (documented), or ORM commands (the web client).
+            if value and not (
+                isinstance(value, list | tuple) and all(isinstance(item, list | tuple) for item in value)
+            ):
+                ids = rpc_arguments.require_ids(env, "create", name, value, model)
+                vals[name] = [fields.Command.set(ids)]
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._check_value_types(vals)
             self._check_date_values(vals)
         return super().create(vals_list)
 
     def write(self, vals):
+        self._check_value_types(vals)
         self._check_date_values(vals)
         return super().write(vals)
 
@@ -293,6 +334,7 @@ class ProdPlanningSchedule(models.TransientModel):
         Returns a summary ``{id, state, method, solve_method, solver_status, gap,
         scheduled, unschedulable, late, notes}``.
         """
+        rpc_arguments.require_records(self.env, "compute", self, single=True)
         self.ensure_one()
         self.check_access("write")
         if self.state in ("applied", "discarded"):
@@ -356,6 +398,7 @@ class ProdPlanningSchedule(models.TransientModel):
         orders (one transaction); those already where the schedule puts them
         are left untouched. Returns ``{productions, workorders}``: the orders
         and work orders the schedule applies to."""
+        rpc_arguments.require_records(self.env, "apply", self, single=True)
         self.ensure_one()
         self.check_access("write")
         if self.state != "computed":
@@ -506,6 +549,7 @@ class ProdPlanningSchedule(models.TransientModel):
 
     def discard(self):
         """Drop the preview; nothing is written on orders or work orders."""
+        rpc_arguments.require_records(self.env, "discard", self, single=True)
         self.ensure_one()
         if self.state == "applied":
             raise UserError(_("%(name)s is already applied: a new schedule replaces it.", name=self.display_name))
