@@ -55,6 +55,7 @@ class ProdPlanningException(models.Model):
 
     def action_apply(self):
         """Apply a reschedule suggestion to the purchase line or manufacturing order."""
+        self.check_access("write")
         for exception in self:
             origin = exception.origin_ref
             if exception.kind not in ("reschedule_in", "reschedule_out") or not origin:
@@ -87,14 +88,17 @@ class ProdPlanningException(models.Model):
         return True
 
     def action_done(self):
+        self.check_access("write")
         self.write({"state": "done"})
         return True
 
     def action_ignore(self):
+        self.check_access("write")
         self.write({"state": "ignored"})
         return True
 
     def action_open_origin(self):
+        self.check_access("read")
         self.ensure_one()
         origin = self.origin_ref
         if origin and origin._name == "purchase.order.line":

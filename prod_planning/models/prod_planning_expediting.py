@@ -84,11 +84,15 @@ class ProdPlanningExpediting(models.Model):
 
     def action_refresh(self):
         """Refresh button: recompute the queue of the user's companies."""
+        self.check_access("read")
+        self.env["purchase.order.line"].check_access("read")
         self.env["prod.planning.expediting"]._refresh(companies=self.env.companies)
         return {"type": "ir.actions.client", "tag": "soft_reload"}
 
     def action_log_contact(self):
         """Log one contact about the selected lines (all of one vendor)."""
+        self.check_access("read")
+        self.env["prod.planning.vendor.contact"].check_access("create")
         vendors = self.partner_id
         if len(vendors) != 1:
             raise UserError(
@@ -104,6 +108,9 @@ class ProdPlanningExpediting(models.Model):
 
     def action_send_reminder(self):
         """Email each vendor a reminder of its selected lines, in its language."""
+        self.check_access("read")
+        self.order_id.check_access("write")
+        self.env["prod.planning.vendor.contact"].check_access("create")
         template = self.env.ref("prod_planning.mail_template_vendor_reminder")
         contact_model = self.env["prod.planning.vendor.contact"]
         contacts = contact_model
@@ -143,6 +150,8 @@ class ProdPlanningExpediting(models.Model):
 
     def action_mark_confirmed(self):
         """The vendor confirmed these lines (outside any logged contact)."""
+        self.check_access("read")
+        self.purchase_line_id.check_access("write")
         lines = self.purchase_line_id
         lines._prod_planning_mark_confirmed()
         for order in lines.order_id:
@@ -157,6 +166,8 @@ class ProdPlanningExpediting(models.Model):
         return {"type": "ir.actions.client", "tag": "soft_reload"}
 
     def action_open_purchase_order(self):
+        self.check_access("read")
+        self.order_id.check_access("read")
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
@@ -179,11 +190,13 @@ class ProdPlanningExpediting(models.Model):
         ``qty_received``, ``qty_open``, ``reasons`` (list, most urgent first),
         ``urgency``, ``days_late``, ``slip_count``, ``vendor_confirmed``.
         """
+        self.check_access("read")
         options = dict(options or {})
         unknown = set(options) - {"refresh", "vendor_ids", "reasons", "limit"}
         if unknown:
             raise UserError(_("get_queue: unknown options %(options)s.", options=", ".join(sorted(unknown))))
         if options.get("refresh"):
+            self.env["purchase.order.line"].check_access("read")
             self._refresh(companies=self.env.companies)
         domain = [("company_id", "in", self.env.companies.ids)]
         if options.get("vendor_ids"):
@@ -246,6 +259,8 @@ class ProdPlanningExpediting(models.Model):
 
         Returns the rows of the scope that need attention.
         """
+        # sudo: the queue is a system table users only read; callers checked
+        # their read access to it and to the purchase lines.
         rows_model = self.sudo()
         if lines is not None:
             lines = lines.exists()
@@ -399,6 +414,7 @@ class ProdPlanningExpediting(models.Model):
         ]
         if lines is not None:
             domain.append(("prod_planning_purchase_line_id", "in", lines.ids))
+        # sudo: the buyers' activities, whoever refreshes the queue.
         activities = self.env["mail.activity"].sudo().search(domain)
         queued = set(
             self.sudo()
@@ -419,6 +435,7 @@ class ProdPlanningExpediting(models.Model):
         Returns ``{"created": n, "skipped": n, "failed": [line ids]}``.
         """
         activity_type = self.env.ref("prod_planning.mail_activity_type_expedite")
+        # sudo: follow-ups are scheduled for every company's buyers (scheduled action).
         rows = (rows if rows is not None else self.sudo().search([])).exists()
         today = fields.Date.context_today(self)
         existing = (
@@ -458,6 +475,7 @@ class ProdPlanningExpediting(models.Model):
         reason = labels.get(self.reason, "")
         if self.is_late:
             reason = _("%(reason)s by %(days)s days", reason=reason, days=self.days_late)
+        # sudo: the activity is for the order's buyer (scheduled action).
         return (
             order.sudo()
             .with_context(mail_activity_quick_update=True)

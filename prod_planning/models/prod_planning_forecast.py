@@ -137,6 +137,8 @@ class ProdPlanningForecast(models.Model):
         Returns ``{"created": n, "updated": n, "ids": [...]}``; a bad row
         raises a UserError naming it and nothing is written.
         """
+        self.check_access("create")
+        self.check_access("write")
         if not isinstance(rows, list):
             raise UserError(_("import_forecasts expects a list of rows."))
         lookups = self._import_lookups(rows)

@@ -62,6 +62,7 @@ class ProdPlanningOrder(models.Model):
 
     def action_firm(self):
         """Keep these planned orders through later runs."""
+        self.check_access("write")
         if self.filtered(lambda o: o.state == "released"):
             raise UserError(
                 _(
@@ -73,11 +74,13 @@ class ProdPlanningOrder(models.Model):
         return True
 
     def action_unfirm(self):
+        self.check_access("write")
         self.filtered(lambda o: o.state == "firm").write({"state": "draft"})
         return True
 
     def action_release(self):
         """Release button: release and tell the planner what was created."""
+        self.check_access("write")
         result = self.release_orders()
         return {
             "type": "ir.actions.client",
@@ -105,9 +108,11 @@ class ProdPlanningOrder(models.Model):
         ``{"released": n, "purchase_order_ids": [...], "production_ids": [...],
         "errors": []}``; a bad order raises a UserError and nothing is written.
         """
+        self.check_access("write")
         return self.env["prod.planning.release"]._release(self)
 
     def action_open_origin(self):
+        self.check_access("read")
         self.ensure_one()
         record = self.production_id or self.purchase_order_id
         if not record:

@@ -77,6 +77,7 @@ class ProdPlanningPriceAlert(models.Model):
     # ------------------------------------------------------------------
 
     def action_acknowledge(self):
+        self.check_access("write")
         self.write({"state": "acknowledged"})
         self.activity_feedback(
             ["prod_planning.mail_activity_type_price_alert"], feedback=_("Price alert acknowledged.")
@@ -84,10 +85,13 @@ class ProdPlanningPriceAlert(models.Model):
         return True
 
     def action_reopen(self):
+        self.check_access("write")
         self.write({"state": "new"})
         return True
 
     def action_view_history(self):
+        self.check_access("read")
+        self.env["prod.planning.price.observation"].check_access("read")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("prod_planning.prod_planning_price_observation_action")
         if self.product_id:
@@ -105,6 +109,7 @@ class ProdPlanningPriceAlert(models.Model):
     @api.model
     def get_alerts(self, date_from=None, state=None, limit=None):
         """Price alerts as plain dicts (XML-RPC), newest first."""
+        self.check_access("read")
         domain = []
         if date_from:
             domain.append(("date", ">=", date_from))
@@ -146,6 +151,7 @@ class ProdPlanningPriceAlert(models.Model):
             return
         model_id = self.env["ir.model"]._get_id(self._name)
         today = fields.Date.context_today(self)
+        # sudo: activities for the buyers, created by the system.
         self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
             [
                 {
@@ -165,6 +171,7 @@ class ProdPlanningPriceAlert(models.Model):
     def _cron_send_digest(self):
         """Email each buyer the alerts raised since the last digest."""
         template = self.env.ref("prod_planning.mail_template_price_alert_digest", raise_if_not_found=False)
+        # sudo: the digest of every buyer (scheduled action).
         alerts = self.sudo().search(
             [("digest_sent", "=", False), ("user_id", "!=", False)], order="user_id, change_percent desc, id"
         )

@@ -149,6 +149,9 @@ class ProdPlanningPriceAlertRule(models.Model):
     # ------------------------------------------------------------------
 
     def action_evaluate(self):
+        # Evaluating writes the rules and raises alerts in their companies:
+        # rule managers of those companies only (rights and record rules).
+        self.check_access("write")
         alerts = self._evaluate()
         return {
             "type": "ir.actions.client",
@@ -162,6 +165,8 @@ class ProdPlanningPriceAlertRule(models.Model):
         }
 
     def action_view_alerts(self):
+        self.check_access("read")
+        self.env["prod.planning.price.alert"].check_access("read")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("prod_planning.prod_planning_price_alert_action")
         action["domain"] = [("rule_id", "=", self.id)]
@@ -184,6 +189,9 @@ class ProdPlanningPriceAlertRule(models.Model):
         functions over the rule's price series; re-evaluating never raises
         the same (rule, observation) alert twice.
         """
+        # sudo: alerts and their activities are created by the system for the
+        # buyers (users cannot create alerts); callers checked their access
+        # (action_evaluate, import_observations) or are scheduled actions.
         Alert = self.env["prod.planning.price.alert"].sudo()
         # The SQL reads observations, partners (buyers), products and users.
         self.env.flush_all()

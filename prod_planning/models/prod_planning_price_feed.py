@@ -250,6 +250,8 @@ class ProdPlanningPriceFeed(models.Model):
         }
 
     def action_view_observations(self):
+        self.check_access("read")
+        self.env["prod.planning.price.observation"].check_access("read")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("prod_planning.prod_planning_price_observation_action")
         action["domain"] = [("feed_id", "=", self.id)]

@@ -286,6 +286,7 @@ class ProdPlanningPriceObservation(models.Model):
         ``product_codes``: internal references to filter on (all products
         when empty); ``date_from`` / ``date_to``: YYYY-MM-DD bounds.
         """
+        self.check_access("read")
         domain = [("product_id", "!=", False)]
         if product_codes:
             domain.append(("product_id.default_code", "in", list(product_codes)))

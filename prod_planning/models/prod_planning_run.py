@@ -85,14 +85,17 @@ class ProdPlanningRun(models.Model):
 
     def action_run(self):
         """Run the plan. A failure is recorded on the run; the old plan stays."""
+        self.check_access("write")
         for run in self:
             run._execute()
         return True
 
     def action_view_planned_orders(self):
+        self.check_access("read")
         return self._open_lines("prod_planning.prod_planning_order_action")
 
     def action_view_exceptions(self):
+        self.check_access("read")
         return self._open_lines("prod_planning.prod_planning_exception_action")
 
     def _open_lines(self, xmlid):
@@ -110,6 +113,7 @@ class ProdPlanningRun(models.Model):
         ``horizon_days``. Raises a UserError when the run fails (nothing is
         written then).
         """
+        self.check_access("create")
         options = options or {}
         unknown = set(options) - {"warehouse_ids", "horizon_days"}
         if unknown:

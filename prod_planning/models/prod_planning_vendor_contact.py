@@ -314,6 +314,8 @@ class ProdPlanningVendorContact(models.Model):
         return result
 
     def action_open_purchase_order(self):
+        self.check_access("read")
+        self.purchase_order_id.check_access("read")
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
@@ -347,6 +349,7 @@ class ProdPlanningVendorContact(models.Model):
         every bad row (``Row 3: ...``) and **nothing is written**; otherwise
         returns ``{"created": n, "ids": [...]}`` with the ids in row order.
         """
+        self.check_access("create")
         return self.env["prod.planning.vendor.contact.import"]._import_rows(rows)
 
     @api.model

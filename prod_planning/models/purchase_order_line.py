@@ -115,6 +115,8 @@ class PurchaseOrderLine(models.Model):
         return result
 
     def action_open_promised_revisions(self):
+        self.check_access("read")
+        self.env["prod.planning.promised.date.revision"].check_access("read")
         return {
             "type": "ir.actions.act_window",
             "name": _("Promised-date Revisions"),
@@ -290,6 +292,7 @@ class PurchaseOrderLine(models.Model):
             if not reasons:
                 continue
             manager = line.company_id._prod_planning_escalation_user()
+            # sudo: the escalation goes to the purchase manager, whoever moved the date.
             activities |= line.order_id.sudo().activity_schedule(
                 activity_type_id=activity_type.id if activity_type else False,
                 date_deadline=fields.Date.context_today(line),

@@ -41,6 +41,7 @@ class ResCompany(models.Model):
         self.ensure_one()
         if self.prod_planning_escalation_user_id:
             return self.prod_planning_escalation_user_id
+        # sudo: group members are readable by administrators only.
         managers = (
             self.env.ref("purchase.group_purchase_manager")
             .sudo()

@@ -238,6 +238,10 @@ class ProdPlanningVendorScorecard(models.Model):
     )
 
     @api.model
+    def _report_sources(self):
+        return ["purchase.order.line", "stock.move", "product.supplierinfo", "prod.planning.vendor.contact"]
+
+    @api.model
     def _report_ratios(self):
         return RATIOS
 
@@ -368,11 +372,13 @@ class ProdPlanningVendorScorecard(models.Model):
         ``False`` (XML-RPC has no null): never 0 or 100, test it with
         ``value is False``; rates are percentages from 0 to 100.
         """
+        self.check_access("read")
         try:
             start, end = self._period(date_from, date_to)
         except ValueError as error:
             raise UserError(_("get_scorecards: dates must be YYYY-MM-DD (%(error)s).", error=error)) from error
         if refresh:
+            self._check_refresh_access()
             self._refresh(companies=self.env.companies, date_from=start, date_to=end - relativedelta(days=1))
         domain = [("company_id", "in", self.env.companies.ids), ("date_month", ">=", start), ("date_month", "<", end)]
         if vendor_ids:

@@ -248,10 +248,12 @@ class ProdPlanningSchedule(models.TransientModel):
 
     # -- buttons -------------------------------------------------------------------
     def action_compute(self):
+        self.check_access("write")
         self.compute()
         return self._reopen()
 
     def action_apply(self):
+        self.check_access("write")
         result = self.apply()
         return {
             "type": "ir.actions.client",
@@ -269,11 +271,13 @@ class ProdPlanningSchedule(models.TransientModel):
         }
 
     def action_discard(self):
+        self.check_access("write")
         self.discard()
         return {"type": "ir.actions.act_window_close"}
 
     def action_back(self):
         """Back to the options from a preview (the preview is dropped)."""
+        self.check_access("write")
         self.ensure_one()
         self._clear_preview()
         self.state = "draft"
@@ -296,6 +300,7 @@ class ProdPlanningSchedule(models.TransientModel):
         Returns a summary ``{id, state, method, solve_method, solver_status, gap,
         scheduled, unschedulable, late, notes}``.
         """
+        self.check_access("write")
         self.ensure_one()
         if self.state in ("applied", "discarded"):
             raise UserError(
@@ -358,6 +363,9 @@ class ProdPlanningSchedule(models.TransientModel):
         orders (one transaction); those already where the schedule puts them
         are left untouched. Returns ``{productions, workorders}``: the orders
         and work orders the schedule applies to."""
+        self.check_access("write")
+        self.env["mrp.production"].check_access("write")
+        self.env["mrp.workorder"].check_access("write")
         self.ensure_one()
         if self.state != "computed":
             raise UserError(
@@ -405,6 +413,7 @@ class ProdPlanningSchedule(models.TransientModel):
 
     def discard(self):
         """Drop the preview; nothing is written on orders or work orders."""
+        self.check_access("write")
         self.ensure_one()
         if self.state == "applied":
             raise UserError(_("%(name)s is already applied: a new schedule replaces it.", name=self.display_name))
