@@ -161,6 +161,7 @@ class ProdPlanningExpediting(models.Model):
                     lines=", ".join(line.product_id.display_name for line in lines if line.order_id == order),
                 ),
                 subtype_xmlid="mail.mt_note",
+                **order.company_id._prod_planning_author_values(),
             )
         self._refresh(lines=lines)
         return {"type": "ir.actions.client", "tag": "soft_reload"}

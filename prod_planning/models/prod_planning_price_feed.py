@@ -499,6 +499,7 @@ class ProdPlanningPriceFeed(models.Model):
                 body=_("%(message)s Rows not stored: %(rows)s.", message=message, rows=self._bad_rows_text(bad_rows)),
                 message_type="comment",
                 subtype_xmlid="mail.mt_note",
+                **self.company_id._prod_planning_author_values(),
             )
         return vals["last_run_state"]
 
@@ -531,6 +532,7 @@ class ProdPlanningPriceFeed(models.Model):
             body=_("Fetching the feed failed: %(reason)s Prices stored before are kept.", reason=reason),
             message_type="comment",
             subtype_xmlid="mail.mt_note",
+            **self.company_id._prod_planning_author_values(),
         )
 
     def _failure_reason(self, error):

@@ -176,11 +176,13 @@ class ProdPlanningRun(models.Model):
                     "duration": time.perf_counter() - started,
                 }
             )
-            self.message_post(body=_("Planning run failed: %(msg)s", msg=message))
+            self.message_post(
+                body=_("Planning run failed: %(msg)s", msg=message), **self.company_id._prod_planning_author_values()
+            )
             return False
         stats.update(state="done", date_end=fields.Datetime.now(), duration=time.perf_counter() - started)
         self.write(stats)
-        self.message_post(body=self._summary_message())
+        self.message_post(body=self._summary_message(), **self.company_id._prod_planning_author_values())
         return True
 
     def _summary_message(self):
@@ -323,6 +325,7 @@ class ProdPlanningRun(models.Model):
                 released=result["released"],
                 rfqs=len(result["purchase_order_ids"]),
                 errors=("\n" + "\n".join(result["errors"])) if result["errors"] else "",
-            )
+            ),
+            **self.company_id._prod_planning_author_values(),
         )
         return result["released"]

@@ -471,7 +471,8 @@ class ProdPlanningVendorContact(models.Model):
             if activity:
                 activity.write({"date_deadline": contact.next_followup_date, "user_id": user.id, "summary": summary})
                 continue
-            contact.followup_activity_id = contact.activity_schedule(
+            author = contact.company_id._prod_planning_author_context()
+            contact.followup_activity_id = contact.with_context(**author).activity_schedule(
                 activity_type_id=activity_type.id if activity_type else False,
                 date_deadline=contact.next_followup_date,
                 summary=summary,
@@ -498,4 +499,7 @@ class ProdPlanningVendorContact(models.Model):
             )
             if contact.summary:
                 body += Markup("<p>%s</p>") % contact.summary
-            contact.purchase_order_id.message_post(body=body, subtype_xmlid="mail.mt_note")
+            order = contact.purchase_order_id
+            order.message_post(
+                body=body, subtype_xmlid="mail.mt_note", **order.company_id._prod_planning_author_values()
+            )

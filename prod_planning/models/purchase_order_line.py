@@ -293,12 +293,17 @@ class PurchaseOrderLine(models.Model):
                 continue
             manager = line.company_id._prod_planning_escalation_user()
             # sudo: the escalation goes to the purchase manager, whoever moved the date.
-            activities |= line.order_id.sudo().activity_schedule(
-                activity_type_id=activity_type.id if activity_type else False,
-                date_deadline=fields.Date.context_today(line),
-                summary=_("Escalation: %(line)s", line=line._prod_planning_label()),
-                note=_("%(line)s %(reasons)s.", line=line._prod_planning_label(), reasons=_(" and ").join(reasons)),
-                user_id=manager.id,
-                prod_planning_purchase_line_id=line.id,
+            author = line.company_id._prod_planning_author_context()
+            activities |= (
+                line.order_id.sudo()
+                .with_context(**author)
+                .activity_schedule(
+                    activity_type_id=activity_type.id if activity_type else False,
+                    date_deadline=fields.Date.context_today(line),
+                    summary=_("Escalation: %(line)s", line=line._prod_planning_label()),
+                    note=_("%(line)s %(reasons)s.", line=line._prod_planning_label(), reasons=_(" and ").join(reasons)),
+                    user_id=manager.id,
+                    prod_planning_purchase_line_id=line.id,
+                )
             )
         return activities
