@@ -109,6 +109,8 @@ class ProdPlanningOrder(models.Model):
         "errors": []}``; a bad order raises a UserError and nothing is written.
         """
         self.check_access("write")
+        self.env["purchase.order"].check_access("create")
+        self.env["mrp.production"].check_access("create")
         return self.env["prod.planning.release"]._release(self)
 
     def action_open_origin(self):

@@ -86,6 +86,7 @@ class ProdPlanningRun(models.Model):
     def action_run(self):
         """Run the plan. A failure is recorded on the run; the old plan stays."""
         self.check_access("write")
+        self._check_source_access()
         for run in self:
             run._execute()
         return True
@@ -97,6 +98,12 @@ class ProdPlanningRun(models.Model):
     def action_view_exceptions(self):
         self.check_access("read")
         return self._open_lines("prod_planning.prod_planning_exception_action")
+
+    @api.model
+    def _check_source_access(self):
+        """A run reads these in SQL (the reader): the caller must be allowed to."""
+        for model in ("stock.quant", "stock.move", "mrp.bom", "purchase.order.line", "prod.planning.forecast"):
+            self.env[model].check_access("read")
 
     def _open_lines(self, xmlid):
         self.ensure_one()
@@ -114,6 +121,7 @@ class ProdPlanningRun(models.Model):
         written then).
         """
         self.check_access("create")
+        self._check_source_access()
         options = options or {}
         unknown = set(options) - {"warehouse_ids", "horizon_days"}
         if unknown:

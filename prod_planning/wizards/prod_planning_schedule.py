@@ -301,6 +301,8 @@ class ProdPlanningSchedule(models.TransientModel):
         scheduled, unschedulable, late, notes}``.
         """
         self.check_access("write")
+        for model in ("mrp.production", "mrp.workorder", "mrp.workcenter", "stock.move"):
+            self.env[model].check_access("read")
         self.ensure_one()
         if self.state in ("applied", "discarded"):
             raise UserError(
