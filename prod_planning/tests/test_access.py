@@ -13,7 +13,8 @@ rule, not a list):
 
 Each is called as a portal user and as an internal user without any planning,
 manufacturing, purchase or inventory group, on an existing record for a record
-method; each must raise an AccessError and change no row.
+method, and each record method as a planning manager of another company; each
+must raise an AccessError and change no row.
 """
 
 import datetime
@@ -132,6 +133,24 @@ class TestPublicMethodAccess(ProdPlanningCase):
             target = Model.browse(record.ids)
         return getattr(target, name)(*call_arguments(function))
 
+    def assertRefused(self, user, model_name, name, function, tables):
+        """Calling the method as ``user`` raises an AccessError and changes no
+        row (compared inside a savepoint, then rolled back)."""
+        before = self._snapshot(tables)
+        error = None
+        with self.env.cr.savepoint() as savepoint:
+            try:
+                self._call(user, model_name, name, function)
+            except AccessError as exc:
+                error = exc
+            finally:
+                after = self._snapshot(tables)
+                savepoint.rollback()
+                self.env.invalidate_all()
+        self.assertIsInstance(error, AccessError, f"{model_name}.{name} ran for {user.login}")
+        changed = {t: (before[t], after[t]) for t in tables if before[t] != after[t]}
+        self.assertFalse(changed, f"{model_name}.{name} changed rows for {user.login}")
+
     def test_enumeration_finds_the_documented_methods(self):
         """The enumeration sees methods of the addon's models, of the core
         models it extends and of its report mixin; hooks are left out."""
@@ -158,20 +177,25 @@ class TestPublicMethodAccess(ProdPlanningCase):
         for user in (self.portal_user, self.internal_user):
             for model_name, name, function in self.methods:
                 with self.subTest(user=user.login, method=f"{model_name}.{name}"):
-                    before = self._snapshot(tables)
-                    error = None
-                    with self.env.cr.savepoint() as savepoint:
-                        try:
-                            self._call(user, model_name, name, function)
-                        except AccessError as exc:
-                            error = exc
-                        finally:
-                            after = self._snapshot(tables)
-                            savepoint.rollback()
-                            self.env.invalidate_all()
-                    self.assertIsInstance(error, AccessError, f"{model_name}.{name} ran for {user.login}")
-                    changed = {t: (before[t], after[t]) for t in tables if before[t] != after[t]}
-                    self.assertFalse(changed, f"{model_name}.{name} changed rows for {user.login}")
+                    self.assertRefused(user, model_name, name, function, tables)
+
+    def test_record_methods_refuse_managers_of_another_company(self):
+        """A planning manager of another company calling a record method on a
+        record of this company (one with a company) is refused by the rules."""
+        other, _env, _warehouse = self._create_company("Access Other Company")
+        manager = new_user(self.env, "access_other_manager", MANAGER_GROUPS, companies=other)
+        tables = self._tables()
+        checked = 0
+        for model_name, name, function in self.methods:
+            record = self.records.get(model_name)
+            if getattr(function, "_api_model", False) or not record or "company_id" not in record._fields:
+                continue
+            if not record.company_id or record.company_id == other:
+                continue
+            checked += 1
+            with self.subTest(method=f"{model_name}.{name}"):
+                self.assertRefused(manager, model_name, name, function, tables)
+        self.assertGreater(checked, 20)
 
 
 @tagged("post_install", "-at_install")
