@@ -117,8 +117,13 @@ class ProdPlanningExpediting(models.Model):
         for order in self.order_id:
             lines = self.filtered(lambda row, order=order: row.order_id == order)
             order_lines = lines.purchase_line_id
+            # The template sends as the buyer, else the user; when neither has an
+            # email address, as the company (else OdooBot).
+            author = {}
+            if not (order.user_id.email or self.env.user.email):
+                author = order.company_id._prod_planning_author_values()
             order.with_context(prod_planning_reminder_line_ids=order_lines.ids).message_post_with_source(
-                template, subtype_xmlid="mail.mt_comment", message_type="comment"
+                template, subtype_xmlid="mail.mt_comment", message_type="comment", **author
             )
             contacts |= contact_model.create(
                 {

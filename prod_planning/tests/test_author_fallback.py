@@ -8,6 +8,7 @@ from odoo.tests import tagged
 
 from .common import MANAGER_GROUPS, PlanningRunCase, new_user
 from .common_price import PriceFeedCase
+from .common_vendor import VendorCase
 
 
 class AuthorFallbackMixin:
@@ -109,3 +110,31 @@ class TestFeedWithoutEmail(AuthorFallbackMixin, PriceFeedCase):
         self.assertEqual(feed.last_run_state, "failed")
         messages = self.assertMessagesHaveSender(since)
         self.assertEqual(set(messages.mapped("model")), {"prod.planning.price.feed"})
+
+
+@tagged("post_install", "-at_install")
+class TestReminderWithoutEmail(AuthorFallbackMixin, VendorCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_users_without_email()
+
+    def test_buyer_without_email_sends_a_reminder(self):
+        """The reminder's template sends as the order's buyer, else the user:
+        neither has an address here."""
+        late = str(datetime.date.today() - datetime.timedelta(days=3))
+        order = self._order(self.vendor_a, [(self.part, 5, late)], user=self.integration)
+        queue = self.env["prod.planning.expediting"]
+        queue._refresh(lines=order.order_line)
+        rows = queue.search([("order_id", "=", order.id)])
+        self.assertTrue(rows)
+        since = self._last_message_id()
+        rows.with_user(self.integration).action_send_reminder()
+        reminder = self.env["mail.message"].search(
+            [("id", ">", since), ("model", "=", "purchase.order"), ("message_type", "=", "comment")]
+        )
+        self.assertEqual(len(reminder), 1)
+        self.assertTrue(reminder.email_from)
+        self.assertEqual(reminder.author_id, self.company.partner_id)
+        mails = self.env["mail.mail"].sudo().search([("mail_message_id", "=", reminder.id)])
+        self.assertTrue(mails and all(mails.mapped("email_from")))
