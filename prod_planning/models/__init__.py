@@ -28,3 +28,4 @@ from . import mrp_bom
 from . import mrp_production
 from . import mrp_workcenter
 from . import stock_picking_type
+from . import mail_thread

@@ -38,6 +38,8 @@ class MrpProduction(models.Model):
 
     def action_open_schedule_wizard(self):
         """Schedule button: the scheduling wizard on these orders."""
+        self.check_access("read")
+        self.env["prod.planning.schedule"].check_access("create")
         action = self.env["ir.actions.actions"]._for_xml_id("prod_planning.prod_planning_schedule_action")
         action["context"] = {"active_model": self._name, "active_ids": self.ids}
         return action

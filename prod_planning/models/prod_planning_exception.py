@@ -232,6 +232,7 @@ class ProdPlanningException(models.Model):
         return True
 
     def action_open_origin(self):
+        self.check_access("read")
         self.ensure_one()
         origin = self.origin_ref
         if origin and origin._name == "purchase.order.line":

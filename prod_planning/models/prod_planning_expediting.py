@@ -85,11 +85,15 @@ class ProdPlanningExpediting(models.Model):
 
     def action_refresh(self):
         """Refresh button: recompute the queue of the user's companies."""
+        self.check_access("read")
+        self.env["purchase.order.line"].check_access("read")
         self.env["prod.planning.expediting"]._refresh(companies=self.env.companies)
         return {"type": "ir.actions.client", "tag": "soft_reload"}
 
     def action_log_contact(self):
         """Log one contact about the selected lines (all of one vendor)."""
+        self.check_access("read")
+        self.env["prod.planning.vendor.contact"].check_access("create")
         vendors = self.partner_id
         if len(vendors) != 1:
             raise UserError(
@@ -105,14 +109,22 @@ class ProdPlanningExpediting(models.Model):
 
     def action_send_reminder(self):
         """Email each vendor a reminder of its selected lines, in its language."""
+        self.check_access("read")
+        self.order_id.check_access("write")
+        self.env["prod.planning.vendor.contact"].check_access("create")
         template = self.env.ref("prod_planning.mail_template_vendor_reminder")
         contact_model = self.env["prod.planning.vendor.contact"]
         contacts = contact_model
         for order in self.order_id:
             lines = self.filtered(lambda row, order=order: row.order_id == order)
             order_lines = lines.purchase_line_id
+            # The template sends as the buyer, else the user; when neither has an
+            # email address, as the company (else OdooBot).
+            author = {}
+            if not (order.user_id.email or self.env.user.email):
+                author = order.company_id._prod_planning_author_values()
             order.with_context(prod_planning_reminder_line_ids=order_lines.ids).message_post_with_source(
-                template, subtype_xmlid="mail.mt_comment", message_type="comment"
+                template, subtype_xmlid="mail.mt_comment", message_type="comment", **author
             )
             contacts |= contact_model.create(
                 {
@@ -144,6 +156,8 @@ class ProdPlanningExpediting(models.Model):
 
     def action_mark_confirmed(self):
         """The vendor confirmed these lines (outside any logged contact)."""
+        self.check_access("read")
+        self.purchase_line_id.check_access("write")
         lines = self.purchase_line_id
         lines._prod_planning_mark_confirmed()
         for order in lines.order_id:
@@ -153,11 +167,14 @@ class ProdPlanningExpediting(models.Model):
                     lines=", ".join(line.product_id.display_name for line in lines if line.order_id == order),
                 ),
                 subtype_xmlid="mail.mt_note",
+                **order.company_id._prod_planning_author_values(),
             )
         self._refresh(lines=lines)
         return {"type": "ir.actions.client", "tag": "soft_reload"}
 
     def action_open_purchase_order(self):
+        self.check_access("read")
+        self.order_id.check_access("read")
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
@@ -180,6 +197,7 @@ class ProdPlanningExpediting(models.Model):
         ``qty_received``, ``qty_open``, ``reasons`` (list, most urgent first),
         ``urgency``, ``days_late``, ``slip_count``, ``vendor_confirmed``.
         """
+        self.check_access("read")
         options = rpc_arguments.require_options(
             self.env, "get_queue", "options", options, ("refresh", "vendor_ids", "reasons", "limit")
         )
@@ -192,6 +210,7 @@ class ProdPlanningExpediting(models.Model):
         )
         limit = rpc_arguments.require_limit(self.env, "get_queue", "options.limit", options.get("limit"))
         if refresh:
+            self.env["purchase.order.line"].check_access("read")
             self._refresh(companies=self.env.companies)
         domain = [("company_id", "in", self.env.companies.ids)]
         if vendor_ids:
@@ -244,6 +263,8 @@ class ProdPlanningExpediting(models.Model):
 
         Returns the rows of the scope that need attention.
         """
+        # sudo: the queue is a system table users only read; callers checked
+        # their read access to it and to the purchase lines.
         rows_model = self.sudo()
         if lines is not None:
             lines = lines.exists()
@@ -397,6 +418,7 @@ class ProdPlanningExpediting(models.Model):
         ]
         if lines is not None:
             domain.append(("prod_planning_purchase_line_id", "in", lines.ids))
+        # sudo: the buyers' activities, whoever refreshes the queue.
         activities = self.env["mail.activity"].sudo().search(domain)
         queued = set(
             self.sudo()
@@ -417,6 +439,7 @@ class ProdPlanningExpediting(models.Model):
         Returns ``{"created": n, "skipped": n, "failed": [line ids]}``.
         """
         activity_type = self.env.ref("prod_planning.mail_activity_type_expedite")
+        # sudo: follow-ups are scheduled for every company's buyers (scheduled action).
         rows = (rows if rows is not None else self.sudo().search([])).exists()
         today = fields.Date.context_today(self)
         existing = (
@@ -456,6 +479,7 @@ class ProdPlanningExpediting(models.Model):
         reason = labels.get(self.reason, "")
         if self.is_late:
             reason = _("%(reason)s by %(days)s days", reason=reason, days=self.days_late)
+        # sudo: the activity is for the order's buyer (scheduled action).
         return (
             order.sudo()
             .with_context(mail_activity_quick_update=True)

@@ -206,6 +206,8 @@ class ProdPlanningForecast(models.Model):
         Returns ``{"created": n, "updated": n, "ids": [...]}``; a bad row
         raises a UserError naming it and nothing is written.
         """
+        self.check_access("create")
+        self.check_access("write")
         rows = rpc_arguments.require_rows(self.env, "import_forecasts", "rows", rows)
         lookups = self._import_lookups(rows)
         vals_list = [self._prepare_import_vals(index, row, lookups) for index, row in enumerate(rows, start=1)]

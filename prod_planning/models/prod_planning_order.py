@@ -256,6 +256,7 @@ class ProdPlanningOrder(models.Model):
     def action_firm(self):
         """Keep these planned orders through later runs."""
         rpc_arguments.require_records(self.env, "action_firm", self)
+        self.check_access("write")
         if self.filtered(lambda o: o.state == "released"):
             raise UserError(
                 _(
@@ -267,11 +268,13 @@ class ProdPlanningOrder(models.Model):
         return True
 
     def action_unfirm(self):
+        self.check_access("write")
         self.filtered(lambda o: o.state == "firm").write({"state": "draft"})
         return True
 
     def action_release(self):
         """Release button: release and tell the planner what was created."""
+        self.check_access("write")
         return self._release_notification(self.release_orders())
 
     def action_open_release_wizard(self):
@@ -295,6 +298,8 @@ class ProdPlanningOrder(models.Model):
         """
         rpc_arguments.require_records(self.env, "release_orders", self)
         self.check_access("write")
+        self.env["purchase.order"].check_access("create")
+        self.env["mrp.production"].check_access("create")
         return self.env["prod.planning.release"]._release(self, grouping=grouping)
 
     def _release_count_label(self, records):
@@ -363,6 +368,7 @@ class ProdPlanningOrder(models.Model):
         }
 
     def action_open_origin(self):
+        self.check_access("read")
         self.ensure_one()
         record = self.production_id or self.purchase_order_id
         if not record:

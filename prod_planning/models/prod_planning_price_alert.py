@@ -78,6 +78,7 @@ class ProdPlanningPriceAlert(models.Model):
     # ------------------------------------------------------------------
 
     def action_acknowledge(self):
+        self.check_access("write")
         self.write({"state": "acknowledged"})
         self.activity_feedback(
             ["prod_planning.mail_activity_type_price_alert"], feedback=_("Price alert acknowledged.")
@@ -85,10 +86,13 @@ class ProdPlanningPriceAlert(models.Model):
         return True
 
     def action_reopen(self):
+        self.check_access("write")
         self.write({"state": "new"})
         return True
 
     def action_view_history(self):
+        self.check_access("read")
+        self.env["prod.planning.price.observation"].check_access("read")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("prod_planning.prod_planning_price_observation_action")
         if self.product_id:
@@ -106,6 +110,7 @@ class ProdPlanningPriceAlert(models.Model):
     @api.model
     def get_alerts(self, date_from=None, state=None, limit=None):
         """Price alerts as plain dicts (XML-RPC), newest first."""
+        self.check_access("read")
         env = self.env
         date_from = rpc_arguments.require_date(env, "get_alerts", "date_from", date_from)
         state = rpc_arguments.require_choice(
@@ -153,6 +158,7 @@ class ProdPlanningPriceAlert(models.Model):
             return
         model_id = self.env["ir.model"]._get_id(self._name)
         today = fields.Date.context_today(self)
+        # sudo: activities for the buyers, created by the system.
         self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
             [
                 {
@@ -172,6 +178,7 @@ class ProdPlanningPriceAlert(models.Model):
     def _cron_send_digest(self):
         """Email each buyer the alerts raised since the last digest."""
         template = self.env.ref("prod_planning.mail_template_price_alert_digest", raise_if_not_found=False)
+        # sudo: the digest of every buyer (scheduled action).
         alerts = self.sudo().search(
             [("digest_sent", "=", False), ("user_id", "!=", False)], order="user_id, change_percent desc, id"
         )

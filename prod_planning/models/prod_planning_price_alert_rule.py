@@ -175,6 +175,9 @@ class ProdPlanningPriceAlertRule(models.Model):
     # ------------------------------------------------------------------
 
     def action_evaluate(self):
+        # Evaluating writes the rules and raises alerts in their companies:
+        # rule managers of those companies only (rights and record rules).
+        self.check_access("write")
         failed = []
         alerts = self._evaluate(failed=failed)
         message = _("%(count)s new alert(s).", count=len(alerts))
@@ -194,6 +197,8 @@ class ProdPlanningPriceAlertRule(models.Model):
         }
 
     def action_view_alerts(self):
+        self.check_access("read")
+        self.env["prod.planning.price.alert"].check_access("read")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("prod_planning.prod_planning_price_alert_action")
         action["domain"] = [("rule_id", "=", self.id)]
@@ -218,6 +223,9 @@ class ProdPlanningPriceAlertRule(models.Model):
         savepoint: a rule that fails is logged (and its name appended to
         ``failed`` when given) and the others still raise their alerts.
         """
+        # sudo: alerts and their activities are created by the system for the
+        # buyers (users cannot create alerts); callers checked their access
+        # (action_evaluate, import_observations) or are scheduled actions.
         Alert = self.env["prod.planning.price.alert"].sudo()
         # The SQL reads observations, partners (buyers), products and users.
         self.env.flush_all()

@@ -250,6 +250,8 @@ class ProdPlanningPriceFeed(models.Model):
         }
 
     def action_view_observations(self):
+        self.check_access("read")
+        self.env["prod.planning.price.observation"].check_access("read")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("prod_planning.prod_planning_price_observation_action")
         action["domain"] = [("feed_id", "=", self.id)]
@@ -497,6 +499,7 @@ class ProdPlanningPriceFeed(models.Model):
                 body=_("%(message)s Rows not stored: %(rows)s.", message=message, rows=self._bad_rows_text(bad_rows)),
                 message_type="comment",
                 subtype_xmlid="mail.mt_note",
+                **self.company_id._prod_planning_author_values(),
             )
         return vals["last_run_state"]
 
@@ -529,6 +532,7 @@ class ProdPlanningPriceFeed(models.Model):
             body=_("Fetching the feed failed: %(reason)s Prices stored before are kept.", reason=reason),
             message_type="comment",
             subtype_xmlid="mail.mt_note",
+            **self.company_id._prod_planning_author_values(),
         )
 
     def _failure_reason(self, error):

@@ -88,6 +88,8 @@ class ProdPlanningPriceIndex(models.Model):
             index.display_name = f"[{index.code}] {index.name}" if index.code else index.name
 
     def action_view_values(self):
+        self.check_access("read")
+        self.env["prod.planning.price.observation"].check_access("read")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("prod_planning.prod_planning_price_observation_action")
         action["domain"] = [("index_id", "=", self.id), ("product_id", "=", False)]
@@ -101,6 +103,8 @@ class ProdPlanningPriceIndex(models.Model):
 
     def action_derive_product_prices(self):
         """Recompute the prices of the linked products from every value."""
+        self.check_access("write")
+        self.env["prod.planning.price.observation"].check_access("write")
         values = self.env["prod.planning.price.observation"].search(
             [("index_id", "in", self.ids), ("product_id", "=", False)]
         )

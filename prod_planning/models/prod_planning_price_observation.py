@@ -309,6 +309,7 @@ class ProdPlanningPriceObservation(models.Model):
         ``product_codes``: internal references to filter on (all products
         when empty); ``date_from`` / ``date_to``: YYYY-MM-DD bounds.
         """
+        self.check_access("read")
         env = self.env
         product_codes = rpc_arguments.require_strings(env, "get_price_history", "product_codes", product_codes)
         date_from = rpc_arguments.require_date(env, "get_price_history", "date_from", date_from)

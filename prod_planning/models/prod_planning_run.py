@@ -86,15 +86,25 @@ class ProdPlanningRun(models.Model):
 
     def action_run(self):
         """Run the plan. A failure is recorded on the run; the old plan stays."""
+        self.check_access("write")
+        self._check_source_access()
         for run in self:
             run._execute()
         return True
 
     def action_view_planned_orders(self):
+        self.check_access("read")
         return self._open_lines("prod_planning.prod_planning_order_action")
 
     def action_view_exceptions(self):
+        self.check_access("read")
         return self._open_lines("prod_planning.prod_planning_exception_action")
+
+    @api.model
+    def _check_source_access(self):
+        """A run reads these in SQL (the reader): the caller must be allowed to."""
+        for model in ("stock.quant", "stock.move", "mrp.bom", "purchase.order.line", "prod.planning.forecast"):
+            self.env[model].check_access("read")
 
     def _open_lines(self, xmlid):
         self.ensure_one()
@@ -111,6 +121,8 @@ class ProdPlanningRun(models.Model):
         ``horizon_days``. Raises a UserError when the run fails (nothing is
         written then).
         """
+        self.check_access("create")
+        self._check_source_access()
         options = rpc_arguments.require_options(
             self.env, "run_planning", "options", options, ("warehouse_ids", "horizon_days")
         )
@@ -180,11 +192,13 @@ class ProdPlanningRun(models.Model):
                     "duration": time.perf_counter() - started,
                 }
             )
-            self.message_post(body=_("Planning run failed: %(msg)s", msg=message))
+            self.message_post(
+                body=_("Planning run failed: %(msg)s", msg=message), **self.company_id._prod_planning_author_values()
+            )
             return False
         stats.update(state="done", date_end=fields.Datetime.now(), duration=time.perf_counter() - started)
         self.write(stats)
-        self.message_post(body=self._summary_message())
+        self.message_post(body=self._summary_message(), **self.company_id._prod_planning_author_values())
         return True
 
     def _summary_message(self):
@@ -327,6 +341,7 @@ class ProdPlanningRun(models.Model):
                 released=result["released"],
                 rfqs=len(result["purchase_order_ids"]),
                 errors=("\n" + "\n".join(result["errors"])) if result["errors"] else "",
-            )
+            ),
+            **self.company_id._prod_planning_author_values(),
         )
         return result["released"]

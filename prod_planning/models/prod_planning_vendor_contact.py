@@ -346,6 +346,8 @@ class ProdPlanningVendorContact(models.Model):
         return result
 
     def action_open_purchase_order(self):
+        self.check_access("read")
+        self.purchase_order_id.check_access("read")
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
@@ -379,6 +381,7 @@ class ProdPlanningVendorContact(models.Model):
         every bad row (``Row 3: ...``) and **nothing is written**; otherwise
         returns ``{"created": n, "ids": [...]}`` with the ids in row order.
         """
+        self.check_access("create")
         return self.env["prod.planning.vendor.contact.import"]._import_rows(rows)
 
     @api.model
@@ -500,7 +503,8 @@ class ProdPlanningVendorContact(models.Model):
             if activity:
                 activity.write({"date_deadline": contact.next_followup_date, "user_id": user.id, "summary": summary})
                 continue
-            contact.followup_activity_id = contact.activity_schedule(
+            author = contact.company_id._prod_planning_author_context()
+            contact.followup_activity_id = contact.with_context(**author).activity_schedule(
                 activity_type_id=activity_type.id if activity_type else False,
                 date_deadline=contact.next_followup_date,
                 summary=summary,
@@ -527,4 +531,7 @@ class ProdPlanningVendorContact(models.Model):
             )
             if contact.summary:
                 body += Markup("<p>%s</p>") % contact.summary
-            contact.purchase_order_id.message_post(body=body, subtype_xmlid="mail.mt_note")
+            order = contact.purchase_order_id
+            order.message_post(
+                body=body, subtype_xmlid="mail.mt_note", **order.company_id._prod_planning_author_values()
+            )

@@ -21,6 +21,8 @@ class ProductProduct(models.Model):
 
     def action_open_prod_planning(self):
         """The product's projection week by week, with its planned orders."""
+        self.check_access("read")
+        self.env["prod.planning.projection"].check_access("read")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("prod_planning.prod_planning_projection_action")
         action["domain"] = [("product_id", "=", self.id)]
@@ -30,6 +32,8 @@ class ProductProduct(models.Model):
         return action
 
     def action_open_prod_planning_orders(self):
+        self.check_access("read")
+        self.env["prod.planning.order"].check_access("read")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("prod_planning.prod_planning_order_action")
         action["domain"] = [("product_id", "=", self.id)]
@@ -38,6 +42,8 @@ class ProductProduct(models.Model):
 
     def action_view_price_observations(self):
         """The smart button of the variant form: this variant's prices."""
+        self.check_access("read")
+        self.env["prod.planning.price.observation"].check_access("read")
         self.ensure_one()
         action = self.product_tmpl_id.action_view_price_observations()
         action["domain"] = [("product_id", "=", self.id)]

@@ -26,10 +26,14 @@ class ProductTemplate(models.Model):
             template.prod_planning_order_count = counts[template]
 
     def action_open_prod_planning(self):
+        self.check_access("read")
+        self.env["prod.planning.projection"].check_access("read")
         self.ensure_one()
         return self.product_variant_ids[:1].action_open_prod_planning()
 
     def action_open_prod_planning_orders(self):
+        self.check_access("read")
+        self.env["prod.planning.order"].check_access("read")
         self.ensure_one()
         action = self.product_variant_ids[:1].action_open_prod_planning_orders()
         action["domain"] = [("product_id", "in", self.product_variant_ids.ids)]
@@ -117,6 +121,8 @@ class ProductTemplate(models.Model):
             template.price_change_90 = (latest - ref90) * 100.0 / ref90 if ref90 else 0.0
 
     def action_view_price_observations(self):
+        self.check_access("read")
+        self.env["prod.planning.price.observation"].check_access("read")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("prod_planning.prod_planning_price_observation_action")
         action["domain"] = [("product_tmpl_id", "=", self.id)]

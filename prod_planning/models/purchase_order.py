@@ -60,10 +60,14 @@ class PurchaseOrder(models.Model):
 
     def action_prod_planning_log_contact(self):
         """Open a new vendor contact about this order (Log contact button)."""
+        self.check_access("read")
+        self.env["prod.planning.vendor.contact"].check_access("create")
         self.ensure_one()
         return self.env["prod.planning.vendor.contact"]._action_log_contact(vendor=self.partner_id, order=self)
 
     def action_prod_planning_view_contacts(self):
+        self.check_access("read")
+        self.env["prod.planning.vendor.contact"].check_access("read")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("prod_planning.prod_planning_vendor_contact_action")
         action["domain"] = [("purchase_order_id", "=", self.id)]
@@ -74,6 +78,8 @@ class PurchaseOrder(models.Model):
         return action
 
     def action_prod_planning_view_revisions(self):
+        self.check_access("read")
+        self.env["prod.planning.promised.date.revision"].check_access("read")
         self.ensure_one()
         return self.order_line.action_open_promised_revisions()
 
@@ -88,6 +94,7 @@ class PurchaseOrder(models.Model):
         )
 
     def button_approve(self, force=False):
+        self.check_access("write")
         result = super().button_approve(force=force)
         confirmed = self.filtered(lambda order: order.state in ("purchase", "done"))
         if confirmed:

@@ -115,6 +115,8 @@ class PurchaseOrderLine(models.Model):
         return result
 
     def action_open_promised_revisions(self):
+        self.check_access("read")
+        self.env["prod.planning.promised.date.revision"].check_access("read")
         return {
             "type": "ir.actions.act_window",
             "name": _("Promised-date Revisions"),
@@ -302,12 +304,18 @@ class PurchaseOrderLine(models.Model):
             if not reasons:
                 continue
             manager = line.company_id._prod_planning_escalation_user()
-            activities |= line.order_id.sudo().activity_schedule(
-                activity_type_id=activity_type.id if activity_type else False,
-                date_deadline=fields.Date.context_today(line),
-                summary=_("Escalation: %(line)s", line=line._prod_planning_label()),
-                note=_("%(line)s %(reasons)s.", line=line._prod_planning_label(), reasons=_(" and ").join(reasons)),
-                user_id=manager.id,
-                prod_planning_purchase_line_id=line.id,
+            # sudo: the escalation goes to the purchase manager, whoever moved the date.
+            author = line.company_id._prod_planning_author_context()
+            activities |= (
+                line.order_id.sudo()
+                .with_context(**author)
+                .activity_schedule(
+                    activity_type_id=activity_type.id if activity_type else False,
+                    date_deadline=fields.Date.context_today(line),
+                    summary=_("Escalation: %(line)s", line=line._prod_planning_label()),
+                    note=_("%(line)s %(reasons)s.", line=line._prod_planning_label(), reasons=_(" and ").join(reasons)),
+                    user_id=manager.id,
+                    prod_planning_purchase_line_id=line.id,
+                )
             )
         return activities

@@ -36,11 +36,28 @@ class ResCompany(models.Model):
         "company.",
     )
 
+    def _prod_planning_author_values(self):
+        """``{"author_id", "email_from"}`` of the messages the addon posts for
+        the current user: the user, unless they have no email address
+        (integration users usually have none), then the company's partner if
+        it has one, else OdooBot; a message without sender cannot be mailed."""
+        company = self[:1] or self.env.company
+        author = self.env.user.partner_id
+        if not author.email:
+            author = company.partner_id if company.partner_id.email else self.env.ref("base.partner_root")
+        return {"author_id": author.id, "email_from": author.email_formatted}
+
+    def _prod_planning_author_context(self):
+        """The context in which Odoo's own notifications (activity assignments)
+        take :meth:`_prod_planning_author_values` as author (models/mail_thread.py)."""
+        return {"prod_planning_author": self._prod_planning_author_values()}
+
     def _prod_planning_escalation_user(self):
         """Who handles escalations: the configured user, else a purchase manager."""
         self.ensure_one()
         if self.prod_planning_escalation_user_id:
             return self.prod_planning_escalation_user_id
+        # sudo: group members are readable by administrators only.
         managers = (
             self.env.ref("purchase.group_purchase_manager")
             .sudo()

@@ -29,10 +29,14 @@ class ResPartner(models.Model):
 
     def action_prod_planning_log_contact(self):
         """Open a new vendor contact with this vendor (Log contact button)."""
+        self.check_access("read")
+        self.env["prod.planning.vendor.contact"].check_access("create")
         self.ensure_one()
         return self.env["prod.planning.vendor.contact"]._action_log_contact(vendor=self)
 
     def action_prod_planning_view_contacts(self):
+        self.check_access("read")
+        self.env["prod.planning.vendor.contact"].check_access("read")
         self.ensure_one()
         vendor = self.commercial_partner_id
         action = self.env["ir.actions.act_window"]._for_xml_id("prod_planning.prod_planning_vendor_contact_action")
@@ -41,6 +45,8 @@ class ResPartner(models.Model):
         return action
 
     def action_prod_planning_view_scorecards(self):
+        self.check_access("read")
+        self.env["prod.planning.vendor.scorecard"].check_access("read")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("prod_planning.prod_planning_vendor_scorecard_action")
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]

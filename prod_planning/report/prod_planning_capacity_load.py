@@ -93,6 +93,10 @@ class ProdPlanningCapacityLoad(models.Model):
     workorder_count = fields.Integer(string="# Work Orders", aggregator="sum")
 
     @api.model
+    def _report_sources(self):
+        return ["mrp.workcenter", "mrp.workorder", "mrp.production", "prod.planning.order"]
+
+    @api.model
     def _report_ratios(self):
         return {"load_percent": (load_percent, ["load_hours", "available_hours"])}
 
@@ -343,6 +347,7 @@ class ProdPlanningCapacityLoad(models.Model):
         if not pairs:
             return {}
         mondays = {day - timedelta(days=day.weekday()) for _wc, day in pairs}
+        # sudo: the warning is shown to manufacturing users outside the planning groups.
         groups = self.sudo()._read_group(
             [
                 ("workcenter_id", "in", list({wc for wc, _day in pairs})),

@@ -97,6 +97,9 @@ class ProdPlanningPriceCostImpact(models.Model):
     def action_refresh(self):
         """Recompute the table for the current companies (button)."""
         self.check_access("read")
+        for model in ("mrp.bom", "product.product", "prod.planning.price.observation"):
+            self.env[model].check_access("read")
+        # sudo: the table is a cache that readers refresh; they cannot write it.
         self.sudo()._refresh(self.env.companies)
         return {"type": "ir.actions.client", "tag": "soft_reload"}
 
@@ -321,6 +324,7 @@ class ProdPlanningPriceCostImpact(models.Model):
         )
 
     def action_open_components(self):
+        self.check_access("read")
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",

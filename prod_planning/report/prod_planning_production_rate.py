@@ -91,6 +91,10 @@ class ProdPlanningProductionRate(models.Model):
     oee = fields.Float(string="OEE %", aggregator="avg")
 
     @api.model
+    def _report_sources(self):
+        return ["mrp.workcenter", "mrp.workorder", "mrp.production", "mrp.workcenter.productivity"]
+
+    @api.model
     def _report_ratios(self):
         return RATIOS
 

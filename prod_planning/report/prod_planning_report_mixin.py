@@ -32,10 +32,24 @@ class ProdPlanningReportMixin(models.AbstractModel):
         return {}
 
     @api.model
+    def _report_sources(self):
+        """The models a refresh reads (in SQL): the caller must be allowed to read them."""
+        return []
+
+    @api.model
     def action_refresh(self):
         """Refresh button: recompute the default window for the user's companies."""
+        self._check_refresh_access()
         self._refresh()
         return {"type": "ir.actions.client", "tag": "soft_reload"}
+
+    @api.model
+    def _check_refresh_access(self):
+        """A refresh is for those who may read the report and what it is made
+        of; it then replaces rows as superuser (:meth:`_replace_rows`)."""
+        self.check_access("read")
+        for model in self._report_sources():
+            self.env[model].check_access("read")
 
     @api.model
     def _refresh(self, date_from=None, date_to=None, **scope):
@@ -46,6 +60,8 @@ class ProdPlanningReportMixin(models.AbstractModel):
     def _replace_rows(self, domain, rows):
         """Drop the stored rows matching ``domain`` and store ``rows`` (dicts) in
         their place; the table is a cache anyone allowed may refresh."""
+        # sudo: readers have no write access to the cache; callers checked
+        # their access first (_check_refresh_access, or a scheduled action).
         table = self.sudo()
         table.search(domain).unlink()
         return table.create(rows)

@@ -239,6 +239,10 @@ class ProdPlanningVendorScorecard(models.Model):
     )
 
     @api.model
+    def _report_sources(self):
+        return ["purchase.order.line", "stock.move", "product.supplierinfo", "prod.planning.vendor.contact"]
+
+    @api.model
     def _report_ratios(self):
         return RATIOS
 
@@ -369,6 +373,7 @@ class ProdPlanningVendorScorecard(models.Model):
         ``False`` (XML-RPC has no null): never 0 or 100, test it with
         ``value is False``; rates are percentages from 0 to 100.
         """
+        self.check_access("read")
         env = self.env
         date_from = rpc_arguments.require_date(env, "get_scorecards", "date_from", date_from, required=True)
         date_to = rpc_arguments.require_date(env, "get_scorecards", "date_to", date_to, required=True)
@@ -376,6 +381,7 @@ class ProdPlanningVendorScorecard(models.Model):
         refresh = rpc_arguments.require_bool(env, "get_scorecards", "refresh", refresh)
         start, end = self._period(date_from, date_to)
         if refresh:
+            self._check_refresh_access()
             self._refresh(companies=self.env.companies, date_from=start, date_to=end - relativedelta(days=1))
         domain = [("company_id", "in", self.env.companies.ids), ("date_month", ">=", start), ("date_month", "<", end)]
         if vendor_ids:

@@ -43,6 +43,7 @@ class ProdPlanningPriceCapture(models.AbstractModel):
                     purchase_line_id=line.id,
                 )
             )
+        # sudo: prices are captured for whoever confirms the order, planner or not.
         return self.env["prod.planning.price.import"].sudo()._upsert(vals_list, conflict="purchase")
 
     @api.model
@@ -71,11 +72,13 @@ class ProdPlanningPriceCapture(models.AbstractModel):
                         supplierinfo_id=info.id,
                     )
                 )
+        # sudo: prices are captured for whoever edits a pricelist, planner or not.
         return self.env["prod.planning.price.import"].sudo()._upsert(vals_list, conflict="pricelist")
 
     @api.model
     def _capture_existing_supplierinfo(self):
         """Snapshot every current vendor pricelist price (at installation)."""
+        # sudo: every company's pricelists, at installation.
         infos = self.env["product.supplierinfo"].sudo().search([("price", ">", 0)])
         self._capture_supplierinfo(infos)
 

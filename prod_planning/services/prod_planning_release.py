@@ -260,7 +260,8 @@ class ProdPlanningRelease(models.AbstractModel):
 
     def _notify_buyer(self, purchase):
         buyer = purchase.order_line.product_id.product_tmpl_id.responsible_id[:1] or purchase.user_id or self.env.user
-        purchase.activity_schedule(
+        author = purchase.company_id._prod_planning_author_context()
+        purchase.with_context(**author).activity_schedule(
             "mail.mail_activity_data_todo",
             user_id=buyer.id,
             summary=_("Check the RFQ released by the planning run"),

@@ -295,10 +295,12 @@ class ProdPlanningSchedule(models.TransientModel):
     # -- buttons -------------------------------------------------------------------
     # The wizard opens full screen: buttons that return nothing reload it.
     def action_compute(self):
+        self.check_access("write")
         self.compute()
         return False
 
     def action_apply(self):
+        self.check_access("write")
         result = self.apply()
         return {
             "type": "ir.actions.client",
@@ -317,11 +319,13 @@ class ProdPlanningSchedule(models.TransientModel):
         }
 
     def action_discard(self):
+        self.check_access("write")
         self.discard()
         return False
 
     def action_back(self):
         """Back to the options from a preview (the preview is dropped)."""
+        self.check_access("write")
         self.ensure_one()
         self._clear_preview()
         self.state = "draft"
@@ -335,6 +339,9 @@ class ProdPlanningSchedule(models.TransientModel):
         scheduled, unschedulable, late, notes}``.
         """
         rpc_arguments.require_records(self.env, "compute", self, single=True)
+        self.check_access("write")
+        for model in ("mrp.production", "mrp.workorder", "mrp.workcenter", "stock.move"):
+            self.env[model].check_access("read")
         self.ensure_one()
         self.check_access("write")
         if self.state in ("applied", "discarded"):
@@ -399,6 +406,9 @@ class ProdPlanningSchedule(models.TransientModel):
         are left untouched. Returns ``{productions, workorders}``: the orders
         and work orders the schedule applies to."""
         rpc_arguments.require_records(self.env, "apply", self, single=True)
+        self.check_access("write")
+        self.env["mrp.production"].check_access("write")
+        self.env["mrp.workorder"].check_access("write")
         self.ensure_one()
         self.check_access("write")
         if self.state != "computed":
@@ -550,6 +560,7 @@ class ProdPlanningSchedule(models.TransientModel):
     def discard(self):
         """Drop the preview; nothing is written on orders or work orders."""
         rpc_arguments.require_records(self.env, "discard", self, single=True)
+        self.check_access("write")
         self.ensure_one()
         if self.state == "applied":
             raise UserError(_("%(name)s is already applied: a new schedule replaces it.", name=self.display_name))
