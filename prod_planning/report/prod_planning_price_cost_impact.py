@@ -93,11 +93,11 @@ class ProdPlanningPriceCostImpact(models.Model):
     # Actions
     # ------------------------------------------------------------------
 
-    @api.model
     def action_refresh(self):
-        """Recompute the table for the current companies (button)."""
+        """Recompute the table for the current companies (button; called
+        with the selected ids or none, which do not matter)."""
         self.check_access("read")
-        self.sudo()._refresh(self.env.companies)
+        self.browse().sudo()._refresh(self.env.companies)
         return {"type": "ir.actions.client", "tag": "soft_reload"}
 
     @api.model

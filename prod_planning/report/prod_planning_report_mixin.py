@@ -31,10 +31,12 @@ class ProdPlanningReportMixin(models.AbstractModel):
         ``values`` maps each summed field to the group's sum."""
         return {}
 
-    @api.model
     def action_refresh(self):
-        """Refresh button: recompute the default window for the user's companies."""
-        self._refresh()
+        """Refresh button: recompute the default window for the user's companies.
+
+        A record method, as the web client calls buttons (with the selected
+        ids, or none); the rows refreshed do not depend on them."""
+        self.browse()._refresh()
         return {"type": "ir.actions.client", "tag": "soft_reload"}
 
     @api.model

@@ -19,3 +19,4 @@ from . import test_schedule_wizard
 from . import test_schedule_capacity_load
 from . import test_schedule_production_rate
 from . import test_translations
+from . import test_report_refresh_tour
