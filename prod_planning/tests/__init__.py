@@ -20,3 +20,5 @@ from . import test_schedule_capacity_load
 from . import test_schedule_production_rate
 from . import test_translations
 from . import test_report_refresh_tour
+from . import test_settings
+from . import test_schedule_time_limit
