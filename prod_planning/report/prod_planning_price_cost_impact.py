@@ -96,7 +96,9 @@ class ProdPlanningPriceCostImpact(models.Model):
     def action_refresh(self):
         """Recompute the table for the current companies (button; called
         with the selected ids or none, which do not matter)."""
-        self.check_access("read")
+        # The selected rows may be gone (replaced by another refresh): the
+        # right to read the report is checked, not the rows.
+        self.browse().check_access("read")
         self.browse().sudo()._refresh(self.env.companies)
         return {"type": "ir.actions.client", "tag": "soft_reload"}
 

@@ -22,3 +22,4 @@ from . import test_translations
 from . import test_report_refresh_tour
 from . import test_settings
 from . import test_schedule_time_limit
+from . import test_menu_actions
