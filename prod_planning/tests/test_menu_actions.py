@@ -217,6 +217,11 @@ class TestMenuActions(ProdPlanningHttpCase):
                 )
         if "list" in archs:
             self._press_list_buttons(f"{where}, list view", model, archs["list"], records, context)
+        for view_type, arch in archs.items():
+            for method, with_ids in JS_CLASS_BUTTONS.get(arch.get("js_class"), ()):
+                node = etree.Element("button", name=method, type="object")
+                ids = [records[0]["id"]] if with_ids and records else []
+                self._press(f"{where}, {view_type} view, control panel", model, node, ids, context)
         if "form" in archs:
             form_where = f"{where}, form view"
             if action.get("res_id") or (not records and "list" not in archs and "kanban" not in archs):
