@@ -250,6 +250,10 @@ class _ErrorRecorder(logging.Handler):
 class ProdPlanningHttpCase(HttpCase):
     """Tests through Odoo's HTTP server (JSON-RPC routes, the browser)."""
 
+    # A long request (a planning run) holds the test cursor while the browser's
+    # other requests wait for it: on a loaded machine, 20 s were not enough.
+    test_cursor_lock_timeout = 120
+
     def setUp(self):
         super().setUp()
         # The server's test cursor needs the running test: pytest-odoo sets it
