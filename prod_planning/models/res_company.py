@@ -1,4 +1,8 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+# The longest solver time limit a company may allow (one hour).
+SCHEDULE_TIME_LIMIT_CEILING = 3600
 
 
 class ResCompany(models.Model):
@@ -35,6 +39,28 @@ class ResCompany(models.Model):
         "Empty: the first purchasing manager (Purchase / Administrator) of the "
         "company.",
     )
+    prod_planning_schedule_time_limit_max = fields.Integer(
+        string="Longest Solver Time Limit (s)",
+        default=300,
+        help="The longest time limit a schedule may give the solver. Web "
+        "requests are stopped after Odoo's real-time limit (limit_time_real, "
+        "120 s by default): longer solves belong to scheduled actions and "
+        "XML-RPC clients.",
+    )
+
+    @api.constrains("prod_planning_schedule_time_limit_max")
+    def _check_prod_planning_schedule_time_limit_max(self):
+        for company in self:
+            if not 1 <= company.prod_planning_schedule_time_limit_max <= SCHEDULE_TIME_LIMIT_CEILING:
+                raise ValidationError(
+                    _(
+                        "%(company)s: the longest solver time limit (%(value)s s) must be between "
+                        "1 and %(ceiling)s seconds.",
+                        company=company.display_name,
+                        value=company.prod_planning_schedule_time_limit_max,
+                        ceiling=SCHEDULE_TIME_LIMIT_CEILING,
+                    )
+                )
 
     def _prod_planning_author_values(self):
         """``{"author_id", "email_from"}`` of the messages the addon posts for

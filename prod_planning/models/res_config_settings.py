@@ -14,3 +14,6 @@ class ResConfigSettings(models.TransientModel):
     prod_planning_escalation_user_id = fields.Many2one(
         related="company_id.prod_planning_escalation_user_id", readonly=False
     )
+    prod_planning_schedule_time_limit_max = fields.Integer(
+        related="company_id.prod_planning_schedule_time_limit_max", readonly=False
+    )

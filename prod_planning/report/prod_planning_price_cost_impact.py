@@ -93,14 +93,16 @@ class ProdPlanningPriceCostImpact(models.Model):
     # Actions
     # ------------------------------------------------------------------
 
-    @api.model
     def action_refresh(self):
-        """Recompute the table for the current companies (button)."""
-        self.check_access("read")
+        """Recompute the table for the current companies (button; called
+        with the selected ids or none, which do not matter)."""
+        # The selected rows may be gone (replaced by another refresh): the
+        # right to read the report is checked, not the rows.
+        self.browse().check_access("read")
         for model in ("mrp.bom", "product.product", "prod.planning.price.observation"):
             self.env[model].check_access("read")
         # sudo: the table is a cache that readers refresh; they cannot write it.
-        self.sudo()._refresh(self.env.companies)
+        self.browse().sudo()._refresh(self.env.companies)
         return {"type": "ir.actions.client", "tag": "soft_reload"}
 
     @api.model

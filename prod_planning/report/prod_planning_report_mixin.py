@@ -36,11 +36,13 @@ class ProdPlanningReportMixin(models.AbstractModel):
         """The models a refresh reads (in SQL): the caller must be allowed to read them."""
         return []
 
-    @api.model
     def action_refresh(self):
-        """Refresh button: recompute the default window for the user's companies."""
-        self._check_refresh_access()
-        self._refresh()
+        """Refresh button: recompute the default window for the user's companies.
+
+        A record method, as the web client calls buttons (with the selected
+        ids, or none); the rows refreshed do not depend on them."""
+        self.browse()._check_refresh_access()
+        self.browse()._refresh()
         return {"type": "ir.actions.client", "tag": "soft_reload"}
 
     @api.model

@@ -24,3 +24,7 @@ from . import test_schedule_preview_guard
 from . import test_schedule_concurrency
 from . import test_schedule_screen
 from . import test_planning_flows
+from . import test_report_refresh_tour
+from . import test_settings
+from . import test_schedule_time_limit
+from . import test_menu_actions

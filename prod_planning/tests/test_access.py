@@ -20,7 +20,7 @@ must raise an AccessError and change no row.
 import datetime
 import inspect
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 from odoo.tools import SQL
@@ -96,6 +96,11 @@ class TestPublicMethodAccess(ProdPlanningCase):
             )
         if not records.get("prod.planning.schedule"):
             records["prod.planning.schedule"] = cls.env["prod.planning.schedule"].create({"scope": "window"})
+        if not records.get("prod.planning.release.wizard"):
+            orders = cls.env["prod.planning.order"].search([("state", "!=", "released")], limit=1)
+            records["prod.planning.release.wizard"] = cls.env["prod.planning.release.wizard"].create(
+                {"order_ids": [Command.set(orders.ids)]}
+            )
         return records
 
     def _tables(self):

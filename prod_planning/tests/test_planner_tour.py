@@ -1,6 +1,8 @@
 import logging
 
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
+
+from .common import ProdPlanningTourCase
 
 _logger = logging.getLogger(__name__)
 
@@ -26,7 +28,7 @@ class _Recorder(logging.Handler):
 
 
 @tagged("post_install", "-at_install")
-class TestPlannerTour(HttpCase):
+class TestPlannerTour(ProdPlanningTourCase):
     def _tour_hit_the_cpython_race(self):
         recorder = _Recorder()
         root = logging.getLogger()

@@ -49,6 +49,8 @@ class TestRpcArguments(PriceCase):
                 "due_date": "2030-01-08",
             }
         )
+        # Made by hand it is firm; the run's draft state is what action_firm changes.
+        cls.order.state = "draft"
         cls.missing_id = 2**31 - 1
 
     def _state(self):

@@ -194,10 +194,12 @@ class ProdPlanningSchedule(models.TransientModel):
                     )
                 )
 
-    @api.constrains("time_limit", "horizon_days")
+    @api.constrains("time_limit", "horizon_days", "company_id")
     def _check_limits(self):
         for wizard in self:
-            if not MIN_TIME_LIMIT <= wizard.time_limit <= MAX_TIME_LIMIT:
+            if MIN_TIME_LIMIT <= wizard.time_limit <= MAX_TIME_LIMIT:
+                wizard._check_time_limit_cap()
+            else:
                 raise ValidationError(
                     _(
                         "The time limit %(value)s s is out of range: give between %(min)s and %(max)s seconds.",
@@ -212,6 +214,24 @@ class ProdPlanningSchedule(models.TransientModel):
                         "The calendar horizon of %(value)s days is out of range: give between 1 and %(max)s days.",
                         value=wizard.horizon_days,
                         max=MAX_HORIZON_DAYS,
+                    )
+                )
+
+    def _check_time_limit_cap(self):
+        """Refuse a time limit above the company's longest one (a setting):
+        the web client waits for the solver inside one HTTP request."""
+        for wizard in self:
+            cap = wizard.company_id.prod_planning_schedule_time_limit_max
+            if cap and wizard.time_limit > cap:
+                raise UserError(
+                    _(
+                        "The time limit %(value)s s is longer than the longest one allowed, %(max)s s: "
+                        "the solver runs inside a web request, which Odoo stops after its real-time "
+                        "limit (limit_time_real, 120 s by default). Give at most %(max)s seconds, or "
+                        "ask an administrator to raise the longest solver time limit in "
+                        "Planning > Configuration > Settings.",
+                        value=wizard.time_limit,
+                        max=cap,
                     )
                 )
 
@@ -352,6 +372,7 @@ class ProdPlanningSchedule(models.TransientModel):
                     state=dict(self._fields["state"]._description_selection(self.env))[self.state].lower(),
                 )
             )
+        self._check_time_limit_cap()
         t0 = time.perf_counter()
         productions = self._scope_productions()
         origin = self.date_start.replace(second=0, microsecond=0)
