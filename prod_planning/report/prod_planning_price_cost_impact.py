@@ -97,7 +97,8 @@ class ProdPlanningPriceCostImpact(models.Model):
         """Recompute the table for the current companies (button; called
         with the selected ids or none, which do not matter)."""
         # The selected rows may be gone (replaced by another refresh): the
-        # right to read the report is checked, not the rows.
+        # right to read the report is checked, and the rows still there.
+        self.exists().check_access("read")
         self.browse().check_access("read")
         for model in ("mrp.bom", "product.product", "prod.planning.price.observation"):
             self.env[model].check_access("read")

@@ -40,7 +40,10 @@ class ProdPlanningReportMixin(models.AbstractModel):
         """Refresh button: recompute the default window for the user's companies.
 
         A record method, as the web client calls buttons (with the selected
-        ids, or none); the rows refreshed do not depend on them."""
+        ids, or none); the rows refreshed do not depend on them. Selected
+        rows still there must be readable (rows of another company are not);
+        rows replaced by an earlier refresh are ignored."""
+        self.exists().check_access("read")
         self.browse()._check_refresh_access()
         self.browse()._refresh()
         return {"type": "ir.actions.client", "tag": "soft_reload"}

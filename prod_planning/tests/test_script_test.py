@@ -56,7 +56,7 @@ def test_default_database_is_recreated():
     lines = plan()
     assert lines["database"] == "prod_planning_test"
     assert lines["plan"].startswith("drop and recreate")
-    assert "-d prod_planning_test -i prod_planning --with-demo" in lines["odoo"]
+    assert "-d prod_planning_test -i prod_planning" in lines["odoo"]
     assert "--odoo-database=prod_planning_test" in lines["pytest"]
 
 
@@ -64,7 +64,8 @@ def test_named_existing_database_is_updated_not_dropped(existing_db):
     lines = plan("--db", existing_db, "-k", "xmlrpc", "-x")
     assert lines["database"] == existing_db
     assert lines["plan"].startswith("keep the existing database")
-    assert f"-d {existing_db} -i prod_planning -u prod_planning " in lines["odoo"]
+    assert f"-d {existing_db} -i prod_planning" in lines["odoo"]
+    assert " -u prod_planning" in lines["odoo"]
     assert f"--odoo-database={existing_db} " in lines["pytest"]
     assert lines["pytest"].endswith(" -k xmlrpc -x"), "other arguments go to pytest"
 
@@ -89,7 +90,7 @@ def test_recreate_drops_a_named_database(existing_db):
 def test_named_missing_database_is_created(missing_db):
     lines = plan("--db", missing_db)
     assert lines["plan"].startswith("create")
-    assert f"-d {missing_db} -i prod_planning --with-demo" in lines["odoo"]
+    assert f"-d {missing_db} -i prod_planning" in lines["odoo"]
 
 
 def test_db_without_name_is_refused():
