@@ -28,8 +28,10 @@ load_registry, load_http = engine_loader.without_registry()
 
 @pytest.fixture
 def existing_db(request):
-    """A database that exists: the suite's own, else PostgreSQL's ``postgres``."""
-    return request.config.getoption("--odoo-database", default=None) or "postgres"
+    """A database that exists and is not the default one: the suite's own,
+    else PostgreSQL's ``template1`` (only named in a dry run, never touched)."""
+    name = request.config.getoption("--odoo-database", default=None)
+    return name if name and name != "prod_planning_test" else "template1"
 
 
 @pytest.fixture
