@@ -4,6 +4,7 @@ from . import prod_planning_calendar_reader
 from . import prod_planning_schedule_reader
 from . import prod_planning_material_reader
 from . import prod_planning_schedule_writer
+from . import prod_planning_schedule_guard
 from . import prod_planning_price_import
 from . import prod_planning_price_capture
 from . import prod_planning_price_feed_fetcher

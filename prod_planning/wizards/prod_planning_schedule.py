@@ -431,7 +431,6 @@ class ProdPlanningSchedule(models.TransientModel):
         self.env["mrp.production"].check_access("write")
         self.env["mrp.workorder"].check_access("write")
         self.ensure_one()
-        self.check_access("write")
         if self.state != "computed":
             raise UserError(
                 _(
@@ -442,141 +441,23 @@ class ProdPlanningSchedule(models.TransientModel):
             )
         lines = self.line_ids.filtered(lambda line: line.state == "scheduled")
         wo_lines = self.workorder_line_ids.filtered(lambda line: line.workorder_id and not line.fixed)
-        self._check_preview(lines, wo_lines)
-        self._check_unchanged(lines, wo_lines)
+        guard = self.env["prod.planning.schedule.guard"]
+        guard._check_preview(self, lines, wo_lines)
+        guard._check_unchanged(self, lines, wo_lines)
         writer = self.env["prod.planning.schedule.writer"]
         workcenters = self._preview_workcenters()
         writer._lock_workcenters(workcenters)
-        self._check_fingerprint()
+        guard._check_fingerprint(self)
         writer._stamp_workcenters(workcenters)
         writer._apply(self, lines, wo_lines)
         self.state = "applied"
         return {"productions": len(lines), "workorders": len(wo_lines)}
 
     def _preview_workcenters(self):
-        """The work centers of the preview: those it schedules on, those the
-        work orders leave, and those whose load it shows."""
-        wo_lines = self.workorder_line_ids
-        return (wo_lines.workcenter_id | wo_lines.old_workcenter_id | self.load_ids.workcenter_id).sorted("id")
+        return self.env["prod.planning.schedule.guard"]._preview_workcenters(self)
 
     def _preview_fingerprint(self):
-        """Digest of the orders and work centers of the stored preview (see
-        ``prod.planning.schedule.reader._fingerprint``)."""
-        origin = self.date_start.replace(second=0, microsecond=0)
-        return self.env["prod.planning.schedule.reader"]._fingerprint(
-            self.line_ids.production_id, self._preview_workcenters(), origin, origin + timedelta(days=self.horizon_days)
-        )
-
-    def _check_fingerprint(self):
-        """Refuse a preview that no longer matches the orders, work orders
-        and work centers it was computed from (another schedule applied, a
-        work order moved, a leave added...)."""
-        if self.preview_fingerprint != self._preview_fingerprint():
-            raise UserError(
-                _(
-                    "%(name)s: the manufacturing orders, work orders or work centers changed since "
-                    "computed (another schedule applied, an order or a leave changed): compute again.",
-                    name=self.display_name,
-                )
-            )
-
-    def _check_preview(self, lines, wo_lines):
-        """Validate the preview again before writing it: the orders of the
-        wizard's company, each work order at its own work center or one of
-        its alternatives of the order's company, and starts before ends."""
-        errors = []
-        for line in lines:
-            production = line.production_id
-            if production.company_id != self.company_id:
-                errors.append(
-                    _(
-                        "%(order)s belongs to %(company)s, not to the schedule's company %(own)s",
-                        order=production.display_name,
-                        company=production.company_id.display_name,
-                        own=self.company_id.display_name,
-                    )
-                )
-            if not line.new_date_start or not line.new_date_finished or line.new_date_start > line.new_date_finished:
-                errors.append(
-                    _(
-                        "%(order)s ends (%(end)s) before it starts (%(start)s)",
-                        order=production.display_name,
-                        start=line.new_date_start,
-                        end=line.new_date_finished,
-                    )
-                )
-        for wo_line in wo_lines:
-            workorder = wo_line.workorder_id
-            production = workorder.production_id
-            workcenter = wo_line.workcenter_id
-            if wo_line.production_id != production or production not in lines.production_id:
-                errors.append(
-                    _("%(workorder)s is not a work order of the orders scheduled", workorder=workorder.display_name)
-                )
-            company = production.company_id
-            allowed = (workorder.workcenter_id | workorder.workcenter_id.alternative_workcenter_ids).filtered(
-                lambda wc, company=company: wc.company_id == company
-            )
-            if workcenter not in allowed:
-                errors.append(
-                    _(
-                        "%(workorder)s cannot run at %(workcenter)s: only at %(allowed)s of %(company)s",
-                        workorder=workorder.display_name,
-                        workcenter=workcenter.display_name,
-                        allowed=", ".join(allowed.mapped("display_name")),
-                        company=company.display_name,
-                    )
-                )
-            if (
-                not wo_line.new_date_start
-                or not wo_line.new_date_finished
-                or wo_line.new_date_start > wo_line.new_date_finished
-            ):
-                errors.append(
-                    _(
-                        "%(workorder)s ends (%(end)s) before it starts (%(start)s)",
-                        workorder=workorder.display_name,
-                        start=wo_line.new_date_start,
-                        end=wo_line.new_date_finished,
-                    )
-                )
-        if errors:
-            raise UserError(
-                _(
-                    "%(name)s cannot be applied: %(errors)s. Compute the schedule again.",
-                    name=self.display_name,
-                    errors="; ".join(errors),
-                )
-            )
-
-    def _check_unchanged(self, lines, wo_lines):
-        """Refuse to apply a preview whose orders or work orders were closed,
-        or started on another work center, since it was computed."""
-        closed = wo_lines.workorder_id.filtered(lambda w: w.state in ("done", "cancel")).mapped(
-            "display_name"
-        ) + lines.production_id.filtered(lambda p: p.state not in SCHEDULABLE_STATES + ("to_close",)).mapped(
-            "display_name"
-        )
-        if closed:
-            raise UserError(
-                _(
-                    "%(names)s changed since the schedule was computed (done or "
-                    "cancelled): compute the schedule again.",
-                    names=", ".join(closed),
-                )
-            )
-        # Odoo does not move a started work order to another work center.
-        started = wo_lines.filtered(
-            lambda line: line.workorder_id.state == "progress" and line.workorder_id.workcenter_id != line.workcenter_id
-        ).workorder_id
-        if started:
-            raise UserError(
-                _(
-                    "%(names)s started since the schedule was computed, on another "
-                    "work center than the schedule's: compute the schedule again.",
-                    names=", ".join(started.mapped("display_name")),
-                )
-            )
+        return self.env["prod.planning.schedule.guard"]._preview_fingerprint(self)
 
     def discard(self):
         """Drop the preview; nothing is written on orders or work orders."""
