@@ -1,5 +1,6 @@
 from . import res_company
 from . import res_config_settings
+from . import prod_planning_amount_mixin
 from . import prod_planning_parameter
 from . import prod_planning_forecast
 from . import prod_planning_run

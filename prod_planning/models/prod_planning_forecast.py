@@ -23,6 +23,8 @@ class ProdPlanningForecast(models.Model):
 
     _name = "prod.planning.forecast"
     _description = "Demand Forecast"
+    _inherit = ["prod.planning.amount.mixin"]
+    _amount_fields = ("quantity",)
     _order = "date_start, product_id"
     _check_company_auto = True
 
@@ -169,12 +171,10 @@ class ProdPlanningForecast(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        rpc_arguments.check_amount_vals(self.env, self, vals_list, ("quantity",))
         self._check_references(vals_list)
         return super().create(vals_list)
 
     def write(self, vals):
-        rpc_arguments.check_amount_vals(self.env, self, [vals], ("quantity",))
         return super().write(vals)
 
     def _check_references(self, vals_list):

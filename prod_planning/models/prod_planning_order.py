@@ -24,6 +24,8 @@ class ProdPlanningOrder(models.Model):
 
     _name = "prod.planning.order"
     _description = "Planned Order"
+    _inherit = ["prod.planning.amount.mixin"]
+    _amount_fields = ("quantity",)
     _order = "release_date, product_id, id"
     _check_company_auto = True
 
@@ -234,7 +236,6 @@ class ProdPlanningOrder(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        rpc_arguments.check_amount_vals(self.env, self, vals_list, ("quantity",))
         for vals in vals_list:
             # Made by hand, not by a run: firm, or the next run would replace it.
             if not vals.get("run_id") and vals.get("state", "draft") == "draft":
@@ -244,7 +245,6 @@ class ProdPlanningOrder(models.Model):
     def write(self, vals):
         """Editing a planned order's quantity, dates or vendor firms it: the
         planner's change survives the next run."""
-        rpc_arguments.check_amount_vals(self.env, self, [vals], ("quantity",))
         to_firm = self.browse()
         if "state" not in vals and any(name in vals for name in PLANNING_FIELDS):
             to_firm = self.filtered(lambda o: o.state == "draft")

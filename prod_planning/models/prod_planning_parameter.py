@@ -1,8 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..tools import rpc_arguments
-
 # Quantities of the planning parameters: finite, within ±1e12.
 AMOUNT_FIELDS = ("lot_fixed_qty", "lot_min_qty", "lot_max_qty", "lot_multiple_qty", "safety_stock")
 
@@ -18,6 +16,8 @@ class ProdPlanningParameter(models.Model):
 
     _name = "prod.planning.parameter"
     _description = "Planning Parameters"
+    _inherit = ["prod.planning.amount.mixin"]
+    _amount_fields = AMOUNT_FIELDS
     _order = "product_id, warehouse_id"
     _check_company_auto = True
 
@@ -155,12 +155,3 @@ class ProdPlanningParameter(models.Model):
                         name=name,
                     )
                 )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        rpc_arguments.check_amount_vals(self.env, self, vals_list, AMOUNT_FIELDS)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        rpc_arguments.check_amount_vals(self.env, self, [vals], AMOUNT_FIELDS)
-        return super().write(vals)

@@ -6,7 +6,6 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from ..engine import prices as price_engine
-from ..tools import rpc_arguments
 
 _logger = logging.getLogger(__name__)
 # Longest moving-average window (days): ten years of history.
@@ -25,6 +24,8 @@ AMOUNT_FIELDS = ("threshold_percent", "min_price", "max_price")
 class ProdPlanningPriceAlertRule(models.Model):
     _name = "prod.planning.price.alert.rule"
     _description = "Raw-Material Price Alert Rule"
+    _inherit = ["prod.planning.amount.mixin"]
+    _amount_fields = AMOUNT_FIELDS
     _order = "sequence, id"
     _check_company_auto = True
 
@@ -160,15 +161,6 @@ class ProdPlanningPriceAlertRule(models.Model):
                         min=rule.min_price,
                     )
                 )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        rpc_arguments.check_amount_vals(self.env, self, vals_list, AMOUNT_FIELDS)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        rpc_arguments.check_amount_vals(self.env, self, [vals], AMOUNT_FIELDS)
-        return super().write(vals)
 
     # ------------------------------------------------------------------
     # Actions

@@ -1,11 +1,11 @@
 from odoo import api, fields, models
 
-from ..tools import rpc_arguments
-
 
 class ProdPlanningPriceIndexProduct(models.Model):
     _name = "prod.planning.price.index.product"
     _description = "Product Following a Commodity Index"
+    _inherit = ["prod.planning.amount.mixin"]
+    _amount_fields = ("factor",)
     _order = "index_id, product_id"
     _check_company_auto = True
 
@@ -61,13 +61,11 @@ class ProdPlanningPriceIndexProduct(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        rpc_arguments.check_amount_vals(self.env, self, vals_list, ("factor",))
         links = super().create(vals_list)
         links.index_id.action_derive_product_prices()
         return links
 
     def write(self, vals):
-        rpc_arguments.check_amount_vals(self.env, self, [vals], ("factor",))
         result = super().write(vals)
         if {"factor", "product_id", "index_id"} & set(vals):
             self.index_id.action_derive_product_prices()

@@ -19,6 +19,8 @@ SOURCES = [
 class ProdPlanningPriceObservation(models.Model):
     _name = "prod.planning.price.observation"
     _description = "Raw-Material Price Observation"
+    _inherit = ["prod.planning.amount.mixin"]
+    _amount_fields = ("price", "quantity")
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -234,7 +236,6 @@ class ProdPlanningPriceObservation(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        rpc_arguments.check_amount_vals(self.env, self, vals_list, ("price", "quantity"))
         products = self.env["product.product"].browse(
             [vals["product_id"] for vals in vals_list if vals.get("product_id")]
         )
@@ -255,7 +256,6 @@ class ProdPlanningPriceObservation(models.Model):
         return observations
 
     def write(self, vals):
-        rpc_arguments.check_amount_vals(self.env, self, [vals], ("price", "quantity"))
         result = super().write(vals)
         if {"price", "currency_id", "uom_id", "date", "index_id"} & set(vals):
             self._derive_index_prices()

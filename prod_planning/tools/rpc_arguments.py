@@ -250,53 +250,39 @@ def _parse_date(value, pattern, kind):
 def require_date(env, method, argument, value, required=False):
     """A ``YYYY-MM-DD`` string between 1900 and 2200 (a date object is
     accepted too); returns a date, or None when missing and not required."""
-    if value is None or value is False or value == "":
-        if not required:
-            return None
-        _fail(env, method, argument, env._("is missing"), env._("give a date as YYYY-MM-DD."))
-    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
-        parsed = value
-    else:
-        parsed = _parse_date(value, _DATE_RE, "date")
-    if parsed is None:
-        _fail(
-            env,
-            method,
-            argument,
-            env._("is %(value)s, not a date", value=_shown(value)),
-            env._("give a date as YYYY-MM-DD."),
-        )
-    if not MIN_DATE <= parsed <= MAX_DATE:
-        _fail(
-            env,
-            method,
-            argument,
-            env._("is %(value)s, out of range", value=_shown(value)),
-            env._("give a date from %(min)s to %(max)s.", min=MIN_DATE, max=MAX_DATE),
-        )
-    return parsed
+    return _require_when(env, method, argument, value, required, "date")
 
 
 def require_datetime(env, method, argument, value, required=False):
     """A ``YYYY-MM-DD HH:MM:SS`` string (UTC; the time may be left out)
     between 1900 and 2200; returns a datetime or None."""
+    return _require_when(env, method, argument, value, required, "datetime")
+
+
+def _require_when(env, method, argument, value, required, kind):
+    """require_date (``kind`` "date") and require_datetime ("datetime")."""
+    if kind == "date":
+        given = isinstance(value, datetime.date) and not isinstance(value, datetime.datetime)
+        pattern = _DATE_RE
+        missing_fix = bad_fix = env._("give a date as YYYY-MM-DD.")
+    else:
+        given = isinstance(value, datetime.datetime)
+        pattern = _DATETIME_RE
+        missing_fix = env._("give a date and time as YYYY-MM-DD HH:MM:SS.")
+        bad_fix = env._("give a date and time as YYYY-MM-DD HH:MM:SS (UTC).")
     if value is None or value is False or value == "":
         if not required:
             return None
-        _fail(env, method, argument, env._("is missing"), env._("give a date and time as YYYY-MM-DD HH:MM:SS."))
-    if isinstance(value, datetime.datetime):
-        parsed = value
-    else:
-        parsed = _parse_date(value, _DATETIME_RE, "datetime")
+        _fail(env, method, argument, env._("is missing"), missing_fix)
+    parsed = value if given else _parse_date(value, pattern, kind)
     if parsed is None:
-        _fail(
-            env,
-            method,
-            argument,
-            env._("is %(value)s, not a date and time", value=_shown(value)),
-            env._("give a date and time as YYYY-MM-DD HH:MM:SS (UTC)."),
-        )
-    if not MIN_DATE <= parsed.date() <= MAX_DATE:
+        if kind == "date":
+            problem = env._("is %(value)s, not a date", value=_shown(value))
+        else:
+            problem = env._("is %(value)s, not a date and time", value=_shown(value))
+        _fail(env, method, argument, problem, bad_fix)
+    day = parsed if kind == "date" else parsed.date()
+    if not MIN_DATE <= day <= MAX_DATE:
         _fail(
             env,
             method,
