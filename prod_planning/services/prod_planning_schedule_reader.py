@@ -438,8 +438,8 @@ class ProdPlanningScheduleReader(models.AbstractModel):
         (company, open or closed, priority, deadline), their open work orders
         and every open work order booked on the work centers in the window
         (work center, started or not, dates, expected duration, booking), the
-        work centers (company, calendar, efficiency, last schedule applied)
-        and their leaves in the window. Equal digests: the preview still
+        work centers (company, calendar, efficiency, last schedule applied),
+        their calendars' working hours and their leaves in the window. Equal digests: the preview still
         matches the orders and work centers."""
         self.env.flush_all()
         cr = self.env.cr
@@ -492,6 +492,16 @@ class ProdPlanningScheduleReader(models.AbstractModel):
              ORDER BY l.id
             """,
             [horizon_end, origin, [row[3] for row in rows if row[3]], [row[4] for row in rows if row[4]]],
+        )
+        parts.append(cr.fetchall())
+        cr.execute(
+            """
+            SELECT id, calendar_id, dayofweek, day_period, week_type, display_type, hour_from, hour_to
+              FROM resource_calendar_attendance
+             WHERE calendar_id = ANY(%s)
+             ORDER BY id
+            """,
+            [[row[4] for row in rows if row[4]]],
         )
         parts.append(cr.fetchall())
         parts.append((origin, horizon_end))

@@ -162,6 +162,15 @@ class TestSchedulePreviewGuard(SchedulingCase):
         with self.assertRaisesRollback(UserError, "changed since computed"):
             wizard.apply()
 
+    def test_stale_preview_after_working_hours_changed_is_refused(self):
+        production = self._create_production(self.product, 1)
+        wizard = self._computed(production)
+        attendance = self.workcenter_a.resource_calendar_id.attendance_ids[:1]
+        self.assertTrue(attendance, "the work center's calendar has working hours")
+        attendance.hour_to -= 1
+        with self.assertRaisesRollback(UserError, "changed since computed"):
+            wizard.apply()
+
     def test_preview_computed_again_applies(self):
         """A preview computed after the last apply matches: applied."""
         production = self._create_production(self.product, 1)
