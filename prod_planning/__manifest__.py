@@ -64,7 +64,10 @@
         "views/product_supplierinfo_views.xml",
         "wizards/prod_planning_release_wizard_views.xml",
     ],
-    "assets": {"web.assets_tests": ["prod_planning/static/tests/tours/*.js"]},
+    "assets": {
+        "web.assets_tests": ["prod_planning/static/tests/tours/*.js"],
+        "web.assets_backend_lazy": ["prod_planning/static/src/price_graph/*.js"],
+    },
     "demo": [
         "demo/res_partner_demo.xml",
         "demo/resource_calendar_demo.xml",

@@ -2,6 +2,7 @@ import logging
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 from ..engine import vendors as engine
 from ..tools import rpc_arguments
@@ -489,7 +490,7 @@ class ProdPlanningExpediting(models.Model):
                 summary=_("Expedite %(line)s: %(reason)s", line=line._prod_planning_label(), reason=reason),
                 note=_(
                     "Promised on %(promised)s; %(open)s %(uom)s still to receive.",
-                    promised=self.date_promised,
+                    promised=format_date(self.env, self.date_promised),
                     open=self.qty_open,
                     uom=self.product_uom_id.name,
                 ),

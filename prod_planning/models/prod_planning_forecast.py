@@ -4,6 +4,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_date
 
 from ..tools import rpc_arguments
 
@@ -67,7 +68,7 @@ class ProdPlanningForecast(models.Model):
                 "%(product)s, %(period)s of %(date)s",
                 product=forecast.product_id.display_name,
                 period=periods.get(forecast.period),
-                date=forecast.date_start,
+                date=format_date(self.env, forecast.date_start),
             )
 
     @api.constrains("warehouse_id")
@@ -87,7 +88,7 @@ class ProdPlanningForecast(models.Model):
                     _(
                         "Forecast of %(product)s on %(date)s: the quantity %(qty)s is negative; enter 0 or more.",
                         product=forecast.product_id.display_name,
-                        date=forecast.date_start,
+                        date=format_date(self.env, forecast.date_start),
                         qty=forecast.quantity,
                     )
                 )
@@ -97,7 +98,7 @@ class ProdPlanningForecast(models.Model):
                         "Forecast of %(product)s on %(date)s: the quantity %(qty)s is out of range; "
                         "enter a number from 0 to %(max)s.",
                         product=forecast.product_id.display_name,
-                        date=forecast.date_start,
+                        date=format_date(self.env, forecast.date_start),
                         qty=forecast.quantity,
                         max=f"{rpc_arguments.MAX_ABS_VALUE:g}",
                     )
@@ -108,8 +109,8 @@ class ProdPlanningForecast(models.Model):
                         "Forecast of %(product)s: the date %(date)s is out of range; "
                         "use a date between %(earliest)s and %(latest)s.",
                         product=forecast.product_id.display_name,
-                        date=forecast.date_start,
-                        earliest=earliest,
+                        date=format_date(self.env, forecast.date_start),
+                        earliest=format_date(self.env, earliest),
                         latest=latest,
                     )
                 )
@@ -133,8 +134,8 @@ class ProdPlanningForecast(models.Model):
                         "Forecast of %(product)s: the period from %(start)s to %(end)s is closed (it ended "
                         "before today); forecast a period that ends today or later.",
                         product=forecast.product_id.display_name,
-                        start=forecast.date_start,
-                        end=forecast.date_end - relativedelta(days=1),
+                        start=format_date(self.env, forecast.date_start),
+                        end=format_date(self.env, forecast.date_end - relativedelta(days=1)),
                     )
                 )
 
@@ -164,7 +165,7 @@ class ProdPlanningForecast(models.Model):
                         "%(other)s; change the quantity of that forecast instead of adding another one.",
                         product=forecast.product_id.display_name,
                         warehouse=forecast.warehouse_id.display_name,
-                        start=forecast.date_start,
+                        start=format_date(self.env, forecast.date_start),
                         other=other.display_name,
                     )
                 )

@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
+from odoo.tools import format_date
 
 from ..tools import rpc_arguments
 
@@ -108,7 +109,7 @@ class ProdPlanningOrder(models.Model):
                 type=labels.get(order.supply_type, ""),
                 qty=order.quantity,
                 product=order.product_id.display_name,
-                date=order.due_date,
+                date=format_date(self.env, order.due_date),
             )
 
     def _compute_days_late(self):

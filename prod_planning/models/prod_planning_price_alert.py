@@ -99,7 +99,12 @@ class ProdPlanningPriceAlert(models.Model):
             action["domain"] = [("product_id", "=", self.product_id.id)]
         else:
             action["domain"] = [("index_id", "=", self.index_id.id), ("product_id", "=", False)]
-        action["context"] = {"search_default_groupby_partner": 1}
+        # The history over time: dates on the x axis, a line per vendor.
+        action["context"] = {
+            "graph_mode": "line",
+            "graph_measure": "normalized_price",
+            "graph_groupbys": ["date:week", "partner_id"],
+        }
         action["views"] = [(False, "graph"), (False, "list"), (False, "pivot"), (False, "form")]
         return action
 

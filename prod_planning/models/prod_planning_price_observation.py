@@ -1,6 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL, float_round
+from odoo.tools import SQL, float_round, format_date
 
 from ..engine import prices as price_engine
 from ..tools import rpc_arguments
@@ -169,7 +169,7 @@ class ProdPlanningPriceObservation(models.Model):
                 price=observation.price,
                 currency=observation.currency_id.name or "",
                 uom=observation.uom_id.name or "",
-                date=observation.date or "",
+                date=format_date(self.env, observation.date),
             )
 
     @api.constrains("product_id", "index_id", "price", "quantity")
@@ -193,7 +193,7 @@ class ProdPlanningPriceObservation(models.Model):
                     _(
                         "The price of %(what)s on %(date)s is negative (%(price)s): enter a price of 0 or more.",
                         what=observation.display_name,
-                        date=observation.date,
+                        date=format_date(self.env, observation.date),
                         price=observation.price,
                     )
                 )
@@ -209,7 +209,7 @@ class ProdPlanningPriceObservation(models.Model):
                         "cannot be converted to %(target)s: choose a unit of the same "
                         "category.",
                         what=observation.product_id.display_name or observation.index_id.name,
-                        date=observation.date,
+                        date=format_date(self.env, observation.date),
                         unit=observation.uom_id.name,
                         target=target.name,
                     )
@@ -222,7 +222,7 @@ class ProdPlanningPriceObservation(models.Model):
                 "The price %(price)s observed on %(date)s names no product: "
                 "choose the product (or the commodity index) it is for.",
                 price=price,
-                date=date,
+                date=format_date(self.env, date),
             )
         )
 

@@ -2,7 +2,7 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import float_compare
+from odoo.tools import float_compare, format_date
 
 from ..tools import rpc_arguments
 
@@ -136,7 +136,9 @@ class ProdPlanningVendorContact(models.Model):
         channels = dict(self._fields["channel"]._description_selection(self.env))
         for contact in self:
             date = (
-                fields.Date.to_string(fields.Datetime.context_timestamp(contact, contact.date)) if contact.date else ""
+                format_date(self.env, fields.Datetime.context_timestamp(contact, contact.date).date())
+                if contact.date
+                else ""
             )
             contact.display_name = _(
                 "%(vendor)s: %(channel)s %(arrow)s %(date)s",
@@ -165,8 +167,8 @@ class ProdPlanningVendorContact(models.Model):
                         "(%(followup)s) is before the contact itself (%(date)s); "
                         "choose a follow-up date on or after the contact date.",
                         contact=contact.display_name,
-                        followup=contact.next_followup_date,
-                        date=contact_day.date(),
+                        followup=format_date(self.env, contact.next_followup_date),
+                        date=format_date(self.env, contact_day.date()),
                     )
                 )
 
@@ -202,8 +204,8 @@ class ProdPlanningVendorContact(models.Model):
                         "Vendor contact %(contact)s: the new promised date %(date)s is in the past; "
                         "enter the date the vendor now promises, today (%(today)s) or later.",
                         contact=contact.display_name,
-                        date=contact.new_promised_date,
-                        today=today,
+                        date=format_date(self.env, contact.new_promised_date),
+                        today=format_date(self.env, today),
                     )
                 )
 
@@ -519,7 +521,7 @@ class ProdPlanningVendorContact(models.Model):
         for contact in self.filtered("purchase_order_id"):
             detail = ""
             if contact.outcome == "new_date":
-                detail = _(" (%(date)s)", date=contact.new_promised_date)
+                detail = _(" (%(date)s)", date=format_date(self.env, contact.new_promised_date))
             elif contact.outcome == "price_change":
                 detail = _(" (%(price)s)", price=contact.new_price)
             body = Markup("<p>%s</p>") % _(

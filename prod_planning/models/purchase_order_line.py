@@ -4,7 +4,7 @@ import pytz
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import float_compare
+from odoo.tools import float_compare, format_date
 
 # Fields whose change may move date_planned (Odoo recomputes it from the
 # vendor pricelist when the quantity, unit or product change).
@@ -180,9 +180,9 @@ class PurchaseOrderLine(models.Model):
                     "%(contact)sThe new promised date %(date)s of %(lines)s is in the past; a vendor "
                     "promises a date from today (%(today)s) on.",
                     contact=_("Vendor contact %(contact)s: ", contact=contact.display_name) if contact else "",
-                    date=promised_date,
+                    date=format_date(self.env, promised_date),
                     lines=", ".join(line._prod_planning_label() for line in self),
-                    today=today,
+                    today=format_date(self.env, today),
                 )
             )
         for line in self:
@@ -297,8 +297,8 @@ class PurchaseOrderLine(models.Model):
                 reasons.append(
                     _(
                         "promised on %(promised)s, after the planning need on %(need)s",
-                        promised=line.date_promised,
-                        need=need_date,
+                        promised=format_date(self.env, line.date_promised),
+                        need=format_date(self.env, need_date),
                     )
                 )
             if not reasons:

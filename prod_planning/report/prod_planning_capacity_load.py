@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 import pytz
 
 from odoo import _, api, fields, models
+from odoo.tools import format_date
 
 from ..services.prod_planning_schedule_reader import OPEN_WORKORDER_STATES
 from .prod_planning_report_mixin import ratio_of
@@ -371,7 +372,7 @@ class ProdPlanningCapacityLoad(models.Model):
             "Work center %(wc)s is overloaded in the week of %(week)s: %(load)s h "
             "of load for %(available)s h available.",
             wc=workcenter.display_name,
-            week=fields.Date.to_string(monday),
+            week=format_date(self.env, monday),
             load=round(load, 1),
             available=round(available, 1),
         )

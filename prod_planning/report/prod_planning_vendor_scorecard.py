@@ -5,7 +5,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from ..engine import vendors as engine
 from ..tools import rpc_arguments
@@ -265,7 +265,13 @@ class ProdPlanningVendorScorecard(models.Model):
         date_to = fields.Date.to_date(date_to) or today
         date_from = fields.Date.to_date(date_from) or (date_to - relativedelta(months=months - 1))
         if date_from > date_to:
-            raise UserError(_("Scorecard period: %(start)s is after %(end)s.", start=date_from, end=date_to))
+            raise UserError(
+                _(
+                    "Scorecard period: %(start)s is after %(end)s.",
+                    start=format_date(self.env, date_from),
+                    end=format_date(self.env, date_to),
+                )
+            )
         return date_from.replace(day=1), date_to.replace(day=1) + relativedelta(months=1)
 
     @api.model

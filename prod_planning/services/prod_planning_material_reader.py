@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from odoo import _, api, models
+from odoo.tools import format_date
 
 from .prod_planning_schedule_reader import EPSILON
 
@@ -142,7 +143,12 @@ class ProdPlanningMaterialReader(models.AbstractModel):
         notes = []
         if latest:
             notes.append(
-                _("%(product)s expected from %(ref)s on %(date)s", product=latest[1], ref=latest[2], date=latest[0])
+                _(
+                    "%(product)s expected from %(ref)s on %(date)s",
+                    product=latest[1],
+                    ref=latest[2],
+                    date=format_date(self.env, latest[0]),
+                )
             )
         if upstream:
             notes.append(_("waits for %s", ", ".join(dict.fromkeys(upstream))))

@@ -105,6 +105,13 @@ class ProdPlanningRunWriter(models.AbstractModel):
             self.env[model].invalidate_model()
         return {"planned_order_count": len(order_ids), "exception_count": exception_count}
 
+    def _quantity_digits(self):
+        """Decimals of quantities: the engine's sums and products of floats
+        (22.599999999999998) are stored rounded to the units' precision (in
+        Odoo 19 all units share the "Product Unit" precision), as the ORM
+        rounds what it writes."""
+        return self.env["decimal.precision"].precision_get("Product Unit")
+
     def _reserve_ids(self, table, count):
         """``count`` new ids of ``table`` from its sequence, in increasing order."""
         self.env.cr.execute(
@@ -140,6 +147,7 @@ class ProdPlanningRunWriter(models.AbstractModel):
         table = "prod_planning_order"
         ids = self._reserve_ids(table, len(planned_orders)) if planned_orders else []
         run_id, company_id = run.id, run.company_id.id
+        digits = self._quantity_digits()
         rows = (
             (
                 db_id,
@@ -147,7 +155,7 @@ class ProdPlanningRunWriter(models.AbstractModel):
                 order.item[0],
                 order.item[1],
                 company_id,
-                order.qty,
+                round(order.qty, digits),
                 order.supply_type,
                 item["vendor_id"] or None,
                 item["bom_id"] or None,
@@ -201,11 +209,19 @@ class ProdPlanningRunWriter(models.AbstractModel):
     def _insert_pegs(self, order_ids, planned_orders):
         def rows():
             demand_columns = self._demand_columns
+            digits = self._quantity_digits()
             for order in planned_orders:
                 db_id = order_ids[order.id]
                 for peg in order.pegs:
                     demand_type, demand_ref, parent = demand_columns(peg.ref, order_ids)
-                    yield (db_id, peg.qty, str(peg.date) if peg.date else None, demand_type, demand_ref, parent)
+                    yield (
+                        db_id,
+                        round(peg.qty, digits),
+                        str(peg.date) if peg.date else None,
+                        demand_type,
+                        demand_ref,
+                        parent,
+                    )
 
         self._insert(
             "prod_planning_peg",
@@ -227,6 +243,7 @@ class ProdPlanningRunWriter(models.AbstractModel):
             if exception.code == "no_source" and not item["no_source_reason"]:
                 continue  # left to a reordering rule or planned elsewhere
             exceptions.append(exception)
+        digits = self._quantity_digits()
         ignored = self._ignored_exceptions(run.company_id, wh_ids)
         kept_ignored = set()
         refs = []
@@ -234,7 +251,8 @@ class ProdPlanningRunWriter(models.AbstractModel):
             origin = self._record_ref(exception.ref, order_ids)
             demand = self._record_ref(exception.demand_ref, order_ids)
             key = self._match_key(exception, origin, demand)
-            situation = self._situation(key, exception.date, exception.suggested_date, exception.qty)
+            qty = None if exception.qty is None else round(exception.qty, digits)
+            situation = self._situation(key, exception.date, exception.suggested_date, qty)
             refs.append((origin, demand, key, situation))
         pairs = []
         for exception, (origin, demand, key, situation) in zip(exceptions, refs, strict=True):
@@ -263,7 +281,7 @@ class ProdPlanningRunWriter(models.AbstractModel):
                     suggestion,
                     str(exception.date) if exception.date else None,
                     str(exception.suggested_date) if exception.suggested_date else None,
-                    exception.qty,
+                    None if exception.qty is None else round(exception.qty, digits),
                     exception.days_late,
                     f"{origin[0]},{origin[1]}" if origin else None,
                     f"{demand[0]},{demand[1]}" if demand else None,
@@ -606,6 +624,7 @@ class ProdPlanningRunWriter(models.AbstractModel):
 
     def _insert_projection(self, run, result):
         run_id, company_id = run.id, run.company_id.id
+        digits = self._quantity_digits()
 
         def rows():
             for item, buckets in result.projection.items():
@@ -627,14 +646,14 @@ class ProdPlanningRunWriter(models.AbstractModel):
                         item[1],
                         company_id,
                         str(bucket.week_start),
-                        bucket.forecast,
-                        bucket.actual,
-                        bucket.dependent,
-                        bucket.scheduled_receipts,
-                        bucket.planned_receipts,
-                        bucket.projected_on_hand,
-                        bucket.safety_stock,
-                        shortage,
+                        round(bucket.forecast, digits),
+                        round(bucket.actual, digits),
+                        round(bucket.dependent, digits),
+                        round(bucket.scheduled_receipts, digits),
+                        round(bucket.planned_receipts, digits),
+                        round(bucket.projected_on_hand, digits),
+                        round(bucket.safety_stock, digits),
+                        round(shortage, digits),
                         status,
                     )
 

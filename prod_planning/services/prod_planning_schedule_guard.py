@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from odoo import _, api, models
 from odoo.exceptions import UserError
+from odoo.tools import format_datetime
 
 # Manufacturing orders a preview may still be applied to.
 OPEN_STATES = ("confirmed", "progress", "to_close")
@@ -75,8 +76,8 @@ class ProdPlanningScheduleGuard(models.AbstractModel):
                     _(
                         "%(order)s ends (%(end)s) before it starts (%(start)s)",
                         order=production.display_name,
-                        start=line.new_date_start,
-                        end=line.new_date_finished,
+                        start=format_datetime(self.env, line.new_date_start),
+                        end=format_datetime(self.env, line.new_date_finished),
                     )
                 )
         for wo_line in wo_lines:
@@ -110,8 +111,8 @@ class ProdPlanningScheduleGuard(models.AbstractModel):
                     _(
                         "%(workorder)s ends (%(end)s) before it starts (%(start)s)",
                         workorder=workorder.display_name,
-                        start=wo_line.new_date_start,
-                        end=wo_line.new_date_finished,
+                        start=format_datetime(self.env, wo_line.new_date_start),
+                        end=format_datetime(self.env, wo_line.new_date_finished),
                     )
                 )
         if errors:

@@ -28,3 +28,5 @@ from . import test_report_refresh_tour
 from . import test_settings
 from . import test_schedule_time_limit
 from . import test_menu_actions
+from . import test_screens
+from . import test_price_graph_tour

@@ -149,7 +149,7 @@ class TestPromisedDateInThePast(VendorCase):
     def test_new_promised_date_before_today_is_refused(self):
         order = self._order(self.vendor_a, [(self.part, 5, "2024-06-10")])
         line = order.order_line
-        with self.assertRaisesRollback(ValidationError, r"new promised date 2024-05-30 is in the past"):
+        with self.assertRaisesRollback(ValidationError, r"new promised date 05/30/2024 is in the past"):
             self._contact(
                 purchase_order_id=order.id,
                 purchase_line_ids=[Command.set(line.ids)],

@@ -126,7 +126,7 @@ class TestCapacityLoad(SchedulingCase):
         self.first.invalidate_recordset(["capacity_warning"])
         self.assertEqual(
             self.first.capacity_warning,
-            "Work center Sched Load is overloaded in the week of 2027-03-01: 30.0 h of load for 28.0 h available.",
+            "Work center Sched Load is overloaded in the week of 03/01/2027: 30.0 h of load for 28.0 h available.",
         )
         # Next week is free.
         self.second.date_start = at(7, 8)

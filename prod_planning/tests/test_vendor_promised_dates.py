@@ -182,7 +182,7 @@ class TestPromisedDates(VendorCase):
         self._slip(line, "2024-06-12")
         escalation = self._escalations(line)
         self.assertEqual(len(escalation), 1)
-        self.assertIn("after the planning need on 2024-06-11", escalation.note)
+        self.assertIn("after the planning need on 06/11/2024", escalation.note)
 
     def test_need_date_from_pegging_of_the_released_planned_order(self):
         order = self._order(self.vendor_a, [(self.part, 5, "2024-06-10")])

@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_datetime
 
 from ..engine import scheduling
 from ..tools import rpc_arguments
@@ -165,7 +166,7 @@ class ProdPlanningSchedule(models.TransientModel):
     @api.depends("state", "date_start")
     def _compute_display_name(self):
         for wizard in self:
-            wizard.display_name = _("Schedule from %(date)s", date=fields.Datetime.to_string(wizard.date_start) or "")
+            wizard.display_name = _("Schedule from %(date)s", date=format_datetime(self.env, wizard.date_start))
 
     # -- defaults and checks -----------------------------------------------------
     @api.model
