@@ -30,3 +30,4 @@ from . import mrp_production
 from . import mrp_workcenter
 from . import stock_picking_type
 from . import mail_thread
+from . import prod_planning_workbench
