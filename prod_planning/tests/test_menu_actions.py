@@ -46,7 +46,9 @@ IRREVERSIBLE = {
 # so that this test presses them too. An unknown js_class fails the test.
 JS_CLASS_BUTTONS = {
     # Odoo's settings form: Save and Discard (test_settings saves the page).
-    "base_settings": ()
+    "base_settings": (),
+    # The price history graph: Odoo's graph view fitted to the prices, no button of its own.
+    "prod_planning_price_graph": (),
 }
 
 # Errors a user reads in a warning dialog: the button refused, with a reason.

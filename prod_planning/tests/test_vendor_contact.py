@@ -202,7 +202,7 @@ class TestVendorContact(VendorCase):
     def test_followup_before_contact_date(self):
         with self.assertRaisesRollback(
             ValidationError,
-            r"Test Vendor A: Phone → 2024-06-03: the next follow-up \(2024-06-02\) "
+            r"Test Vendor A: Phone → 06/03/2024: the next follow-up \(06/02/2024\) "
             "is before the contact",
         ):
             self._contact(next_followup_date="2024-06-02")
@@ -325,9 +325,9 @@ class TestVendorContact(VendorCase):
         self.assertNotIn("Row 1:", message)
         for expected in (
             "Row 2: Vendor contact 'no vendor' has no vendor",
-            "Row 3: Vendor contact Test Vendor A: Phone → 2024-06-03: the next "
-            "follow-up (2024-06-01) is before the contact",
-            f"Row 4: Vendor contact Test Vendor A: Phone → 2024-06-03: purchase line "
+            "Row 3: Vendor contact Test Vendor A: Phone → 06/03/2024: the next "
+            "follow-up (06/01/2024) is before the contact",
+            f"Row 4: Vendor contact Test Vendor A: Phone → 06/03/2024: purchase line "
             f"{other.name} / [VT-PART] Vendor Test Part is from vendor Test Vendor B",
             "Row 5: vendor 'Nobody Such' is unknown",
             "Row 6: outcome 'maybe' is not one of",
