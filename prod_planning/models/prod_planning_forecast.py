@@ -1,9 +1,10 @@
 from collections import defaultdict
 
+import psycopg2
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ConcurrencyError, UserError, ValidationError
 from odoo.tools import format_date
 
 from ..tools import rpc_arguments
@@ -54,6 +55,13 @@ class ProdPlanningForecast(models.Model):
     quantity = fields.Float(required=True, digits="Product Unit")
     uom_id = fields.Many2one(related="product_id.uom_id")
     note = fields.Char()
+
+    # Imports running at the same time cannot both create the same forecast
+    # (the overlap check below does not see the other transaction's row).
+    _product_warehouse_period_start_uniq = models.Constraint(
+        "unique(product_id, warehouse_id, period, date_start)",
+        "A product has one forecast per warehouse, period kind and start date.",
+    )
 
     @api.depends("date_start", "period")
     def _compute_date_end(self):
@@ -367,5 +375,11 @@ class ProdPlanningForecast(models.Model):
                 updated |= by_key[key]
             else:
                 to_create.append(vals)
-        created = self.create(to_create)
+        try:
+            with self.env.cr.savepoint():
+                created = self.create(to_create)
+        except psycopg2.errors.UniqueViolation as error:
+            # Another import created one of these forecasts meanwhile: Odoo's
+            # RPC layer retries the whole call, which then updates it.
+            raise ConcurrencyError("forecast imported concurrently") from error
         return {"created": len(created), "updated": len(updated), "ids": (created | updated).ids}

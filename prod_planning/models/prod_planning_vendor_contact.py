@@ -109,6 +109,15 @@ class ProdPlanningVendorContact(models.Model):
     revision_ids = fields.One2many(
         comodel_name="prod.planning.promised.date.revision", inverse_name="contact_id", string="Promised-date Revisions"
     )
+    reference = fields.Char(
+        string="External Reference",
+        copy=False,
+        help="The integrator's own id of this contact: a batch sent again with the same references logs nothing twice.",
+    )
+
+    _reference_company_uniq = models.Constraint(
+        "unique(company_id, reference)", "An external reference names one vendor contact per company."
+    )
 
     @api.depends("purchase_order_id.currency_id", "company_id.currency_id")
     def _compute_currency_id(self):
@@ -376,12 +385,15 @@ class ProdPlanningVendorContact(models.Model):
         * ``new_promised_date`` (``YYYY-MM-DD``, for new_date),
           ``new_price`` (for price_change), ``next_followup_date``;
         * ``user``: res.users id of the responsible buyer (default: the
-          order's buyer, the vendor's buyer, or the caller).
+          order's buyer, the vendor's buyer, or the caller);
+        * ``reference``: the caller's own id of the contact; a row whose
+          reference is already logged is not logged again (replays are safe).
 
         Every row is validated, each in its own savepoint so that all the bad
         rows are reported at once. If any row is bad, a ValidationError lists
         every bad row (``Row 3: ...``) and **nothing is written**; otherwise
-        returns ``{"created": n, "ids": [...]}`` with the ids in row order.
+        returns ``{"created": n, "existing": n, "ids": [...]}`` with the ids in
+        row order (rows already logged under their reference count as existing).
         """
         self.check_access("create")
         return self.env["prod.planning.vendor.contact.import"]._import_rows(rows)

@@ -5,7 +5,7 @@ once, and nothing is written unless every row is good."""
 import psycopg2
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ConcurrencyError, UserError, ValidationError
 
 from ..tools import rpc_arguments
 
@@ -24,7 +24,9 @@ ROW_KEYS = {
     "new_price": "new_price",
     "next_followup_date": "next_followup_date",
     "user": "user_id",
+    "reference": "reference",
 }
+REFERENCE_CONSTRAINT = "prod_planning_vendor_contact_reference_company_uniq"
 
 
 class ProdPlanningVendorContactImport(models.AbstractModel):
@@ -37,16 +39,43 @@ class ProdPlanningVendorContactImport(models.AbstractModel):
         prod.planning.vendor.contact.log_contacts)."""
         rows = rpc_arguments.require_rows(self.env, "log_contacts", "rows", rows)
         Contact = self.env["prod.planning.vendor.contact"]
+        logged = self._logged_references(rows)
         errors = []
-        contacts = Contact.browse()
+        ids, created, seen = [], 0, {}
         for index, row in enumerate(rows, start=1):
+            reference = row.get("reference") if isinstance(row, dict) else None
+            if reference and reference in logged:
+                ids.append(logged[reference])
+                continue
+            if reference and reference in seen:
+                errors.append(
+                    _(
+                        "Row %(row)s: reference %(ref)s is also row %(other)s; send each contact once.",
+                        row=index,
+                        ref=reference,
+                        other=seen[reference],
+                    )
+                )
+                continue
             try:
                 with self.env.cr.savepoint():
-                    contacts |= Contact.create(self._prepare_row_vals(row, index))
+                    contact = Contact.create(self._prepare_row_vals(row, index))
                     self.env.flush_all()
+            except psycopg2.errors.UniqueViolation as error:
+                if error.diag.constraint_name == REFERENCE_CONSTRAINT:
+                    # Another transaction logged the same reference meanwhile:
+                    # Odoo's RPC layer retries the whole call, which then finds it.
+                    raise ConcurrencyError(f"vendor contact reference {reference!r} logged concurrently") from error
+                errors.append(_("Row %(row)s: %(error)s", row=index, error=error.args[0] if error.args else error))
+                continue
             except (UserError, ValueError, TypeError, psycopg2.Error) as error:
                 message = error.args[0] if error.args else str(error)
                 errors.append(_("Row %(row)s: %(error)s", row=index, error=message))
+                continue
+            if reference:
+                seen[reference] = index
+            ids.append(contact.id)
+            created += 1
         if errors:
             raise ValidationError(
                 _(
@@ -54,7 +83,21 @@ class ProdPlanningVendorContactImport(models.AbstractModel):
                     errors="\n".join(rpc_arguments.cap_errors(self.env, errors)),
                 )
             )
-        return {"created": len(contacts), "ids": contacts.ids}
+        return {"created": created, "existing": len(ids) - created, "ids": ids}
+
+    @api.model
+    def _logged_references(self, rows):
+        """{reference: contact id} of the rows' references already logged in
+        the company (one query)."""
+        references = {
+            row["reference"] for row in rows if isinstance(row, dict) and isinstance(row.get("reference"), str)
+        }
+        if not references:
+            return {}
+        contacts = self.env["prod.planning.vendor.contact"].search_read(
+            [("reference", "in", list(references)), ("company_id", "in", self.env.companies.ids)], ["reference"]
+        )
+        return {contact["reference"]: contact["id"] for contact in contacts}
 
     @api.model
     def _prepare_row_vals(self, row, index):
@@ -87,7 +130,7 @@ class ProdPlanningVendorContactImport(models.AbstractModel):
             vals["new_price"] = rpc_arguments.require_number(
                 self.env, "log_contacts", "new_price", row["new_price"], minimum=0
             )
-        for key in ("summary",):
+        for key in ("summary", "reference"):
             if row.get(key) and not isinstance(row[key], str):
                 raise ValidationError(_("%(key)s is not text; give it as a string.", key=key))
         self._check_choices(row)
