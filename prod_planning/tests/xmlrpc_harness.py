@@ -57,9 +57,10 @@ def free_port():
 
 class OdooServer:
     """A running Odoo HTTP server on a copy of ``source_db`` (on ``source_db``
-    itself with ``copy=False``: then stop() leaves the database alone)."""
+    itself with ``copy=False``: then stop() leaves the database alone);
+    ``workers`` > 0 starts Odoo's multi-process server (the load benchmark)."""
 
-    def __init__(self, source_db, startup_timeout=180, copy=True, addons_path=None):
+    def __init__(self, source_db, startup_timeout=180, copy=True, addons_path=None, workers=0):
         self.source_db = source_db
         self.copy = copy
         self.db = f"{source_db}_rpc" if copy else source_db
@@ -68,6 +69,7 @@ class OdooServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.startup_timeout = startup_timeout
+        self.workers = workers
         # Kept open while the server runs; closed and removed in stop().
         self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115
             prefix="prod_planning_rpc_", suffix=".log", delete=False
@@ -87,7 +89,7 @@ class OdooServer:
                 f"--db-filter=^{self.db}$",
                 "--http-interface=127.0.0.1",
                 f"--http-port={self.port}",
-                "--workers=0",
+                f"--workers={self.workers}",
                 "--max-cron-threads=0",
                 "--log-level=warn",
                 "--no-database-list",
