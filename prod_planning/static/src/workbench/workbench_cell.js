@@ -86,6 +86,7 @@ export class WorkbenchCell extends Component {
             o_pp_selected: this.editable && this.model.isSelected(this.key, line, index),
             [`o_pp_${this.status}`]: Boolean(this.status),
             o_pp_has_exception: this.exceptions.length > 0,
+            o_pp_zero: !this.value && !this.invalid,
         };
     }
 

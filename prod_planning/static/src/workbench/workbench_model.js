@@ -126,7 +126,8 @@ export class WorkbenchModel {
             this.state.rows = grid.rows;
             this.state.total = grid.total;
             if (grid.run) {
-                this.state.run = grid.run;
+                const error = grid.run.id === this.state.run.id ? this.state.run.error : false;
+                this.state.run = { ...grid.run, error };
             }
             this.state.invalid = {};
             const keys = new Set(grid.rows.map(rowKey));
@@ -480,7 +481,7 @@ export class WorkbenchModel {
         try {
             const run = await this.call("run_plan", [this.serverOptions]);
             if (run) {
-                this.state.run = { id: run.run_id, state: run.state, date: run.date };
+                this.state.run = { id: run.run_id, state: run.state, date: run.date, error: run.error };
                 await this.load();
             }
             return run;
@@ -490,9 +491,9 @@ export class WorkbenchModel {
     }
 
     async lastRun() {
-        const run = await this.call("last_run", []);
+        const run = await this.call("last_run", [this.serverOptions]);
         if (run) {
-            this.state.run = { id: run.run_id, state: run.state, date: run.date };
+            this.state.run = { id: run.run_id, state: run.state, date: run.date, error: run.error };
         }
         return run;
     }
