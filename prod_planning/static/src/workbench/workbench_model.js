@@ -78,6 +78,7 @@ export class WorkbenchModel {
             focus: null, // {key, line, index}: the active cell
             invalid: {}, // cellKey -> {value, message}
             saving: false,
+            saves: 0, // set_cells answers received (the tour waits on it)
             selectedBlocks: new Set(),
             choices: { warehouses: [], categories: [], responsibles: [] },
         });
@@ -327,6 +328,7 @@ export class WorkbenchModel {
             return false;
         } finally {
             this.state.saving = false;
+            this.state.saves++;
         }
     }
 

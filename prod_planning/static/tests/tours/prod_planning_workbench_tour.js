@@ -7,8 +7,15 @@ const BLOCK = ".o_pp_block:has(.o_pp_product:contains(Tour Workbench Board))";
 const NEXT_WEEK = "td:nth-child(4)"; // label, past due, this week, next week
 let projectedBefore;
 
+function cell(line) {
+    const block = [...document.querySelectorAll(".o_pp_block")].find((el) =>
+        el.querySelector(".o_pp_product").textContent.includes("Tour Workbench Board")
+    );
+    return block.querySelector(`.o_pp_line_${line} ${NEXT_WEEK}`);
+}
+
 function cellText(line) {
-    return document.querySelector(`${BLOCK} .o_pp_line_${line} ${NEXT_WEEK}`).textContent.trim();
+    return cell(line).textContent.trim();
 }
 
 registry.category("web_tour.tours").add("prod_planning_workbench_tour", {
@@ -51,9 +58,9 @@ registry.category("web_tour.tours").add("prod_planning_workbench_tour", {
         },
         {
             content: "The plan answered: planned supply for next week, projected on hand changed",
-            trigger: `${BLOCK} .o_pp_line_forecast ${NEXT_WEEK}:not(.o_pp_invalid) input:value(25)`,
+            trigger: `.o_pp_workbench_grid[data-saves='1'] ${BLOCK} .o_pp_line_forecast ${NEXT_WEEK}:not(.o_pp_invalid) input:value(25)`,
             run() {
-                const planned = document.querySelector(`${BLOCK} .o_pp_line_planned ${NEXT_WEEK} input`).value;
+                const planned = cell("planned").querySelector("input").value;
                 if (planned === "0") {
                     throw new Error("no planned supply next week after the forecast");
                 }
