@@ -13,7 +13,10 @@ export class WorkbenchCell extends Component {
     static props = { row: Object, line: String, index: Number };
 
     setup() {
-        this.model = useWorkbench();
+        // Only editable cells follow the shared state (typed values refused,
+        // selection); the others read their row, a reactive prop.
+        this.editable = this.props.index >= 0 && EDITABLE_LINES.includes(this.props.line);
+        this.model = this.editable ? useWorkbench() : this.env.workbench;
         this.state = this.model.state;
     }
 
@@ -26,15 +29,14 @@ export class WorkbenchCell extends Component {
         return index < 0 ? row.past_due[line] || 0 : row.cells[line][index];
     }
 
-    get editable() {
-        return this.props.index >= 0 && EDITABLE_LINES.includes(this.props.line);
-    }
-
     get clickable() {
         return this.props.index >= 0 && DETAIL_LINES.includes(this.props.line) && this.value;
     }
 
     get invalid() {
+        if (!this.editable) {
+            return undefined;
+        }
         return this.state.invalid[cellKey(this.key, this.props.line, this.props.index)];
     }
 
