@@ -395,3 +395,44 @@ test("no product: a message instead of the grid", async () => {
     expect(".o_pp_table").toHaveCount(0);
     expect(queryAll(".o_pp_pager")).toHaveLength(0);
 });
+
+test("Replenish on selected blocks; Open RFQs opens the created orders", async () => {
+    onRpc("prod.planning.workbench", "replenish", ({ args }) => {
+        calls.push(["replenish", args[0]]);
+        return { purchase_order_ids: [91, 92], production_ids: [7], rows: [] };
+    });
+    mockService("action", {
+        doAction(action) {
+            if (action.res_model === "purchase.order") {
+                calls.push(["doAction", action]);
+                return Promise.resolve(true);
+            }
+            return super.doAction(...arguments);
+        },
+    });
+    await openWorkbench();
+    await contains('.o_pp_block[data-key="2_1"] .o_pp_block_select').click();
+    await contains(".o_pp_replenish_selected").click();
+    expect(calls.find((c) => c[0] === "replenish")[1]).toEqual([{ product_id: 2, warehouse_id: 1 }]);
+    expect(".o_notification").toHaveText(/2 request\(s\) for quotation and 1 manufacturing order\(s\)/);
+    await contains(".o_notification_buttons button:contains(Open RFQs)").click();
+    const opened = calls.find((c) => c[0] === "doAction")[1];
+    expect(opened.domain).toEqual([["id", "in", [91, 92]]]);
+});
+
+test("Firm on a block; the planned cell's magnifier opens its planned orders", async () => {
+    onRpc("prod.planning.workbench", "firm", ({ args }) => {
+        calls.push(["firm", args[0]]);
+        return { count: 0, rows: [] };
+    });
+    onRpc("prod.planning.workbench", "cell_details", ({ args }) => {
+        calls.push(["cell_details", args]);
+        return false;
+    });
+    await openWorkbench();
+    await contains('.o_pp_block[data-key="2_1"] .o_pp_firm').click();
+    expect(calls.find((c) => c[0] === "firm")[1]).toEqual([{ product_id: 2, warehouse_id: 1 }]);
+    // shown on hover or when the cell has the focus
+    await contains(`${cell(2, "planned", 2)} .o_pp_cell_details`, { visible: false }).click();
+    expect(calls.find((c) => c[0] === "cell_details")[1].slice(0, 4)).toEqual([2, 1, "planned", "2026-01-19"]);
+});
