@@ -362,3 +362,100 @@ class ProdPlanningWorkbenchReader(models.AbstractModel):
                     ref = ("stock.move", move_id)
                 supplies.append(mrp.Supply(key, day, qty, ref, "receipt", False))
         return demands, supplies, component_moves
+
+    # ------------------------------------------------------------ cell details
+
+    @api.model
+    def _cell_action(self, product, warehouse, kind, day, options):
+        """A window action (list) on the records behind one cell: the period
+        of the grid holding ``day`` (before the first period: past due)."""
+        today = fields.Date.context_today(self)
+        periods = self._periods(options["period"], options["date_from"] or today, options["periods"])
+        start, end = next(((s, e) for s, e, _label in periods if s <= day < e), (None, periods[0][0]))
+        if day >= periods[-1][1]:
+            start, end = periods[-1][1], None
+        key = Domain("product_id", "=", product.id)
+        moves = (
+            key
+            & Domain("state", "in", OPEN_MOVE_STATES)
+            & Domain("company_id", "=", warehouse.company_id.id)
+            & self._range("date", start, end, datetime=True)
+        )
+        out_moves = (
+            moves
+            & Domain("location_id.usage", "=", "internal")
+            & Domain("location_id.warehouse_id", "=", warehouse.id)
+            & (
+                Domain("location_dest_id.usage", "!=", "internal")
+                | Domain("location_dest_id.warehouse_id", "!=", warehouse.id)
+            )
+        )
+        planned = key & Domain("warehouse_id", "=", warehouse.id) & Domain("state", "in", ("draft", "firm"))
+        title = self.env._("%(product)s: %(what)s", product=product.display_name, what="%s")
+        if kind == "demand":
+            return self._window(
+                "stock.move", out_moves & Domain("raw_material_production_id", "=", False), title % self.env._("Demand")
+            )
+        if kind == "indirect":
+            parents = (
+                Domain("bom_id.bom_line_ids.product_id", "=", product.id)
+                & Domain("warehouse_id", "=", warehouse.id)
+                & Domain("state", "in", ("draft", "firm"))
+                & self._range("release_date", start, end)
+            )
+            title = title % self.env._("Indirect Demand")
+            if self.env["prod.planning.order"].search_count(parents, limit=1):
+                return self._window("prod.planning.order", parents, title)
+            return self._window("stock.move", out_moves & Domain("raw_material_production_id", "!=", False), title)
+        if kind == "forecast":
+            domain = key & Domain("warehouse_id", "=", warehouse.id)
+            if end:
+                domain &= Domain("date_start", "<", fields.Date.to_string(end))
+            if start:
+                domain &= Domain("date_end", ">", fields.Date.to_string(max(start, today)))
+            return self._window("prod.planning.forecast", domain, title % self.env._("Forecast"))
+        if kind == "planned":
+            domain = planned & self._range("due_date", start, end)
+            return self._window("prod.planning.order", domain, title % self.env._("Planned Supply"))
+        title = title % self.env._("Confirmed Supply")
+        lines = (
+            key
+            & Domain("order_id.picking_type_id.warehouse_id", "=", warehouse.id)
+            & Domain("state", "in", ("draft", "sent", "to approve", "purchase"))
+            & self._range("date_planned", start, end, datetime=True)
+        )
+        productions = (
+            key
+            & Domain("picking_type_id.warehouse_id", "=", warehouse.id)
+            & Domain("state", "in", ("draft", "confirmed", "progress", "to_close"))
+            & self._range("date_finished", start, end, datetime=True)
+        )
+        if self.env["mrp.production"].search_count(productions, limit=1) and not self.env[
+            "purchase.order.line"
+        ].search_count(lines, limit=1):
+            return self._window("mrp.production", productions, title)
+        return self._window("purchase.order.line", lines, title)
+
+    @staticmethod
+    def _range(field, start, end, datetime=False):
+        """``start <= field < end`` (either may be None), with dates as text
+        (the action goes to the client as JSON)."""
+        domain = Domain.TRUE
+        suffix = " 00:00:00" if datetime else ""
+        if start:
+            domain &= Domain(field, ">=", fields.Date.to_string(start) + suffix)
+        if end:
+            domain &= Domain(field, "<", fields.Date.to_string(end) + suffix)
+        return domain
+
+    def _window(self, model, domain, name):
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": model,
+            "views": [[False, "list"], [False, "form"]],
+            "view_mode": "list,form",
+            "domain": list(domain),
+            "context": {"create": False},
+            "target": "current",
+        }
