@@ -160,7 +160,8 @@ class ProdPlanningWorkbenchReader(models.AbstractModel):
             line = "indirect" if indirect else "demand"
             add(demand.item, line, demand.date, demand.qty)
         for forecast in data["forecasts"]:
-            add(forecast.item, "forecast", forecast.date_start, forecast.qty)
+            if forecast.date_end > today:  # as the engine: a period that ended is no demand
+                add(forecast.item, "forecast", forecast.date_start, forecast.qty)
         for supply in data["supplies"]:
             if supply.kind != "firm":
                 add(supply.item, "confirmed", supply.date, supply.qty)

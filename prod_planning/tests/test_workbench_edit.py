@@ -99,6 +99,14 @@ class TestWorkbenchEdit(PlanningRunCase):
         self.Workbench.set_cells([self._cell(self.bike, "2030-03-18", 0.0, expected=7.0)], self.options)
         self.assertFalse(Forecast.search([("product_id", "=", self.bike.id)]))
 
+    def test_a_forecast_period_that_ended_is_no_demand(self):
+        values = {"product_id": self.bike.id, "warehouse_id": self.warehouse.id, "period": "day", "quantity": 3.0}
+        with freeze_time("2030-03-04"):  # entered when it was not over yet
+            self.env["prod.planning.forecast"].create({**values, "date_start": "2030-03-05"})
+        self.assertEqual(self._grid_row(self.bike)["cells"]["forecast"][0], 0.0)
+        self.Workbench.set_cells([self._cell(self.bike, "2030-03-06", 2.0, expected=0.0)], self.options)
+        self.assertEqual(self._grid_row(self.bike)["cells"]["forecast"][0], 2.0)
+
     def test_planned_edit_is_one_firm_order_of_the_period(self):
         week = self._grid_row(self.tube)["cells"]["planned"]
         result = self.Workbench.set_cells(
