@@ -265,15 +265,20 @@ class ProdPlanningWorkbenchReader(models.AbstractModel):
                 load=None,
             )
         ]
-        boms = run_reader._read_boms(company)
+        wanted = set(product_ids)
+        boms = self._boms_around(company, wanted)
+        parent_ids = {pid for pid, bom in boms.items() if any(c in wanted for c, _qty in bom["lines"])}
         orders = self.env["prod.planning.order"].search_read(
-            [("state", "in", ("draft", "firm")), ("warehouse_id", "=", warehouse.id)],
+            [
+                ("state", "in", ("draft", "firm")),
+                ("warehouse_id", "=", warehouse.id),
+                ("product_id", "in", list(wanted | parent_ids)),
+            ],
             ["product_id", "warehouse_id", "quantity", "due_date", "release_date", "supply_type", "state"],
             load=None,
         )
-        firm = [o for o in orders if o["state"] == "firm" and o["product_id"] in product_ids]
+        firm = [o for o in orders if o["state"] == "firm" and o["product_id"] in wanted]
         supplies += run_reader._firm_order_supplies(firm)
-        wanted = set(product_ids)
         replanned = wanted if replanned is None else set(replanned)
         parent_orders = [o for o in orders if o["state"] == "firm" or o["product_id"] not in replanned]
         demands += [d for d in run_reader._firm_order_demands(parent_orders, boms) if d.item[0] in wanted]
@@ -304,6 +309,30 @@ class ProdPlanningWorkbenchReader(models.AbstractModel):
                 (p["product_id"], p["warehouse_id"]): p.get("forecast_consumption") or "max" for p in parameters
             },
         }
+
+    @api.model
+    def _boms_around(self, company, product_ids):
+        """{product id: BoM} (as the run reader reads them) of ``product_ids``
+        and of the products whose BoMs use them, in a few queries."""
+        if not product_ids:
+            return {}
+        self.env["mrp.bom"].flush_model()
+        self.env["mrp.bom.line"].flush_model()
+        pids = tuple(product_ids)
+        self.env.cr.execute(
+            """
+            SELECT b.product_tmpl_id
+              FROM mrp_bom_line l
+              JOIN mrp_bom b ON b.id = l.bom_id
+             WHERE l.product_id IN %s AND b.active AND b.type IN ('normal', 'phantom')
+               AND (b.company_id IS NULL OR b.company_id = %s)
+             UNION
+            SELECT product_tmpl_id FROM product_product WHERE id IN %s
+            """,
+            [pids, company.id, pids],
+        )
+        template_ids = [row[0] for row in self.env.cr.fetchall()]
+        return self.env["prod.planning.run.reader"]._read_boms(company, template_ids)
 
     def _read_on_hand(self, warehouse_id, product_ids):
         self.env.cr.execute(

@@ -321,7 +321,7 @@ class ProdPlanningWorkbenchWriter(models.AbstractModel):
             company = warehouse.company_id
             horizon_end = today + timedelta(days=company.prod_planning_horizon_days)
             product_ids = list({c["product"].id for c in cells if c["warehouse"] == warehouse})
-            boms = run_reader._read_boms(company)
+            boms = self.env["prod.planning.workbench.reader"]._boms_around(company, product_ids)
             parameters = self.env["prod.planning.parameter"].search_read(
                 [("warehouse_id", "=", warehouse.id), ("product_id", "in", product_ids)], [], load=None
             )
@@ -379,14 +379,8 @@ class ProdPlanningWorkbenchWriter(models.AbstractModel):
         self.env.flush_all()
         company = warehouse.company_id
         horizon_end = today + timedelta(days=company.prod_planning_horizon_days)
-        run_reader = self.env["prod.planning.run.reader"]
-        boms = run_reader._read_boms(company)
-        bom_lines = [
-            mrp.BomLine(parent, component, qty) for parent, bom in boms.items() for component, qty in bom["lines"]
-        ]
-        types = {pid: "kit" if bom["type"] == "phantom" else "manufacture" for pid, bom in boms.items()}
-        affected = mrp_netchange.affected_keys(product_ids, bom_lines, types)
         reader = self.env["prod.planning.workbench.reader"]
+        affected = self._affected(company, product_ids)
         data = reader._collect(company, warehouse, sorted(affected), today, horizon_end, replanned=affected)
         changed = {(pid, warehouse.id) for pid in product_ids}
         result, keys = mrp_netchange.plan_with_dependent(
@@ -402,6 +396,21 @@ class ProdPlanningWorkbenchWriter(models.AbstractModel):
         replanned = sorted({key[0] for key in keys if key in data["keys"]})
         self._write_plan(company, warehouse, replanned, data, result)
         return [*sorted(product_ids), *(pid for pid in replanned if pid not in product_ids)]
+
+    def _affected(self, company, product_ids):
+        """``product_ids`` and everything below them in their BoMs (and the
+        kits above them), reading the BoMs level by level."""
+        reader = self.env["prod.planning.workbench.reader"]
+        affected, frontier, boms = set(product_ids), set(product_ids), {}
+        while frontier:
+            boms.update(reader._boms_around(company, frontier - set(boms)))
+            bom_lines = [
+                mrp.BomLine(parent, component, qty) for parent, bom in boms.items() for component, qty in bom["lines"]
+            ]
+            types = {pid: "kit" if bom["type"] == "phantom" else "manufacture" for pid, bom in boms.items()}
+            frontier = mrp_netchange.affected_keys(affected, bom_lines, types) - affected
+            affected |= frontier
+        return affected
 
     def _write_plan(self, company, warehouse, product_ids, data, result):
         """Replace the non-firm planned orders, open exceptions and projection
