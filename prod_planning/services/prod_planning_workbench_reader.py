@@ -238,12 +238,13 @@ class ProdPlanningWorkbenchReader(models.AbstractModel):
     # --------------------------------------------------------- the plan subset
 
     @api.model
-    def _collect(self, company, warehouse, product_ids, today, horizon_end, replanned=None):
+    def _collect(self, company, warehouse, product_ids, today, horizon_end, replanned=None, boms=None):
         """The engine input of ``product_ids`` in ``warehouse`` only (the run
         reader's ``_collect`` restricted to them), with the dependent demand
         that the stored planned orders of their parents put on them: firm
         orders always, non-firm ones unless their product is in ``replanned``
-        (None: ``product_ids``; the net change replans those)."""
+        (None: ``product_ids``; the net change replans those). ``boms``: those
+        of ``_boms_around`` for these products, when the caller has them."""
         self.env.flush_all()
         run_reader = self.env["prod.planning.run.reader"]
         wh_ids = (warehouse.id,)
@@ -266,7 +267,7 @@ class ProdPlanningWorkbenchReader(models.AbstractModel):
             )
         ]
         wanted = set(product_ids)
-        boms = self._boms_around(company, wanted)
+        boms = self._boms_around(company, wanted) if boms is None else boms
         parent_ids = {pid for pid, bom in boms.items() if any(c in wanted for c, _qty in bom["lines"])}
         orders = self.env["prod.planning.order"].search_read(
             [

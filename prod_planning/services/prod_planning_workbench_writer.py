@@ -380,37 +380,48 @@ class ProdPlanningWorkbenchWriter(models.AbstractModel):
         company = warehouse.company_id
         horizon_end = today + timedelta(days=company.prod_planning_horizon_days)
         reader = self.env["prod.planning.workbench.reader"]
-        affected = self._affected(company, product_ids)
-        data = reader._collect(company, warehouse, sorted(affected), today, horizon_end, replanned=affected)
+        affected, boms = self._affected(company, product_ids)
         changed = {(pid, warehouse.id) for pid in product_ids}
-        result, keys = mrp_netchange.plan_with_dependent(
-            data["items"],
-            data["bom_lines"],
-            data["demands"],
-            data["forecasts"],
-            data["supplies"],
-            today,
-            changed,
-            horizon_end=horizon_end,
-        )
+        while True:
+            data = reader._collect(
+                company, warehouse, sorted(affected), today, horizon_end, replanned=affected, boms=boms
+            )
+            result, keys = mrp_netchange.plan_with_dependent(
+                data["items"],
+                data["bom_lines"],
+                data["demands"],
+                data["forecasts"],
+                data["supplies"],
+                today,
+                changed,
+                horizon_end=horizon_end,
+            )
+            exact = {key[0] for key in keys}
+            if exact >= affected:
+                break
+            # A bought product with a BoM does not pass demand on: the BoMs
+            # alone named too many products; their stored orders are kept, so
+            # collect again with their demand on the ones really replanned.
+            affected = exact
         replanned = sorted({key[0] for key in keys if key in data["keys"]})
         self._write_plan(company, warehouse, replanned, data, result)
         return [*sorted(product_ids), *(pid for pid in replanned if pid not in product_ids)]
 
     def _affected(self, company, product_ids):
         """``product_ids`` and everything below them in their BoMs (and the
-        kits above them), reading the BoMs level by level."""
+        kits above them), reading the BoMs level by level; and those BoMs
+        (``_boms_around`` of them all)."""
         reader = self.env["prod.planning.workbench.reader"]
         affected, frontier, boms = set(product_ids), set(product_ids), {}
         while frontier:
-            boms.update(reader._boms_around(company, frontier - set(boms)))
+            boms.update(reader._boms_around(company, frontier))
             bom_lines = [
                 mrp.BomLine(parent, component, qty) for parent, bom in boms.items() for component, qty in bom["lines"]
             ]
             types = {pid: "kit" if bom["type"] == "phantom" else "manufacture" for pid, bom in boms.items()}
             frontier = mrp_netchange.affected_keys(affected, bom_lines, types) - affected
             affected |= frontier
-        return affected
+        return affected, boms
 
     def _write_plan(self, company, warehouse, product_ids, data, result):
         """Replace the non-firm planned orders, open exceptions and projection

@@ -83,6 +83,23 @@ class TestWorkbenchEdit(PlanningRunCase):
         self._run()
         self.assertEqual(self._plan_snapshot(), net_change)
 
+    def test_net_change_keeps_the_demand_of_a_bought_product_bom(self):
+        """The wheel is bought but has a BoM (spokes, made of tubes): an edit of
+        the bike replans the tubes (through the frame) and not the spokes,
+        whose planned orders still need tubes."""
+        spoke = self._create_product("WE Spoke", route="manufacture", default_code="WE-SPOKE")
+        self._create_bom(self.wheel, [(spoke, 1.0)])
+        self._create_bom(spoke, [(self.tube, 2.0)])
+        self._deliver(spoke, 5.0, "2030-03-20 10:00:00")
+        self._run()
+        self.assertTrue(self._planned(spoke, "draft"))
+        result = self.Workbench.set_cells([self._cell(self.bike, "2030-03-19", 6.0)], self.options)
+        self.assertNotIn(spoke.id, [row["product_id"] for row in result["rows"]])
+        self.assertIn(self.tube.id, [row["product_id"] for row in result["rows"]])
+        net_change = self._plan_snapshot()
+        self._run()
+        self.assertEqual(self._plan_snapshot(), net_change)
+
     def test_forecast_edit_merges_the_period_forecasts(self):
         Forecast = self.env["prod.planning.forecast"]
         values = {"product_id": self.bike.id, "warehouse_id": self.warehouse.id, "period": "day"}
