@@ -39,6 +39,7 @@
         "views/prod_planning_vendor_scorecard_views.xml",
         "views/purchase_order_views.xml",
         "views/res_partner_views.xml",
+        "views/prod_planning_workbench_views.xml",
         "views/prod_planning_menus.xml",
         "security/prod_planning_price_rules.xml",
         "data/prod_planning_price_data.xml",
@@ -67,6 +68,8 @@
     "assets": {
         "web.assets_tests": ["prod_planning/static/tests/tours/*.js"],
         "web.assets_backend_lazy": ["prod_planning/static/src/price_graph/*.js"],
+        "web.assets_backend": ["prod_planning/static/src/workbench/*"],
+        "web.assets_unit_tests": ["prod_planning/static/tests/*.test.js"],
     },
     "demo": [
         "demo/res_partner_demo.xml",

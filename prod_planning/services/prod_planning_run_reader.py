@@ -361,8 +361,9 @@ class ProdPlanningRunReader(models.AbstractModel):
 
     # -------------------------------------------------------------------- BoMs
 
-    def _read_boms(self, company):
-        """The BoM Odoo would pick for each product, its lines per parent unit.
+    def _read_boms(self, company, template_ids=None):
+        """The BoM Odoo would pick for each product, its lines per parent unit
+        (with ``template_ids``: for the products of those templates only).
 
         Quantities are converted to the component's unit and divided by the
         BoM quantity (expressed in the parent's unit).
@@ -373,7 +374,7 @@ class ProdPlanningRunReader(models.AbstractModel):
             .with_context(active_test=False)  # Odoo 19 archives Dozens
             .search_read([], ["factor"], load=None)
         }
-        boms = self._read_bom_records(company)
+        boms = self._read_bom_records(company, template_ids)
         variants_by_tmpl = defaultdict(list)
         for product_id, template_id, uom_id in self._product_uoms(
             [("product_tmpl_id", "in", list({b["product_tmpl_id"] for b in boms}))]
@@ -407,10 +408,14 @@ class ProdPlanningRunReader(models.AbstractModel):
                     )
         return chosen
 
-    def _read_bom_records(self, company):
-        """The company's normal and kit BoMs, as dicts, by sequence."""
+    def _read_bom_records(self, company, template_ids=None):
+        """The company's normal and kit BoMs (of ``template_ids`` when given),
+        as dicts, by sequence."""
+        domain = [("company_id", "in", (False, company.id)), ("type", "in", ("normal", "phantom"))]
+        if template_ids is not None:
+            domain.append(("product_tmpl_id", "in", list(template_ids)))
         return self.env["mrp.bom"].search_read(
-            [("company_id", "in", (False, company.id)), ("type", "in", ("normal", "phantom"))],
+            domain,
             [
                 "product_tmpl_id",
                 "product_id",

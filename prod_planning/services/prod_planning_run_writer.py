@@ -229,11 +229,12 @@ class ProdPlanningRunWriter(models.AbstractModel):
             rows(),
         )
 
-    def _insert_exceptions(self, run, info, result, order_ids, wh_ids):
+    def _insert_exceptions(self, run, info, result, order_ids, wh_ids, product_ids=None):
         """Insert the run's messages, except those the planner ignored in the
         same situation (same kind, product, warehouse, origin or demand,
         dates and quantity); an ignored message whose situation is gone is
-        removed: when its case comes back changed, it is open again."""
+        removed: when its case comes back changed, it is open again.
+        ``product_ids``: only those products were replanned (net change)."""
         run_id, company_id = run.id, run.company_id.id
         exceptions = []
         for exception in result.exceptions:
@@ -244,7 +245,7 @@ class ProdPlanningRunWriter(models.AbstractModel):
                 continue  # left to a reordering rule or planned elsewhere
             exceptions.append(exception)
         digits = self._quantity_digits()
-        ignored = self._ignored_exceptions(run.company_id, wh_ids)
+        ignored = self._ignored_exceptions(run.company_id, wh_ids, product_ids)
         kept_ignored = set()
         refs = []
         for exception in exceptions:
@@ -346,13 +347,18 @@ class ProdPlanningRunWriter(models.AbstractModel):
         """The hashable situation of a message: its key, dates and quantity."""
         return (key, str(day) if day else None, str(suggested_day) if suggested_day else None, round(qty or 0.0, 4))
 
-    def _ignored_exceptions(self, company, wh_ids):
-        """{situation: id} of the ignored messages of the planned warehouses."""
+    def _ignored_exceptions(self, company, wh_ids, product_ids=None):
+        """{situation: id} of the ignored messages of the planned warehouses
+        (and ``product_ids`` when given)."""
         self.env.cr.execute(
-            "SELECT id, match_key, date, suggested_date, quantity FROM prod_planning_exception "
-            "WHERE state = 'ignored' AND match_key IS NOT NULL "
-            "AND (warehouse_id IN %s OR warehouse_id IS NULL) AND company_id = %s",
-            [wh_ids, company.id],
+            SQL(
+                "SELECT id, match_key, date, suggested_date, quantity FROM prod_planning_exception "
+                "WHERE state = 'ignored' AND match_key IS NOT NULL "
+                "AND (warehouse_id IN %s OR warehouse_id IS NULL) AND company_id = %s%s",
+                wh_ids,
+                company.id,
+                SQL(" AND product_id IN %s", tuple(product_ids)) if product_ids else SQL(""),
+            )
         )
         return {
             self._situation(key, day, suggested_day, qty): exception_id

@@ -160,7 +160,8 @@ class ProdPlanningWorkbenchReader(models.AbstractModel):
             line = "indirect" if indirect else "demand"
             add(demand.item, line, demand.date, demand.qty)
         for forecast in data["forecasts"]:
-            add(forecast.item, "forecast", forecast.date_start, forecast.qty)
+            if forecast.date_end > today:  # as the engine: a period that ended is no demand
+                add(forecast.item, "forecast", forecast.date_start, forecast.qty)
         for supply in data["supplies"]:
             if supply.kind != "firm":
                 add(supply.item, "confirmed", supply.date, supply.qty)
@@ -237,12 +238,13 @@ class ProdPlanningWorkbenchReader(models.AbstractModel):
     # --------------------------------------------------------- the plan subset
 
     @api.model
-    def _collect(self, company, warehouse, product_ids, today, horizon_end, replanned=None):
+    def _collect(self, company, warehouse, product_ids, today, horizon_end, replanned=None, boms=None):
         """The engine input of ``product_ids`` in ``warehouse`` only (the run
         reader's ``_collect`` restricted to them), with the dependent demand
         that the stored planned orders of their parents put on them: firm
         orders always, non-firm ones unless their product is in ``replanned``
-        (None: ``product_ids``; the net change replans those)."""
+        (None: ``product_ids``; the net change replans those). ``boms``: those
+        of ``_boms_around`` for these products, when the caller has them."""
         self.env.flush_all()
         run_reader = self.env["prod.planning.run.reader"]
         wh_ids = (warehouse.id,)
@@ -264,15 +266,20 @@ class ProdPlanningWorkbenchReader(models.AbstractModel):
                 load=None,
             )
         ]
-        boms = run_reader._read_boms(company)
+        wanted = set(product_ids)
+        boms = self._boms_around(company, wanted) if boms is None else boms
+        parent_ids = {pid for pid, bom in boms.items() if any(c in wanted for c, _qty in bom["lines"])}
         orders = self.env["prod.planning.order"].search_read(
-            [("state", "in", ("draft", "firm")), ("warehouse_id", "=", warehouse.id)],
+            [
+                ("state", "in", ("draft", "firm")),
+                ("warehouse_id", "=", warehouse.id),
+                ("product_id", "in", list(wanted | parent_ids)),
+            ],
             ["product_id", "warehouse_id", "quantity", "due_date", "release_date", "supply_type", "state"],
             load=None,
         )
-        firm = [o for o in orders if o["state"] == "firm" and o["product_id"] in product_ids]
+        firm = [o for o in orders if o["state"] == "firm" and o["product_id"] in wanted]
         supplies += run_reader._firm_order_supplies(firm)
-        wanted = set(product_ids)
         replanned = wanted if replanned is None else set(replanned)
         parent_orders = [o for o in orders if o["state"] == "firm" or o["product_id"] not in replanned]
         demands += [d for d in run_reader._firm_order_demands(parent_orders, boms) if d.item[0] in wanted]
@@ -303,6 +310,30 @@ class ProdPlanningWorkbenchReader(models.AbstractModel):
                 (p["product_id"], p["warehouse_id"]): p.get("forecast_consumption") or "max" for p in parameters
             },
         }
+
+    @api.model
+    def _boms_around(self, company, product_ids):
+        """{product id: BoM} (as the run reader reads them) of ``product_ids``
+        and of the products whose BoMs use them, in a few queries."""
+        if not product_ids:
+            return {}
+        self.env["mrp.bom"].flush_model()
+        self.env["mrp.bom.line"].flush_model()
+        pids = tuple(product_ids)
+        self.env.cr.execute(
+            """
+            SELECT b.product_tmpl_id
+              FROM mrp_bom_line l
+              JOIN mrp_bom b ON b.id = l.bom_id
+             WHERE l.product_id IN %s AND b.active AND b.type IN ('normal', 'phantom')
+               AND (b.company_id IS NULL OR b.company_id = %s)
+             UNION
+            SELECT product_tmpl_id FROM product_product WHERE id IN %s
+            """,
+            [pids, company.id, pids],
+        )
+        template_ids = [row[0] for row in self.env.cr.fetchall()]
+        return self.env["prod.planning.run.reader"]._read_boms(company, template_ids)
 
     def _read_on_hand(self, warehouse_id, product_ids):
         self.env.cr.execute(
@@ -362,3 +393,100 @@ class ProdPlanningWorkbenchReader(models.AbstractModel):
                     ref = ("stock.move", move_id)
                 supplies.append(mrp.Supply(key, day, qty, ref, "receipt", False))
         return demands, supplies, component_moves
+
+    # ------------------------------------------------------------ cell details
+
+    @api.model
+    def _cell_action(self, product, warehouse, kind, day, options):
+        """A window action (list) on the records behind one cell: the period
+        of the grid holding ``day`` (before the first period: past due)."""
+        today = fields.Date.context_today(self)
+        periods = self._periods(options["period"], options["date_from"] or today, options["periods"])
+        start, end = next(((s, e) for s, e, _label in periods if s <= day < e), (None, periods[0][0]))
+        if day >= periods[-1][1]:
+            start, end = periods[-1][1], None
+        key = Domain("product_id", "=", product.id)
+        moves = (
+            key
+            & Domain("state", "in", OPEN_MOVE_STATES)
+            & Domain("company_id", "=", warehouse.company_id.id)
+            & self._range("date", start, end, datetime=True)
+        )
+        out_moves = (
+            moves
+            & Domain("location_id.usage", "=", "internal")
+            & Domain("location_id.warehouse_id", "=", warehouse.id)
+            & (
+                Domain("location_dest_id.usage", "!=", "internal")
+                | Domain("location_dest_id.warehouse_id", "!=", warehouse.id)
+            )
+        )
+        planned = key & Domain("warehouse_id", "=", warehouse.id) & Domain("state", "in", ("draft", "firm"))
+        title = self.env._("%(product)s: %(what)s", product=product.display_name, what="%s")
+        if kind == "demand":
+            return self._window(
+                "stock.move", out_moves & Domain("raw_material_production_id", "=", False), title % self.env._("Demand")
+            )
+        if kind == "indirect":
+            parents = (
+                Domain("bom_id.bom_line_ids.product_id", "=", product.id)
+                & Domain("warehouse_id", "=", warehouse.id)
+                & Domain("state", "in", ("draft", "firm"))
+                & self._range("release_date", start, end)
+            )
+            title = title % self.env._("Indirect Demand")
+            if self.env["prod.planning.order"].search_count(parents, limit=1):
+                return self._window("prod.planning.order", parents, title)
+            return self._window("stock.move", out_moves & Domain("raw_material_production_id", "!=", False), title)
+        if kind == "forecast":
+            domain = key & Domain("warehouse_id", "=", warehouse.id)
+            if end:
+                domain &= Domain("date_start", "<", fields.Date.to_string(end))
+            if start:
+                domain &= Domain("date_end", ">", fields.Date.to_string(max(start, today)))
+            return self._window("prod.planning.forecast", domain, title % self.env._("Forecast"))
+        if kind == "planned":
+            domain = planned & self._range("due_date", start, end)
+            return self._window("prod.planning.order", domain, title % self.env._("Planned Supply"))
+        title = title % self.env._("Confirmed Supply")
+        lines = (
+            key
+            & Domain("order_id.picking_type_id.warehouse_id", "=", warehouse.id)
+            & Domain("state", "in", ("draft", "sent", "to approve", "purchase"))
+            & self._range("date_planned", start, end, datetime=True)
+        )
+        productions = (
+            key
+            & Domain("picking_type_id.warehouse_id", "=", warehouse.id)
+            & Domain("state", "in", ("draft", "confirmed", "progress", "to_close"))
+            & self._range("date_finished", start, end, datetime=True)
+        )
+        if self.env["mrp.production"].search_count(productions, limit=1) and not self.env[
+            "purchase.order.line"
+        ].search_count(lines, limit=1):
+            return self._window("mrp.production", productions, title)
+        return self._window("purchase.order.line", lines, title)
+
+    @staticmethod
+    def _range(field, start, end, datetime=False):
+        """``start <= field < end`` (either may be None), with dates as text
+        (the action goes to the client as JSON)."""
+        domain = Domain.TRUE
+        suffix = " 00:00:00" if datetime else ""
+        if start:
+            domain &= Domain(field, ">=", fields.Date.to_string(start) + suffix)
+        if end:
+            domain &= Domain(field, "<", fields.Date.to_string(end) + suffix)
+        return domain
+
+    def _window(self, model, domain, name):
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": model,
+            "views": [[False, "list"], [False, "form"]],
+            "view_mode": "list,form",
+            "domain": list(domain),
+            "context": {"create": False},
+            "target": "current",
+        }

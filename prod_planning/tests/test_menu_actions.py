@@ -51,6 +51,15 @@ JS_CLASS_BUTTONS = {
     "prod_planning_price_graph": (),
 }
 
+# Client actions of the menus: the server calls each makes when it opens,
+# {tag: ((model, method, args), ...)}. An unknown tag fails the test.
+CLIENT_ACTIONS = {
+    # The planner's workbench: its first page (get_grid with the screen's default options).
+    "prod_planning_workbench": (
+        ("prod.planning.workbench", "get_grid", [{"period": "week", "periods": 13, "offset": 0, "limit": 50}]),
+    )
+}
+
 # Errors a user reads in a warning dialog: the button refused, with a reason.
 USER_ERRORS = ("odoo.exceptions.UserError", "odoo.exceptions.ValidationError", "odoo.exceptions.RedirectWarning")
 
@@ -161,6 +170,8 @@ class TestMenuActions(ProdPlanningHttpCase):
                 continue
             if loaded[0]["type"] == "ir.actions.act_window":
                 self._open_window_action(path, loaded[0])
+            elif loaded[0]["type"] == "ir.actions.client":
+                self._open_client_action(path, loaded[0])
         for (model, method), reason in IRREVERSIBLE.items():
             if (model, method) not in self.buttons_seen:
                 self.errors.append(f"IRREVERSIBLE names {model}.{method} ({reason}): no such button in the menus")
@@ -173,6 +184,17 @@ class TestMenuActions(ProdPlanningHttpCase):
                 "give them a record in _show_every_button (or list them in IRREVERSIBLE, with the reason)"
             )
         self.assertFalse(self.errors, "\n\n".join(self.errors))
+
+    def _open_client_action(self, path, action):
+        """The server calls the client action makes when it opens (CLIENT_ACTIONS)."""
+        tag = action.get("tag")
+        if tag not in CLIENT_ACTIONS:
+            self.errors.append(f"{path}: the client action {tag} is not in CLIENT_ACTIONS")
+            return
+        for model, method, args in CLIENT_ACTIONS[tag]:
+            result = self._call(f"{path} (client action {tag})", model, method, args)
+            if method == "get_grid" and result is not None and not result.get("rows"):
+                self.errors.append(f"{path}: get_grid shows no row on the demo data")
 
     def _open_window_action(self, path, action, extra_domain=()):
         model = action["res_model"]

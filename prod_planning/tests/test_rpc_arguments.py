@@ -147,6 +147,40 @@ class TestRpcArguments(PriceCase):
             ],
         )
 
+    def test_workbench(self):
+        Workbench = self.env["prod.planning.workbench"]
+        cell = {"product_id": self.product.id, "warehouse_id": self.warehouse.id, "kind": "forecast", "quantity": 1}
+        day = str(datetime.date.today())
+        self._check_refused(
+            Workbench.set_cells,
+            [
+                ("cells string", ("x",), {}, ["cells"]),
+                ("cells of ints", ([1],), {}, ["cells"]),
+                ("too many", (TOO_MANY,), {}, ["cells", "at most"]),
+                ("no date", ([cell],), {}, ["YYYY-MM-DD"]),
+                ("quantity inf", ([{**cell, "date": day, "quantity": INF}],), {}, ["not a finite number"]),
+                ("quantity nan", ([{**cell, "date": day, "quantity": NAN}],), {}, ["not a finite number"]),
+                ("quantity bool", ([{**cell, "date": day, "quantity": True}],), {}, ["not a number"]),
+                ("bad options", ([{**cell, "date": day}], {"period": "year"}), {}, ["options.period"]),
+            ],
+        )
+        self._check_refused(
+            Workbench.replenish,
+            [
+                ("keys string", ("x",), {}, ["keys"]),
+                ("unknown key", ([{"product_id": self.product.id, "colour": 1}],), {}, ["unknown options", "colour"]),
+                ("missing product", ([{"product_id": self.missing_id, "warehouse_id": 1}],), {}, ["product_id"]),
+            ],
+        )
+        self._check_refused(
+            Workbench.cell_details,
+            [
+                ("kind", (self.product.id, self.warehouse.id, "projected", day), {}, ["kind"]),
+                ("date", (self.product.id, self.warehouse.id, "planned", "today"), {}, ["date"]),
+                ("product", ("x", self.warehouse.id, "planned", day), {}, ["product_id"]),
+            ],
+        )
+
     def _record_cases(self, model):
         return [
             ("string id", (model.browse(["abc"]),), {}, ["ids"]),

@@ -74,6 +74,9 @@ def test_portal_user_gets_access_faults(odoo_server, portal):
         ("prod.planning.price.alert", "get_alerts"),
         ("prod.planning.price.alert.rule", "action_evaluate", [rule_id]),
         ("prod.planning.order", "release_orders", [order_id]),
+        ("prod.planning.workbench", "get_grid", {}),
+        ("prod.planning.workbench", "set_cells", []),
+        ("prod.planning.workbench", "run_plan", {}),
         # Record methods (buttons): called with a list of ids, here none.
         ("prod.planning.vendor.scorecard", "action_refresh", []),
         ("prod.planning.production.rate", "action_refresh", []),
