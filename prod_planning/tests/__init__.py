@@ -30,3 +30,4 @@ from . import test_schedule_time_limit
 from . import test_menu_actions
 from . import test_screens
 from . import test_price_graph_tour
+from . import test_capacity_graph_tour
