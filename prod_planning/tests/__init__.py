@@ -31,3 +31,5 @@ from . import test_menu_actions
 from . import test_screens
 from . import test_price_graph_tour
 from . import test_capacity_graph_tour
+from . import test_list_headers
+from . import test_list_headers_tour
