@@ -18,30 +18,34 @@ function waitFor(predicate, what, timeout = 20000) {
 }
 
 /**
- * The header labels of the list on screen that are cut (scrollWidth above
- * clientWidth), as "path: label (shown of needed px)".
+ * The header labels of the lists on screen (``scope``: their container) that
+ * are cut (scrollWidth above clientWidth), as "where: label (shown of needed px)".
  */
-function cutHeaders(path) {
-    const spans = document.querySelectorAll(
-        ".o_action_manager .o_list_view .o_list_table thead th span.text-truncate"
-    );
+function cutHeaders(scope, where) {
+    const spans = document.querySelectorAll(`${scope} .o_list_table thead th span.text-truncate`);
     return [...spans]
-        .filter((span) => span.scrollWidth > span.clientWidth)
-        .map((span) => `${path}: "${span.textContent.trim()}" (${span.clientWidth} of ${span.scrollWidth} px)`);
+        .filter((span) => span.offsetParent && span.scrollWidth > span.clientWidth)
+        .map((span) => `${where}: "${span.textContent.trim()}" (${span.clientWidth} of ${span.scrollWidth} px)`);
+}
+
+function settle() {
+    // the column widths are set after the first render
+    return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 100)));
 }
 
 /**
- * Headers that fit: each list window action of the addon (their ids in
- * window.prodPlanningListActions, {id: menu path}, set by the test) opened in
- * its list view at the browser's width; a header whose label is cut fails
- * the tour, all of them named at once at the end.
+ * Headers that fit: each list window action of the addon (in
+ * window.prodPlanningListActions, {id: [menu path, id of a record or 0]}, set
+ * by the test) opened in its list view at the browser's width, then the
+ * record's form with each page of its notebook; a header whose label is cut
+ * fails the tour, all of them named at once at the end.
  */
 registry.category("web_tour.tours").add("prod_planning_list_headers_tour", {
     steps: () => {
         const actions = Object.entries(window.prodPlanningListActions || {});
         const cut = [];
         return [
-            ...actions.map(([actionId, path]) => ({
+            ...actions.map(([actionId, [path, resId]]) => ({
                 content: `The headers of ${path}`,
                 trigger: ".o_main_navbar",
                 timeout: 60000,
@@ -52,14 +56,36 @@ registry.category("web_tour.tours").add("prod_planning_list_headers_tour", {
                         () => document.querySelector(".o_action_manager .o_list_view .o_list_table thead th"),
                         `the list of ${path}`
                     );
-                    // the column widths are set after the first render
-                    await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 100)));
-                    cut.push(...cutHeaders(path));
+                    await settle();
+                    cut.push(...cutHeaders(".o_action_manager .o_list_view", path));
+                    if (!resId) {
+                        return;
+                    }
+                    await actionService.doAction(Number(actionId), {
+                        viewType: "form",
+                        props: { resId },
+                        clearBreadcrumbs: true,
+                    });
+                    await waitFor(
+                        () => document.querySelector(".o_action_manager .o_form_view .o_form_sheet_bg"),
+                        `the form of ${path}`
+                    );
+                    await settle();
+                    cut.push(...cutHeaders(".o_action_manager .o_form_view", `${path} (form)`));
+                    const tabs = document.querySelectorAll(
+                        ".o_action_manager .o_form_view .o_notebook_headers .nav-link"
+                    );
+                    for (const tab of tabs) {
+                        tab.click();
+                        await settle();
+                        const page = tab.textContent.trim();
+                        cut.push(...cutHeaders(".o_action_manager .o_form_view", `${path} (form, ${page})`));
+                    }
                 },
             })),
             {
                 content: "No header cut, no error dialog",
-                trigger: "body:not(:has(.o_error_dialog)) .o_list_view",
+                trigger: "body:not(:has(.o_error_dialog)) .o_action_manager",
                 run() {
                     if (!actions.length) {
                         throw new Error("no list action given to the tour");
