@@ -1,4 +1,5 @@
 import json
+from datetime import datetime
 
 from odoo import Command
 from odoo.tests import tagged
@@ -29,10 +30,54 @@ class TestListHeadersTour(ProdPlanningTourCase):
             return 0
         return self.env[action.res_model].with_user(admin).search(domain, limit=1).id or 0
 
+    def _schedule_preview(self, admin):
+        """A computed schedule preview (full-screen form, lists of orders, work
+        orders and load) with a line in each list, as the solver writes them."""
+        workorder = self.env["mrp.workorder"].search([("production_id.state", "=", "confirmed")], limit=1)
+        production = workorder.production_id
+        self.assertTrue(workorder, "the demo has no confirmed manufacturing order with work orders")
+        start, end = datetime(2027, 3, 1, 8), datetime(2027, 3, 1, 16)
+        wizard = (
+            self.env["prod.planning.schedule"]
+            .with_user(admin)
+            .create({"scope": "selected", "production_ids": [Command.set(production.ids)]})
+        )
+        line = self.env["prod.planning.schedule.line"].create(
+            {
+                "wizard_id": wizard.id,
+                "production_id": production.id,
+                "old_date_start": start,
+                "new_date_start": start,
+                "new_date_finished": end,
+                "date_deadline": end,
+                "material_date": start,
+                "reason": "",
+            }
+        )
+        self.env["prod.planning.schedule.workorder"].create(
+            {
+                "wizard_id": wizard.id,
+                "line_id": line.id,
+                "workorder_id": workorder.id,
+                "production_id": production.id,
+                "workcenter_id": workorder.workcenter_id.id,
+                "old_workcenter_id": workorder.workcenter_id.id,
+                "old_date_start": start,
+                "new_date_start": start,
+                "new_date_finished": end,
+            }
+        )
+        self.env["prod.planning.schedule.load"].create(
+            {"wizard_id": wizard.id, "workcenter_id": workorder.workcenter_id.id, "available_hours": 8.0}
+        )
+        wizard.state = "computed"
+        return wizard
+
     def test_list_headers_fit_at_1366_px(self):
         """Every list window action of the addon's menus, opened in Chromium at
-        1366 px wide, and the form of its first record with each notebook page:
-        no column header is cut (its label wider than its cell)."""
+        1366 px wide, and the form of its first record with each notebook page,
+        then a schedule preview's form: no column header is cut (its label
+        wider than its cell)."""
         admin = self.env.ref("base.user_admin")
         # The demo has no price feed: one with a line, for the feed form's list.
         product = self.env["product.product"].search([("is_storable", "=", True)], limit=1)
@@ -50,5 +95,10 @@ class TestListHeadersTour(ProdPlanningTourCase):
         }
         self.assertGreater(len(actions), 10)
         tour = "prod_planning_list_headers_tour"
-        code = f"window.prodPlanningListActions = {json.dumps(actions)}; odoo.startTour({tour!r}, {{}})"
+        wizard = self._schedule_preview(admin)
+        forms = [["Schedule preview", wizard._name, wizard.id]]
+        code = (
+            f"window.prodPlanningListActions = {json.dumps(actions)}; "
+            f"window.prodPlanningForms = {json.dumps(forms)}; odoo.startTour({tour!r}, {{}})"
+        )
         self.run_tour("/odoo", tour, timeout=600, code=code)

@@ -33,16 +33,35 @@ function settle() {
     return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 100)));
 }
 
+/** The form on screen and each page of its notebook: the cut headers into ``cut``. */
+async function checkForm(path, cut) {
+    await waitFor(
+        () => document.querySelector(".o_action_manager .o_form_view .o_form_sheet_bg"),
+        `the form of ${path}`
+    );
+    await settle();
+    cut.push(...cutHeaders(".o_action_manager .o_form_view", `${path} (form)`));
+    const tabs = document.querySelectorAll(".o_action_manager .o_form_view .o_notebook_headers .nav-link");
+    for (const tab of tabs) {
+        tab.click();
+        await settle();
+        cut.push(...cutHeaders(".o_action_manager .o_form_view", `${path} (form, ${tab.textContent.trim()})`));
+    }
+}
+
 /**
  * Headers that fit: each list window action of the addon (in
  * window.prodPlanningListActions, {id: [menu path, id of a record or 0]}, set
  * by the test) opened in its list view at the browser's width, then the
- * record's form with each page of its notebook; a header whose label is cut
- * fails the tour, all of them named at once at the end.
+ * record's form with each page of its notebook, then the forms of
+ * window.prodPlanningForms ([[name, model, id]], records no list action
+ * shows: a schedule preview); a header whose label is cut fails the tour, all
+ * of them named at once at the end.
  */
 registry.category("web_tour.tours").add("prod_planning_list_headers_tour", {
     steps: () => {
         const actions = Object.entries(window.prodPlanningListActions || {});
+        const forms = window.prodPlanningForms || [];
         const cut = [];
         return [
             ...actions.map(([actionId, [path, resId]]) => ({
@@ -66,21 +85,26 @@ registry.category("web_tour.tours").add("prod_planning_list_headers_tour", {
                         props: { resId },
                         clearBreadcrumbs: true,
                     });
-                    await waitFor(
-                        () => document.querySelector(".o_action_manager .o_form_view .o_form_sheet_bg"),
-                        `the form of ${path}`
+                    await checkForm(path, cut);
+                },
+            })),
+            ...forms.map(([name, model, resId]) => ({
+                content: `The headers of ${name}`,
+                trigger: ".o_main_navbar",
+                timeout: 60000,
+                async run() {
+                    const actionService = odoo.__WOWL_DEBUG__.root.env.services.action;
+                    await actionService.doAction(
+                        {
+                            type: "ir.actions.act_window",
+                            res_model: model,
+                            res_id: resId,
+                            views: [[false, "form"]],
+                            target: "current",
+                        },
+                        { clearBreadcrumbs: true }
                     );
-                    await settle();
-                    cut.push(...cutHeaders(".o_action_manager .o_form_view", `${path} (form)`));
-                    const tabs = document.querySelectorAll(
-                        ".o_action_manager .o_form_view .o_notebook_headers .nav-link"
-                    );
-                    for (const tab of tabs) {
-                        tab.click();
-                        await settle();
-                        const page = tab.textContent.trim();
-                        cut.push(...cutHeaders(".o_action_manager .o_form_view", `${path} (form, ${page})`));
-                    }
+                    await checkForm(name, cut);
                 },
             })),
             {
