@@ -76,7 +76,7 @@ class TestListHeadersTour(ProdPlanningTourCase):
     def test_list_headers_fit_at_1366_px(self):
         """Every list window action of the addon's menus, opened in Chromium at
         1366 px wide, and the form of its first record with each notebook page,
-        then a schedule preview's form: no column header is cut (its label
+        then a schedule preview and the release wizard: no column header is cut (its label
         wider than its cell)."""
         admin = self.env.ref("base.user_admin")
         # The demo has no price feed: one with a line, for the feed form's list.
@@ -96,7 +96,25 @@ class TestListHeadersTour(ProdPlanningTourCase):
         self.assertGreater(len(actions), 10)
         tour = "prod_planning_list_headers_tour"
         wizard = self._schedule_preview(admin)
-        forms = [["Schedule preview", wizard._name, wizard.id]]
+        orders = self.env["prod.planning.order"].search([("state", "=", "draft")])
+        orders = (
+            orders.filtered(lambda o: o.supply_type == "buy")[:8]
+            | orders.filtered(lambda o: o.supply_type == "manufacture")[:4]
+        )
+        self.assertTrue(orders, "the demo has no draft planned order")
+        forms = [
+            [
+                "Schedule preview",
+                {
+                    "type": "ir.actions.act_window",
+                    "res_model": wizard._name,
+                    "res_id": wizard.id,
+                    "views": [[False, "form"]],
+                    "target": "current",
+                },
+            ],
+            ["Release wizard", orders.with_user(admin).action_open_release_wizard()],
+        ]
         code = (
             f"window.prodPlanningListActions = {json.dumps(actions)}; "
             f"window.prodPlanningForms = {json.dumps(forms)}; odoo.startTour({tour!r}, {{}})"

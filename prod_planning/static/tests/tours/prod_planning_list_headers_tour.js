@@ -33,19 +33,19 @@ function settle() {
     return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 100)));
 }
 
-/** The form on screen and each page of its notebook: the cut headers into ``cut``. */
-async function checkForm(path, cut) {
-    await waitFor(
-        () => document.querySelector(".o_action_manager .o_form_view .o_form_sheet_bg"),
-        `the form of ${path}`
-    );
+/**
+ * The form on screen (in ``scope``: the action manager or a dialog) and each
+ * page of its notebook: the cut headers into ``cut``.
+ */
+async function checkForm(path, cut, scope = ".o_action_manager") {
+    await waitFor(() => document.querySelector(`${scope} .o_form_view .o_form_renderer`), `the form of ${path}`);
     await settle();
-    cut.push(...cutHeaders(".o_action_manager .o_form_view", `${path} (form)`));
-    const tabs = document.querySelectorAll(".o_action_manager .o_form_view .o_notebook_headers .nav-link");
+    cut.push(...cutHeaders(`${scope} .o_form_view`, `${path} (form)`));
+    const tabs = document.querySelectorAll(`${scope} .o_form_view .o_notebook_headers .nav-link`);
     for (const tab of tabs) {
         tab.click();
         await settle();
-        cut.push(...cutHeaders(".o_action_manager .o_form_view", `${path} (form, ${tab.textContent.trim()})`));
+        cut.push(...cutHeaders(`${scope} .o_form_view`, `${path} (form, ${tab.textContent.trim()})`));
     }
 }
 
@@ -53,10 +53,10 @@ async function checkForm(path, cut) {
  * Headers that fit: each list window action of the addon (in
  * window.prodPlanningListActions, {id: [menu path, id of a record or 0]}, set
  * by the test) opened in its list view at the browser's width, then the
- * record's form with each page of its notebook, then the forms of
- * window.prodPlanningForms ([[name, model, id]], records no list action
- * shows: a schedule preview); a header whose label is cut fails the tour, all
- * of them named at once at the end.
+ * record's form with each page of its notebook, then the forms the actions
+ * of window.prodPlanningForms ([[name, action]]) open, a dialog's included
+ * (a schedule preview, the release wizard); a header whose label is cut fails
+ * the tour, all of them named at once at the end.
  */
 registry.category("web_tour.tours").add("prod_planning_list_headers_tour", {
     steps: () => {
@@ -88,23 +88,14 @@ registry.category("web_tour.tours").add("prod_planning_list_headers_tour", {
                     await checkForm(path, cut);
                 },
             })),
-            ...forms.map(([name, model, resId]) => ({
+            ...forms.map(([name, action]) => ({
                 content: `The headers of ${name}`,
                 trigger: ".o_main_navbar",
                 timeout: 60000,
                 async run() {
                     const actionService = odoo.__WOWL_DEBUG__.root.env.services.action;
-                    await actionService.doAction(
-                        {
-                            type: "ir.actions.act_window",
-                            res_model: model,
-                            res_id: resId,
-                            views: [[false, "form"]],
-                            target: "current",
-                        },
-                        { clearBreadcrumbs: true }
-                    );
-                    await checkForm(name, cut);
+                    await actionService.doAction(action, { clearBreadcrumbs: action.target !== "new" });
+                    await checkForm(name, cut, action.target === "new" ? ".o_dialog" : ".o_action_manager");
                 },
             })),
             {
