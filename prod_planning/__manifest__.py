@@ -67,7 +67,10 @@
     ],
     "assets": {
         "web.assets_tests": ["prod_planning/static/tests/tours/*.js"],
-        "web.assets_backend_lazy": ["prod_planning/static/src/price_graph/*.js"],
+        "web.assets_backend_lazy": [
+            "prod_planning/static/src/price_graph/*.js",
+            "prod_planning/static/src/capacity_graph/*.js",
+        ],
         "web.assets_backend": ["prod_planning/static/src/workbench/*"],
         "web.assets_unit_tests": ["prod_planning/static/tests/*.test.js"],
     },

@@ -32,3 +32,6 @@ from . import test_screens
 from . import test_price_graph_tour
 from . import test_workbench_js
 from . import test_workbench_tour
+from . import test_capacity_graph_tour
+from . import test_list_headers
+from . import test_list_headers_tour

@@ -27,6 +27,19 @@ def new_user(env, login, groups=PLANNER_GROUPS, companies=None, **values):
     return new_test_user(env, login=login, groups=groups, **values)
 
 
+def menu_actions(env, modules=("prod_planning",)):
+    """``{action: menu path}`` of every menu of the addon (its app and the
+    menus it adds to other apps), and of the menus of ``modules``."""
+    Menu = env["ir.ui.menu"].with_context(**{"ir.ui.menu.full_list": True})
+    menus = Menu.search([("id", "child_of", env.ref("prod_planning.menu_prod_planning_root").id)])
+    data = env["ir.model.data"].search([("module", "in", list(modules)), ("model", "=", "ir.ui.menu")])
+    menus |= Menu.browse(data.mapped("res_id"))
+    actions = {}
+    for menu in menus.filtered("action").sorted("id"):
+        actions.setdefault(menu.action, menu.complete_name)
+    return actions
+
+
 class ProdPlanningCase(TransactionCase):
     """Base class: a warehouse, two vendors, a planner and a manager.
 
@@ -276,14 +289,14 @@ class ProdPlanningHttpCase(HttpCase):
 class ProdPlanningTourCase(ProdPlanningHttpCase):
     """Browser tests: tours of ``static/tests/tours/`` run in Chromium."""
 
-    def _start_tour_once(self, url, tour, login, timeout):
+    def _start_tour_once(self, url, tour, login, timeout, **kwargs):
         """Run the tour in a savepoint; True when it failed on CPython's AST race."""
         recorder = _ErrorRecorder()
         root = logging.getLogger()
         root.addHandler(recorder)
         try:
             with self.env.cr.savepoint():
-                self.start_tour(url, tour, login=login, timeout=timeout)
+                self.start_tour(url, tour, login=login, timeout=timeout, **kwargs)
         except AssertionError:
             if any(CPYTHON_AST_RACE in message for message in recorder.messages):
                 _logger.warning("tour %s hit CPython's AST race: run again", tour)
@@ -293,8 +306,11 @@ class ProdPlanningTourCase(ProdPlanningHttpCase):
             root.removeHandler(recorder)
         return False
 
-    def run_tour(self, url, tour, login="admin", timeout=240):
+    def run_tour(self, url, tour, login="admin", timeout=240, **kwargs):
         """Run the web tour ``tour`` from ``url`` as ``login``; it fails on a
-        failed step or an error in the browser (an error dialog included)."""
-        if self._start_tour_once(url, tour, login, timeout):
-            self.assertFalse(self._start_tour_once(url, tour, login, timeout), "the tour hit the AST race twice")
+        failed step or an error in the browser (an error dialog included).
+        ``kwargs`` go to ``start_tour`` (``code``: what starts the tour)."""
+        if self._start_tour_once(url, tour, login, timeout, **kwargs):
+            self.assertFalse(
+                self._start_tour_once(url, tour, login, timeout, **kwargs), "the tour hit the AST race twice"
+            )

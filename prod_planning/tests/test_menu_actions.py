@@ -26,7 +26,7 @@ from odoo.tools.safe_eval import datetime as safe_datetime
 from odoo.tools.safe_eval import dateutil, safe_eval
 from odoo.tools.safe_eval import time as safe_time
 
-from .common import ProdPlanningHttpCase
+from .common import ProdPlanningHttpCase, menu_actions
 
 _logger = logging.getLogger(__name__)
 
@@ -49,6 +49,8 @@ JS_CLASS_BUTTONS = {
     "base_settings": (),
     # The price history graph: Odoo's graph view fitted to the prices, no button of its own.
     "prod_planning_price_graph": (),
+    # Capacity load: Odoo's graph view with the available hours drawn beside the load, no button of its own.
+    "prod_planning_capacity_graph": (),
 }
 
 # Client actions of the menus: the server calls each makes when it opens,
@@ -148,20 +150,8 @@ class TestMenuActions(ProdPlanningHttpCase):
     # Menus and actions
     # ------------------------------------------------------------------
 
-    def _menu_actions(self):
-        """``{action: menu path}`` of every menu of the addon (its app and the
-        menus it adds to other apps)."""
-        Menu = self.env["ir.ui.menu"].with_context(**{"ir.ui.menu.full_list": True})
-        menus = Menu.search([("id", "child_of", self.env.ref("prod_planning.menu_prod_planning_root").id)])
-        data = self.env["ir.model.data"].search([("module", "=", "prod_planning"), ("model", "=", "ir.ui.menu")])
-        menus |= Menu.browse(data.mapped("res_id"))
-        actions = {}
-        for menu in menus.filtered("action").sorted("id"):
-            actions.setdefault(menu.action, menu.complete_name)
-        return actions
-
     def test_every_menu_action_and_button(self):
-        actions = self._menu_actions()
+        actions = menu_actions(self.env)
         self.assertGreater(len(actions), 15)
         for action, path in actions.items():
             loaded = self.json_rpc("/web/action/load", {"action_id": action.id, "context": self.context})
