@@ -71,12 +71,13 @@ class ProdPlanningWorkbenchReader(models.AbstractModel):
         return result
 
     def _product_domain(self, options, warehouse):
-        """The page's products: storable products of the warehouse's company
-        that pass the filters."""
+        """The page's products: storable products of the warehouse's company,
+        in its planned categories, that pass the filters."""
         company = warehouse.company_id
         domain = Domain(options["domain"]) & Domain(
             [("is_storable", "=", True), ("company_id", "in", (False, company.id))]
         )
+        domain &= Domain(company._prod_planning_product_domain())
         if options["categ_id"]:
             domain &= Domain("categ_id", "child_of", options["categ_id"])
         if options["responsible_id"]:
