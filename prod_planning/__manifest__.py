@@ -78,6 +78,7 @@
         "demo/res_partner_demo.xml",
         "demo/resource_calendar_demo.xml",
         "demo/product_demo.xml",
+        "demo/res_company_demo.xml",
         "demo/mrp_workcenter_demo.xml",
         "demo/mrp_bom_demo.xml",
         "demo/product_supplierinfo_demo.xml",
@@ -88,5 +89,7 @@
         "demo/prod_planning_demo.xml",
         "demo/prod_planning_price_demo.xml",
         "demo/prod_planning_vendor_demo.xml",
+        "demo/prod_planning_history_demo.xml",
+        "demo/prod_planning_report_demo.xml",
     ],
 }

@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.fields import Domain
 from odoo.tools import SQL, float_round, format_date
 
 from ..engine import prices as price_engine
@@ -28,6 +29,12 @@ class ProdPlanningPriceObservation(models.Model):
     product_id = fields.Many2one(comodel_name="product.product", check_company=True, ondelete="cascade")
     product_tmpl_id = fields.Many2one(related="product_id.product_tmpl_id", store=True, index=True)
     categ_id = fields.Many2one(related="product_id.categ_id", store=True, string="Product Category")
+    in_planned_categories = fields.Boolean(
+        compute="_compute_in_planned_categories",
+        search="_search_in_planned_categories",
+        help="The product is in the company's planned product categories (Planning settings; "
+        "all products when none is set). Index values always are.",
+    )
     index_id = fields.Many2one(
         comodel_name="prod.planning.price.index",
         string="Commodity Index",
@@ -123,6 +130,34 @@ class ProdPlanningPriceObservation(models.Model):
             """
             )
         )
+
+    @api.depends("categ_id", "company_id.prod_planning_categ_ids")
+    def _compute_in_planned_categories(self):
+        categ_ids = {company: company._prod_planning_categ_ids() for company in self.company_id}
+        for observation in self:
+            planned = categ_ids.get(observation.company_id)
+            observation.in_planned_categories = (
+                planned is None or not observation.product_id or observation.categ_id.id in planned
+            )
+
+    def _search_in_planned_categories(self, operator, value):
+        if operator == "in":
+            positive = True in value
+        elif operator == "not in":
+            positive = True not in value
+        elif operator in ("=", "!="):
+            positive = bool(value) == (operator == "=")
+        else:
+            return NotImplemented
+        domains = []
+        for company in self.env.companies:
+            planned = company._prod_planning_categ_ids()
+            domain = Domain("company_id", "=", company.id)
+            if planned is not None:
+                domain &= Domain("product_id", "=", False) | Domain("categ_id", "in", sorted(planned))
+            domains.append(domain)
+        domain = Domain.OR(domains)
+        return domain if positive else ~domain
 
     @api.depends("product_id.uom_id", "index_id.uom_id")
     def _compute_normalized_uom_id(self):

@@ -39,6 +39,16 @@ class ResCompany(models.Model):
         "Empty: the first purchasing manager (Purchase / Administrator) of the "
         "company.",
     )
+    prod_planning_categ_ids = fields.Many2many(
+        comodel_name="product.category",
+        relation="prod_planning_company_categ_rel",
+        column1="company_id",
+        column2="categ_id",
+        string="Planned Product Categories",
+        help="The planning run, the planning grid, vendor scorecards, cost impact and price history "
+        "cover the products of these categories (and their subcategories) and the components of "
+        "their bills of materials. Empty: all storable products.",
+    )
     prod_planning_schedule_time_limit_max = fields.Integer(
         string="Longest Solver Time Limit (s)",
         default=300,
@@ -61,6 +71,23 @@ class ResCompany(models.Model):
                         ceiling=SCHEDULE_TIME_LIMIT_CEILING,
                     )
                 )
+
+    def _prod_planning_categ_ids(self):
+        """Ids of the planned categories and their subcategories, or None
+        when the company plans every storable product."""
+        self.ensure_one()
+        if not self.prod_planning_categ_ids:
+            return None
+        # sudo: categories are shared master data, the setting is the company's.
+        return set(
+            self.env["product.category"].sudo().search([("id", "child_of", self.prod_planning_categ_ids.ids)]).ids
+        )
+
+    def _prod_planning_product_domain(self, field="categ_id"):
+        """Domain on ``field`` (a product category field) keeping the planned
+        categories; empty when every product is planned."""
+        categ_ids = self._prod_planning_categ_ids()
+        return [] if categ_ids is None else [(field, "in", sorted(categ_ids))]
 
     def _prod_planning_author_values(self):
         """``{"author_id", "email_from"}`` of the messages the addon posts for

@@ -17,3 +17,4 @@ class ResConfigSettings(models.TransientModel):
     prod_planning_schedule_time_limit_max = fields.Integer(
         related="company_id.prod_planning_schedule_time_limit_max", readonly=False
     )
+    prod_planning_categ_ids = fields.Many2many(related="company_id.prod_planning_categ_ids", readonly=False)

@@ -257,6 +257,7 @@ class ProdPlanningPriceCostImpact(models.Model):
         """One row per rolled-up product (its costs and their differences)
         and one line per leaf component, from prod_planning_cost_rollup."""
         now = self.env.cr.now()
+        categ_ids = company._prod_planning_categ_ids()
         self.env.cr.execute(
             SQL(
                 """
@@ -282,6 +283,7 @@ class ProdPlanningPriceCostImpact(models.Model):
                   JOIN product_template pt ON pt.id = pp.product_tmpl_id
                   JOIN chosen ON chosen.product_id = t.root_id
                   LEFT JOIN components ON components.product_id = t.root_id
+                 WHERE %(all_categories)s OR pt.categ_id = ANY(%(categ_ids)s)
             ), inserted AS (
                 INSERT INTO prod_planning_price_cost_impact
                     (product_id, product_tmpl_id, categ_id, bom_id, company_id,
@@ -321,6 +323,9 @@ class ProdPlanningPriceCostImpact(models.Model):
                 bom=self._bom_choice_sql(company),
                 company=company.id,
                 company_key=str(company.id),
+                # Only the company's planned categories, if it has any.
+                all_categories=categ_ids is None,
+                categ_ids=sorted(categ_ids or ()),
                 now=now,
                 uid=self.env.uid,
             )

@@ -37,7 +37,9 @@ class ProdPlanningRunReader(models.AbstractModel):
         supplies += self._firm_order_supplies(firm_orders)
         boms = self._read_boms(company)
         parameters = self.env["prod.planning.parameter"].search_read([("warehouse_id", "in", wh_ids)], [], load=None)
-        product_ids = self._planned_product_ids(on_hand, (*demands, *supplies, *forecasts), parameters, boms)
+        product_ids = self._planned_product_ids(
+            on_hand, (*demands, *supplies, *forecasts), parameters, boms, company._prod_planning_categ_ids()
+        )
         items, bom_lines, item_info = self._prepare_items(
             company,
             wh_ids,
@@ -206,15 +208,21 @@ class ProdPlanningRunReader(models.AbstractModel):
 
     # ------------------------------------------------------------------- items
 
-    def _planned_product_ids(self, on_hand, records, parameters, boms):
+    def _planned_product_ids(self, on_hand, records, parameters, boms, categ_ids=None):
         """The products to plan: with stock, demand, supply, forecast or
-        parameters, and everything below them in their BoMs."""
+        parameters, and everything below them in their BoMs.
+
+        ``categ_ids`` (the company's planned categories, None: all) keeps the
+        products of those categories; their components are planned whatever
+        their category."""
         product_ids = set()
         for key in on_hand:
             product_ids.add(key[0])
         for record in records:
             product_ids.add(record.item[0])
         product_ids.update(p["product_id"] for p in parameters)
+        if categ_ids is not None:
+            product_ids = self._in_categories(product_ids, categ_ids)
         stack = list(product_ids)
         while stack:
             bom = boms.get(stack.pop())
@@ -223,6 +231,21 @@ class ProdPlanningRunReader(models.AbstractModel):
                     product_ids.add(component_id)
                     stack.append(component_id)
         return product_ids
+
+    def _in_categories(self, product_ids, categ_ids):
+        """The products among ``product_ids`` whose category is in ``categ_ids``."""
+        if not product_ids or not categ_ids:
+            return set()
+        self.env.cr.execute(
+            """
+            SELECT pp.id
+              FROM product_product pp
+              JOIN product_template pt ON pt.id = pp.product_tmpl_id
+             WHERE pp.id IN %s AND pt.categ_id IN %s
+            """,
+            [tuple(product_ids), tuple(categ_ids)],
+        )
+        return {row[0] for row in self.env.cr.fetchall()}
 
     def _prepare_items(self, company, wh_ids, products, boms, params_by_key, on_hand, calendar):
         """(engine items, BoM lines, {key: what the writer needs}) of every

@@ -54,6 +54,15 @@ WITH lines AS (
        AND pol.date_promised >= %(date_from)s
        AND pol.date_promised < %(date_to)s
        AND po.company_id = ANY(%(companies)s)
+       -- Only the company's planned categories (prod_planning_categ_ids), if any.
+       AND (NOT EXISTS (SELECT 1 FROM prod_planning_company_categ_rel r
+                         WHERE r.company_id = po.company_id)
+            OR EXISTS (SELECT 1
+                         FROM prod_planning_company_categ_rel r
+                         JOIN product_category rc ON rc.id = r.categ_id
+                         JOIN product_category c ON c.id = pt.categ_id
+                        WHERE r.company_id = po.company_id
+                          AND c.parent_path LIKE rc.parent_path || '%%'))
 ),
 metrics AS (
     SELECT l.company_id, l.partner_id, l.month, l.ordered, l.date_promised,
@@ -153,14 +162,25 @@ SELECT company_id, partner_id, month,
  GROUP BY company_id, partner_id, month
 """
 
-# Promised-date revisions of the vendor's lines, by month of the revision.
+# Promised-date revisions of the vendor's lines, by month of the revision
+# (planned categories only, as the lines).
 REVISIONS_QUERY = """
 SELECT company_id, partner_id, date_trunc('month', date)::date AS month,
        COUNT(*) AS revision_count,
        COUNT(*) FILTER (WHERE is_slip) AS slip_count
-  FROM prod_planning_promised_date_revision
+  FROM prod_planning_promised_date_revision rev
  WHERE date >= %(date_from)s AND date < %(date_to)s
    AND company_id = ANY(%(companies)s) AND partner_id IS NOT NULL
+   AND (NOT EXISTS (SELECT 1 FROM prod_planning_company_categ_rel r
+                     WHERE r.company_id = rev.company_id)
+        OR EXISTS (SELECT 1
+                     FROM prod_planning_company_categ_rel r
+                     JOIN product_category rc ON rc.id = r.categ_id
+                     JOIN product_product pp ON pp.id = rev.product_id
+                     JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                     JOIN product_category c ON c.id = pt.categ_id
+                    WHERE r.company_id = rev.company_id
+                      AND c.parent_path LIKE rc.parent_path || '%%'))
  GROUP BY 1, 2, 3
 """
 
@@ -222,5 +242,7 @@ class ProdPlanningVendorScorecardReader(models.AbstractModel):
             "prod.planning.promised.date.revision",
             "prod.planning.vendor.contact",
             "product.supplierinfo",
+            "product.template",
+            "res.company",
         ):
             self.env[model].flush_model()

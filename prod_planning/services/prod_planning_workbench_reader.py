@@ -71,12 +71,20 @@ class ProdPlanningWorkbenchReader(models.AbstractModel):
         return result
 
     def _product_domain(self, options, warehouse):
-        """The page's products: storable products of the warehouse's company
-        that pass the filters."""
+        """The page's products: storable products of the warehouse's company,
+        in its planned categories or planned by the last run, that pass the
+        filters."""
         company = warehouse.company_id
         domain = Domain(options["domain"]) & Domain(
             [("is_storable", "=", True), ("company_id", "in", (False, company.id))]
         )
+        in_categories = company._prod_planning_product_domain()
+        if in_categories:
+            # Components of planned products are planned whatever their category.
+            planned = self.env["prod.planning.projection"]._read_group(
+                [("warehouse_id", "=", warehouse.id)], ["product_id"]
+            )
+            domain &= Domain(in_categories) | Domain("id", "in", [product.id for (product,) in planned])
         if options["categ_id"]:
             domain &= Domain("categ_id", "child_of", options["categ_id"])
         if options["responsible_id"]:

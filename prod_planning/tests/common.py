@@ -52,6 +52,10 @@ class ProdPlanningCase(TransactionCase):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
         cls.company = cls.env.company
+        # Tests build their own products: they must not depend on the demo's
+        # planned categories (demo/res_company_demo.xml). Kept for the demo checks.
+        cls.demo_planned_categories = cls.company.prod_planning_categ_ids
+        cls.company.prod_planning_categ_ids = False
         cls.warehouse = cls.env["stock.warehouse"].search([("company_id", "=", cls.company.id)], limit=1)
         cls.stock_location = cls.warehouse.lot_stock_id
         cls.uom_unit = cls.env.ref("uom.product_uom_unit")
@@ -266,6 +270,12 @@ class ProdPlanningHttpCase(HttpCase):
     # A long request (a planning run) holds the test cursor while the browser's
     # other requests wait for it: on a loaded machine, 20 s were not enough.
     test_cursor_lock_timeout = 120
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # As ProdPlanningCase: not the demo's planned categories.
+        cls.env.company.prod_planning_categ_ids = False
 
     def setUp(self):
         super().setUp()

@@ -46,3 +46,48 @@ class TestInstall(ProdPlanningCase):
         )
         self.assertGreaterEqual(len(products), 40)
         self.assertTrue(all(products.mapped("is_storable")))
+
+
+@tagged("at_install")
+class TestDemoShowsEveryFeature(ProdPlanningCase):
+    """The demo factory plans the plant alone and fills every report at install."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        module = cls.env["ir.module.module"].search([("name", "=", "prod_planning")])
+        cls.has_demo = bool(module.demo)
+
+    def setUp(self):
+        super().setUp()
+        if not self.has_demo:
+            self.skipTest("database installed without demo data")
+
+    def test_plan_has_only_plant_products(self):
+        plant = (
+            self.env.ref("prod_planning.product_category_finished_demo")
+            | self.env.ref("prod_planning.product_category_subassembly_demo")
+            | self.env.ref("prod_planning.product_category_raw_demo")
+        )
+        # common.py empties the setting for the other tests: the demo's value.
+        self.assertEqual(self.demo_planned_categories, plant)
+        self.company.prod_planning_categ_ids = self.demo_planned_categories
+        self.env["prod.planning.run"].run_planning({})
+        orders = self.env["prod.planning.order"].search([("company_id", "=", self.company.id)])
+        exceptions = self.env["prod.planning.exception"].search([("company_id", "=", self.company.id)])
+        self.assertTrue(orders)
+        outside = (orders.product_id | exceptions.product_id).filtered(lambda p: p.categ_id not in plant)
+        self.assertFalse(outside, f"planned outside the plant: {outside.mapped('display_name')}")
+
+    def test_reports_filled_at_install(self):
+        self.assertTrue(self.env["prod.planning.capacity.load"].search_count([("load_hours", ">", 0)]))
+        rates = self.env["prod.planning.production.rate"].search([("qty_produced", ">", 0)])
+        self.assertTrue(rates)
+        self.assertTrue(any(rate.expected_hours > 0 and rate.real_hours > 0 for rate in rates))
+        self.assertTrue(self.env["prod.planning.vendor.scorecard"].search_count([("on_time_rate", ">", 0)]))
+
+    def test_revisions_and_price_alerts(self):
+        revisions = self.env["prod.planning.promised.date.revision"].search([])
+        self.assertGreaterEqual(len(revisions), 3)
+        self.assertGreaterEqual(len(revisions.filtered("is_slip")), 2)
+        self.assertTrue(self.env["prod.planning.price.alert"].search_count([]))
