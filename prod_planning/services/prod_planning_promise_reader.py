@@ -1,0 +1,262 @@
+"""Reads what a delivery promise needs, in bulk, as the promise engine's data."""
+
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+from ..engine import promise as promise_engine
+from .prod_planning_run_reader import OPEN_MOVE_STATES, RFQ_STATES
+
+HORIZON_DAYS = 2 * 366  # calendar holidays read this far ahead
+
+
+class ProdPlanningPromiseReader(models.AbstractModel):
+    """The promise engine's input for some products in some warehouses
+    (reader → engine; a promise writes nothing).
+
+    Only the asked products and everything below them in their BoMs are read:
+    their on hand, open moves, RFQ lines and planned orders (draft and firm:
+    the plan's supply), the work centers of their routings with the hours the
+    capacity load table leaves free, and the company's working calendar.
+    The run reader (``prod.planning.run.reader``) decides, as for the plan,
+    which BoM a product uses, whether it is bought or made, from which vendor
+    and in how many days.
+
+    Item keys are ``(product_id, warehouse_id)``.
+    """
+
+    _name = "prod.planning.promise.reader"
+    _description = "Delivery Promise Data Reader"
+
+    @api.model
+    def _collect(self, company, keys, today):
+        """``{"promiser": engine Promiser, "names": {key: name}}`` for the
+        ``(product id, warehouse id)`` ``keys`` and their components."""
+        self.env.flush_all()
+        run_reader = self.env["prod.planning.run.reader"]
+        boms = run_reader._read_boms(company)
+        wh_ids = tuple({wh for _p, wh in keys})
+        product_ids = set()
+        stack = [product_id for product_id, _wh in keys]
+        while stack:
+            product_id = stack.pop()
+            if product_id in product_ids:
+                continue
+            product_ids.add(product_id)
+            bom = boms.get(product_id)
+            stack.extend(component_id for component_id, _qty in (bom["lines"] if bom else ()))
+        products = run_reader._read_products(product_ids, company)
+        params = {
+            (p["product_id"], p["warehouse_id"]): p
+            for p in self.env["prod.planning.parameter"].search_read(
+                [("warehouse_id", "in", wh_ids), ("product_id", "in", list(product_ids))],
+                ["product_id", "warehouse_id", "supply_type", "lead_time_days"],
+                load=None,
+            )
+        }
+        pids = tuple(products) or (0,)
+        on_hand = self._read_on_hand(pids, wh_ids)
+        events = self._read_moves(company, pids, wh_ids)
+        self._read_rfq_lines(company, pids, wh_ids, events)
+        self._read_planned_orders(company, pids, wh_ids, boms, events)
+        operations = self._read_operations([bom["id"] for bom in boms.values()])
+        calendar = run_reader._company_calendar(company, today, today + timedelta(days=HORIZON_DAYS))
+        vendor_names = self._vendor_names(products)
+        items = []
+        wc_ids = set()
+        for warehouse_id in wh_ids:
+            for product_id, product in products.items():
+                key = (product_id, warehouse_id)
+                bom = boms.get(product_id)
+                param = params.get(key, {})
+                supply_type, _source, _reason = run_reader._supply_type(product, bom, param, False)
+                lead_time = run_reader._lead_time(supply_type, product, bom, param, company)
+                item = promise_engine.PromiseItem(
+                    key,
+                    on_hand=on_hand.get(key, 0.0),
+                    events=events.get(key, []),
+                    supply_type=supply_type if supply_type in ("buy", "manufacture") else "none",
+                    lead_time=lead_time,
+                )
+                if supply_type == "buy":
+                    item.vendor = vendor_names.get(product["seller"]["partner_id"])
+                elif supply_type == "manufacture":
+                    item.components = [
+                        ((component_id, warehouse_id), qty) for component_id, qty in bom["lines"] if qty > 0
+                    ]
+                    item.operations = operations.get(bom["id"], [])
+                    wc_ids.update(op.workcenter for op in item.operations)
+                items.append(item)
+        workcenters, wc_names = self._read_workcenters(sorted(wc_ids), today, calendar)
+        return {
+            "promiser": promise_engine.Promiser(
+                items, today, workcenters, calendar, self._read_commitments(company, pids, wh_ids, today)
+            ),
+            "product_ids": set(products),
+            "workcenter_names": wc_names,
+        }
+
+    # ------------------------------------------------------------ demand and supply
+
+    def _read_on_hand(self, product_ids, wh_ids):
+        """{(product id, warehouse id): quantity in the warehouse's internal locations}."""
+        self.env.cr.execute(
+            """
+            SELECT q.product_id, l.warehouse_id, SUM(q.quantity)
+              FROM stock_quant q
+              JOIN stock_location l ON l.id = q.location_id
+             WHERE l.usage = 'internal' AND l.warehouse_id IN %s AND q.product_id IN %s
+          GROUP BY q.product_id, l.warehouse_id
+            """,
+            [wh_ids, product_ids],
+        )
+        return {(product_id, wh): qty for product_id, wh, qty in self.env.cr.fetchall()}
+
+    def _read_moves(self, company, product_ids, wh_ids):
+        """{key: [(date, qty)]}: open moves entering (+) or leaving (-) a
+        warehouse, as the run reader reads them."""
+        self.env.cr.execute(
+            """
+            SELECT m.product_id, m.product_qty, m.date::date,
+                   CASE WHEN src.usage = 'internal' AND src.warehouse_id IN %(wh)s
+                        THEN src.warehouse_id END,
+                   CASE WHEN dest.usage = 'internal' AND dest.warehouse_id IN %(wh)s
+                        THEN dest.warehouse_id END
+              FROM stock_move m
+              JOIN stock_location src ON src.id = m.location_id
+              JOIN stock_location dest ON dest.id = m.location_dest_id
+             WHERE m.state IN %(states)s
+               AND m.company_id = %(company)s
+               AND m.product_id IN %(products)s
+               AND ((src.usage = 'internal' AND src.warehouse_id IN %(wh)s)
+                 OR (dest.usage = 'internal' AND dest.warehouse_id IN %(wh)s))
+               AND (src.usage != 'internal' OR dest.usage != 'internal'
+                    OR src.warehouse_id IS DISTINCT FROM dest.warehouse_id)
+            """,
+            {"wh": wh_ids, "states": OPEN_MOVE_STATES, "company": company.id, "products": product_ids},
+        )
+        events = defaultdict(list)
+        for product_id, qty, day, out_wh, in_wh in self.env.cr.fetchall():
+            if out_wh:
+                events[(product_id, out_wh)].append((day, -qty))
+            if in_wh:
+                events[(product_id, in_wh)].append((day, qty))
+        return events
+
+    def _read_rfq_lines(self, company, product_ids, wh_ids, events):
+        """RFQ lines not confirmed yet (they have no moves) are supply."""
+        self.env.cr.execute(
+            """
+            SELECT pol.product_id, pol.product_uom_qty, pol.date_planned::date, pt.warehouse_id
+              FROM purchase_order_line pol
+              JOIN purchase_order po ON po.id = pol.order_id
+              JOIN stock_picking_type pt ON pt.id = po.picking_type_id
+             WHERE po.state IN %s AND po.company_id = %s AND pt.warehouse_id IN %s
+               AND pol.product_id IN %s AND pol.display_type IS NULL
+            """,
+            [RFQ_STATES, company.id, wh_ids, product_ids],
+        )
+        for product_id, qty, day, warehouse_id in self.env.cr.fetchall():
+            events[(product_id, warehouse_id)].append((day, qty))
+
+    def _read_planned_orders(self, company, product_ids, wh_ids, boms, events):
+        """The plan's planned orders (draft and firm) are supply on their due
+        date; made ones take their components on their release date."""
+        self.env.cr.execute(
+            """
+            SELECT product_id, warehouse_id, quantity, release_date, due_date, supply_type
+              FROM prod_planning_order
+             WHERE state IN ('draft', 'firm') AND company_id = %s AND warehouse_id IN %s
+            """,
+            [company.id, wh_ids],
+        )
+        wanted = set(product_ids)
+        for product_id, warehouse_id, qty, release, due, supply_type in self.env.cr.fetchall():
+            if product_id in wanted:
+                events[(product_id, warehouse_id)].append((due, qty))
+            bom = boms.get(product_id) if supply_type == "manufacture" else None
+            for component_id, per_unit in bom["lines"] if bom else ():
+                if component_id in wanted:
+                    events[(component_id, warehouse_id)].append((release, -qty * per_unit))
+
+    @api.model
+    def _read_commitments(self, company, product_ids, wh_ids, today):
+        """``[(key, date, qty)]`` of promises accepted but not yet in stock
+        moves (none here; ``prod_planning_sale`` adds its quotations')."""
+        return []
+
+    # --------------------------------------------------------------- capacity
+
+    def _read_operations(self, bom_ids):
+        """{BoM id: [engine Operation]}: hours per unit and per order of each
+        operation on its work center (cycle time at the work center's
+        capacity and efficiency, setup and cleanup)."""
+        if not bom_ids:
+            return {}
+        operations = self.env["mrp.routing.workcenter"].search_read(
+            [("bom_id", "in", bom_ids)], ["bom_id", "workcenter_id", "time_cycle_manual"], load=None
+        )
+        wc_ids = list({op["workcenter_id"] for op in operations})
+        workcenters = {
+            wc["id"]: wc
+            for wc in self.env["mrp.workcenter"].search_read(
+                [("id", "in", wc_ids)], ["time_efficiency", "time_start", "time_stop"], load=None
+            )
+        }
+        # Odoo 19 makes a BoM's quantity in parallel by default (one cycle).
+        bom_qty = {
+            bom["id"]: bom["product_qty"]
+            for bom in self.env["mrp.bom"].search_read([("id", "in", bom_ids)], ["product_qty"], load=None)
+        }
+        result = defaultdict(list)
+        for op in operations:
+            wc = workcenters.get(op["workcenter_id"])
+            if not wc:
+                continue
+            capacity = bom_qty.get(op["bom_id"]) or 1.0
+            efficiency = (wc["time_efficiency"] or 100.0) / 100.0
+            result[op["bom_id"]].append(
+                promise_engine.Operation(
+                    wc["id"],
+                    (op["time_cycle_manual"] or 0.0) / capacity / efficiency / 60.0,
+                    ((wc["time_start"] or 0.0) + (wc["time_stop"] or 0.0)) / 60.0,
+                )
+            )
+        return result
+
+    def _read_workcenters(self, wc_ids, today, calendar):
+        """(engine WorkCenters, {id: name}): free hours per day from the
+        capacity load table, then the calendar's hours per day beyond it."""
+        if not wc_ids:
+            return [], {}
+        free = defaultdict(dict)
+        known_until = {}
+        for row in self.env["prod.planning.capacity.load"].search_read(
+            [("workcenter_id", "in", wc_ids), ("date", ">=", today)], ["workcenter_id", "date", "free_hours"], load=None
+        ):
+            wc_id, day = row["workcenter_id"], row["date"]
+            free[wc_id][day] = free[wc_id].get(day, 0.0) + max(0.0, row["free_hours"])
+            known_until[wc_id] = max(known_until.get(wc_id, day), day)
+        workcenters, names = [], {}
+        for wc in self.env["mrp.workcenter"].browse(wc_ids):
+            names[wc.id] = wc.name
+            resource_calendar = wc.resource_calendar_id
+            workcenters.append(
+                promise_engine.WorkCenter(
+                    wc.id,
+                    free=free.get(wc.id, {}),
+                    known_until=known_until.get(wc.id),
+                    daily_hours=resource_calendar.hours_per_day or 8.0,
+                    calendar=calendar,
+                )
+            )
+        return workcenters, names
+
+    def _vendor_names(self, products):
+        partner_ids = {p["seller"]["partner_id"] for p in products.values() if p["seller"]}
+        return {p.id: p.name for p in self.env["res.partner"].browse(partner_ids)}
+
+    @api.model
+    def _today(self):
+        return fields.Date.context_today(self)
