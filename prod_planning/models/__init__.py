@@ -32,3 +32,4 @@ from . import stock_picking_type
 from . import mail_thread
 from . import prod_planning_workbench
 from . import prod_planning_promise
+from . import stock_picking

@@ -137,15 +137,20 @@ class ProdPlanningPromise(models.AbstractModel):
     # ---------------------------------------------------------------- promise
 
     @api.model
-    def _promise(self, lines):
+    def _promise(self, lines, exclude_move_ids=()):
         """Promise validated lines (see _promise_lines), in order; per line a
         dict with the engine's answer (``promise``), the product and the RPC
-        answer (``rpc``). Reads as superuser: call it after the access check."""
+        answer (``rpc``); ``exclude_move_ids``: the moves of what is being
+        promised. Reads as superuser: call it after the access check."""
         company = self.env.company
         today = fields.Date.context_today(self)
         storable = {line["product"].id for line in lines if line["product"].is_storable}
         keys = {(line["product"].id, line["warehouse"].id) for line in lines if line["product"].id in storable}
-        data = self.env["prod.planning.promise.reader"].sudo()._collect(company, keys, today) if keys else None
+        data = (
+            self.env["prod.planning.promise.reader"].sudo()._collect(company, keys, today, exclude_move_ids)
+            if keys
+            else None
+        )
         names = _Names(self.env, data["workcenter_names"] if data else {})
         answers = []
         for line in lines:

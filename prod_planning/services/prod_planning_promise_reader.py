@@ -30,9 +30,11 @@ class ProdPlanningPromiseReader(models.AbstractModel):
     _description = "Delivery Promise Data Reader"
 
     @api.model
-    def _collect(self, company, keys, today):
-        """``{"promiser": engine Promiser, "names": {key: name}}`` for the
-        ``(product id, warehouse id)`` ``keys`` and their components."""
+    def _collect(self, company, keys, today, exclude_move_ids=()):
+        """``{"promiser": engine Promiser, "product_ids", "workcenter_names"}``
+        for the ``(product id, warehouse id)`` ``keys`` and their components;
+        ``exclude_move_ids``: moves left out of the projection (those of the
+        delivery or order being promised, which must not wait for themselves)."""
         self.env.flush_all()
         run_reader = self.env["prod.planning.run.reader"]
         boms = run_reader._read_boms(company)
@@ -57,7 +59,7 @@ class ProdPlanningPromiseReader(models.AbstractModel):
         }
         pids = tuple(products) or (0,)
         on_hand = self._read_on_hand(pids, wh_ids)
-        events = self._read_moves(company, pids, wh_ids)
+        events = self._read_moves(company, pids, wh_ids, tuple(exclude_move_ids) or (0,))
         self._read_rfq_lines(company, pids, wh_ids, events)
         self._read_planned_orders(company, pids, wh_ids, boms, events)
         operations = self._read_operations([bom["id"] for bom in boms.values()])
@@ -113,7 +115,7 @@ class ProdPlanningPromiseReader(models.AbstractModel):
         )
         return {(product_id, wh): qty for product_id, wh, qty in self.env.cr.fetchall()}
 
-    def _read_moves(self, company, product_ids, wh_ids):
+    def _read_moves(self, company, product_ids, wh_ids, exclude_move_ids=(0,)):
         """{key: [(date, qty)]}: open moves entering (+) or leaving (-) a
         warehouse, as the run reader reads them."""
         self.env.cr.execute(
@@ -129,12 +131,19 @@ class ProdPlanningPromiseReader(models.AbstractModel):
              WHERE m.state IN %(states)s
                AND m.company_id = %(company)s
                AND m.product_id IN %(products)s
+               AND m.id NOT IN %(excluded)s
                AND ((src.usage = 'internal' AND src.warehouse_id IN %(wh)s)
                  OR (dest.usage = 'internal' AND dest.warehouse_id IN %(wh)s))
                AND (src.usage != 'internal' OR dest.usage != 'internal'
                     OR src.warehouse_id IS DISTINCT FROM dest.warehouse_id)
             """,
-            {"wh": wh_ids, "states": OPEN_MOVE_STATES, "company": company.id, "products": product_ids},
+            {
+                "wh": wh_ids,
+                "states": OPEN_MOVE_STATES,
+                "company": company.id,
+                "products": product_ids,
+                "excluded": exclude_move_ids,
+            },
         )
         events = defaultdict(list)
         for product_id, qty, day, out_wh, in_wh in self.env.cr.fetchall():

@@ -157,3 +157,24 @@ class TestPromise(PlanningRunCase):
         self.assertEqual(answer["date"], "2026-03-09")
         (answer,) = self._promise({"product": self.bolt.id, "quantity": 1}, user=self.planner)
         self.assertEqual(answer["date"], "2026-03-09")
+
+    def test_delivery_check_availability(self):
+        # 3 on hand, a delivery of 5 (its own move must not wait for itself):
+        # 3 can ship today, the rest after 10 working days of purchase (23rd).
+        self._set_on_hand(self.bolt, 3)
+        picking = self._deliver(self.bolt, 5, "2026-03-10 09:00:00")
+        stock_user = new_user(self.env, "promise_picker", groups="base.group_user,stock.group_stock_user")
+        action = picking.with_user(stock_user).action_open_promise_wizard()
+        wizard = self.env["prod.planning.promise.wizard"].browse(action["res_id"])
+        self.assertEqual(action["res_model"], "prod.planning.promise.wizard")
+        self.assertEqual(wizard.complete_date, date(2026, 3, 23))
+        self.assertEqual(wizard.partial_date, MONDAY)
+        self.assertEqual(wizard.option, "complete")
+        self.assertEqual(wizard.line_ids.mapped("available_now"), [3])
+        self.assertIn("Promise Bolt", wizard.line_ids.constrained_by)
+        self.assertIn("3 on", wizard.partial_summary)
+        wizard.with_user(stock_user).action_accept()
+        self.assertEqual(str(picking.scheduled_date), "2026-03-23 09:00:00")
+        wizard.option = "partial"
+        wizard.action_accept()
+        self.assertEqual(str(picking.scheduled_date), "2026-03-09 09:00:00")
