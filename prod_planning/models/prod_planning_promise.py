@@ -60,11 +60,18 @@ class ProdPlanningPromise(models.AbstractModel):
         if codes:
             for product in env["product.product"].search([("default_code", "in", codes)], order="id desc"):
                 by_code[product.default_code] = product
+        ids = {
+            int(line["product"])
+            for line in lines
+            if isinstance(line, dict) and rpc_arguments.is_number(line.get("product")) and line["product"] > 0
+        }
+        # One query for every id, then the companies and types read in batch.
+        by_id = {product.id: product for product in env["product.product"].browse(ids).exists()} if ids else {}
         result = []
         for index, line in enumerate(lines):
             argument = f"lines[{index}]"
             rpc_arguments.require_options(env, method, argument, line, LINE_KEYS)
-            product = self._line_product(index, line.get("product"), by_code)
+            product = self._line_product(index, line.get("product"), by_code, by_id)
             if product.company_id and product.company_id != company:
                 raise ValidationError(
                     env._(
@@ -115,12 +122,12 @@ class ProdPlanningPromise(models.AbstractModel):
         return result
 
     @api.model
-    def _line_product(self, index, value, by_code):
+    def _line_product(self, index, value, by_code, by_id):
         env = self.env
         if isinstance(value, str) and value.strip():
             product = by_code.get(value)
         elif rpc_arguments.is_number(value) and value == int(value) and value > 0:
-            product = env["product.product"].browse(int(value)).exists()
+            product = by_id.get(int(value))
         else:
             product = None
         if not product:
@@ -174,7 +181,11 @@ class ProdPlanningPromise(models.AbstractModel):
                 )
                 continue
             answer = data["promiser"].promise((product.id, line["warehouse"].id), qty, line["requested"], commit=True)
-            answers.append({"promise": answer, "product": product, "rpc": self._rpc_answer(answer, names)})
+            answers.append({"promise": answer, "product": product, "rpc": None})
+        names.prefetch(answer["promise"] for answer in answers if answer["promise"])
+        for answer in answers:
+            if answer["rpc"] is None:
+                answer["rpc"] = self._rpc_answer(answer["promise"], names)
         return answers
 
     @api.model
@@ -258,6 +269,16 @@ class _Names:
         self.env = env
         self.workcenter_names = workcenter_names
         self.products = {}
+
+    def prefetch(self, promises):
+        """Read the names of every product the answers name, at once."""
+        product_ids = set()
+        for promise in promises:
+            constraint = promise.constraint
+            keys = [*constraint.path, constraint.subject] if constraint.kind != "capacity" else constraint.path
+            product_ids.update(key[0] for key in keys if isinstance(key, tuple))
+        products = self.env["product.product"].sudo().browse(product_ids)
+        self.products.update(zip(products.ids, products.mapped("display_name"), strict=True))
 
     def item(self, key):
         product_id = key[0] if isinstance(key, tuple) else key

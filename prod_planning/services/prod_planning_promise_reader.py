@@ -37,17 +37,8 @@ class ProdPlanningPromiseReader(models.AbstractModel):
         delivery or order being promised, which must not wait for themselves)."""
         self.env.flush_all()
         run_reader = self.env["prod.planning.run.reader"]
-        boms = run_reader._read_boms(company)
         wh_ids = tuple({wh for _p, wh in keys})
-        product_ids = set()
-        stack = [product_id for product_id, _wh in keys]
-        while stack:
-            product_id = stack.pop()
-            if product_id in product_ids:
-                continue
-            product_ids.add(product_id)
-            bom = boms.get(product_id)
-            stack.extend(component_id for component_id, _qty in (bom["lines"] if bom else ()))
+        boms, product_ids = self._read_boms_below(company, {product_id for product_id, _wh in keys})
         products = run_reader._read_products(product_ids, company)
         params = {
             (p["product_id"], p["warehouse_id"]): p
@@ -61,7 +52,7 @@ class ProdPlanningPromiseReader(models.AbstractModel):
         on_hand = self._read_on_hand(pids, wh_ids)
         events = self._read_moves(company, pids, wh_ids, tuple(exclude_move_ids) or (0,))
         self._read_rfq_lines(company, pids, wh_ids, events)
-        self._read_planned_orders(company, pids, wh_ids, boms, events)
+        self._read_planned_orders(company, pids, wh_ids, events)
         operations = self._read_operations([bom["id"] for bom in boms.values()])
         calendar = run_reader._company_calendar(company, today, today + timedelta(days=HORIZON_DAYS))
         vendor_names = self._vendor_names(products)
@@ -98,6 +89,69 @@ class ProdPlanningPromiseReader(models.AbstractModel):
             "product_ids": set(products),
             "workcenter_names": wc_names,
         }
+
+    def _read_boms_below(self, company, product_ids):
+        """({product id: BoM as the run reader prepares it}, every product id
+        from ``product_ids`` down their BoMs): the BoMs are read level by
+        level, only for these products, and chosen as the run reader chooses
+        them (product-specific first, then by sequence)."""
+        run_reader = self.env["prod.planning.run.reader"]
+        uoms = {
+            u["id"]: u["factor"]
+            for u in self.env["uom.uom"].with_context(active_test=False).search_read([], ["factor"], load=None)
+        }
+        chosen, seen, frontier = {}, set(), set(product_ids)
+        while frontier:
+            seen |= frontier
+            variants = run_reader._product_uoms([("id", "in", list(frontier))])
+            template_ids = {template_id for _id, template_id, _uom in variants}
+            records = self.env["mrp.bom"].search_read(
+                [
+                    ("company_id", "in", (False, company.id)),
+                    ("type", "in", ("normal", "phantom")),
+                    ("product_tmpl_id", "in", list(template_ids)),
+                ],
+                [
+                    "product_tmpl_id",
+                    "product_id",
+                    "product_qty",
+                    "product_uom_id",
+                    "type",
+                    "produce_delay",
+                    "days_to_prepare_mo",
+                    "sequence",
+                ],
+                order="sequence, id",
+                load=None,
+            )
+            bom_ids = [bom["id"] for bom in records]
+            lines_by_bom = run_reader._read_bom_lines(bom_ids) if bom_ids else {}
+            component_ids = {line["product_id"] for lines in lines_by_bom.values() for line in lines}
+            component_uom = {
+                product_id: uom_id
+                for product_id, _tmpl, uom_id in run_reader._product_uoms([("id", "in", list(component_ids))])
+            }
+            first_workcenter = run_reader._first_workcenters(bom_ids) if bom_ids else {}
+            by_template = {}
+            for bom in sorted(records, key=lambda b: (not b["product_id"], b["sequence"])):
+                by_template.setdefault(bom["product_tmpl_id"], []).append(bom)
+            frontier = set()
+            for product_id, template_id, uom_id in variants:
+                for bom in by_template.get(template_id, ()):
+                    if bom["product_id"] and bom["product_id"] != product_id:
+                        continue
+                    chosen[product_id] = run_reader._prepare_bom(
+                        bom,
+                        uom_id,
+                        lines_by_bom[bom["id"]],
+                        uoms,
+                        component_uom,
+                        first_workcenter.get(bom["id"], False),
+                    )
+                    frontier.update(component_id for component_id, _qty in chosen[product_id]["lines"])
+                    break
+            frontier = {product_id for product_id in frontier if product_id in component_uom} - seen
+        return chosen, seen
 
     # ------------------------------------------------------------ demand and supply
 
@@ -169,25 +223,42 @@ class ProdPlanningPromiseReader(models.AbstractModel):
         for product_id, qty, day, warehouse_id in self.env.cr.fetchall():
             events[(product_id, warehouse_id)].append((day, qty))
 
-    def _read_planned_orders(self, company, product_ids, wh_ids, boms, events):
+    def _read_planned_orders(self, company, product_ids, wh_ids, events):
         """The plan's planned orders (draft and firm) are supply on their due
-        date; made ones take their components on their release date."""
+        date; manufacturing ones take their BoM's components on their release
+        date (quantities converted to the units of the product and component)."""
         self.env.cr.execute(
             """
-            SELECT product_id, warehouse_id, quantity, release_date, due_date, supply_type
+            SELECT product_id, warehouse_id, quantity, due_date
               FROM prod_planning_order
-             WHERE state IN ('draft', 'firm') AND company_id = %s AND warehouse_id IN %s
+             WHERE state IN ('draft', 'firm') AND company_id = %s AND warehouse_id IN %s AND product_id IN %s
             """,
-            [company.id, wh_ids],
+            [company.id, wh_ids, product_ids],
         )
-        wanted = set(product_ids)
-        for product_id, warehouse_id, qty, release, due, supply_type in self.env.cr.fetchall():
-            if product_id in wanted:
-                events[(product_id, warehouse_id)].append((due, qty))
-            bom = boms.get(product_id) if supply_type == "manufacture" else None
-            for component_id, per_unit in bom["lines"] if bom else ():
-                if component_id in wanted:
-                    events[(component_id, warehouse_id)].append((release, -qty * per_unit))
+        for product_id, warehouse_id, qty, due in self.env.cr.fetchall():
+            events[(product_id, warehouse_id)].append((due, qty))
+        self.env.cr.execute(
+            """
+            SELECT l.product_id, o.warehouse_id, o.release_date,
+                   o.quantity * l.product_qty * lu.factor / cu.factor / (b.product_qty * bu.factor / pu.factor)
+              FROM prod_planning_order o
+              JOIN mrp_bom b ON b.id = o.bom_id
+              JOIN mrp_bom_line l ON l.bom_id = b.id
+              JOIN uom_uom lu ON lu.id = l.product_uom_id
+              JOIN product_product cp ON cp.id = l.product_id
+              JOIN product_template ct ON ct.id = cp.product_tmpl_id
+              JOIN uom_uom cu ON cu.id = ct.uom_id
+              JOIN uom_uom bu ON bu.id = b.product_uom_id
+              JOIN product_product pp ON pp.id = o.product_id
+              JOIN product_template pt ON pt.id = pp.product_tmpl_id
+              JOIN uom_uom pu ON pu.id = pt.uom_id
+             WHERE o.state IN ('draft', 'firm') AND o.supply_type = 'manufacture' AND o.company_id = %s
+               AND o.warehouse_id IN %s AND l.product_id IN %s AND b.product_qty > 0
+            """,
+            [company.id, wh_ids, product_ids],
+        )
+        for component_id, warehouse_id, release, qty in self.env.cr.fetchall():
+            events[(component_id, warehouse_id)].append((release, -qty))
 
     @api.model
     def _read_commitments(self, company, product_ids, wh_ids, today):

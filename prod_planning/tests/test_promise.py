@@ -100,6 +100,23 @@ class TestPromise(PlanningRunCase):
         )
         (answer,) = self._promise({"product": self.bolt.id, "quantity": 15})
         self.assertEqual((answer["date"], answer["constrained_by"]), ("2026-03-13", "Incoming [PRM-BOLT] Promise Bolt"))
+        # A planned manufacturing order of 5 chairs released today takes 20
+        # of the 20 legs on hand: a leg for a customer waits for the vendor.
+        self._set_on_hand(self.leg, 20)
+        self.env["prod.planning.order"].create(
+            {
+                "product_id": self.chair.id,
+                "warehouse_id": self.warehouse.id,
+                "quantity": 5,
+                "supply_type": "manufacture",
+                "bom_id": self.bom.id,
+                "release_date": "2026-03-09",
+                "due_date": "2026-03-11",
+            }
+        )
+        (leg, chair) = self._promise({"product": "PRM-LEG", "quantity": 1}, {"product": "PRM-CHAIR", "quantity": 5})
+        self.assertEqual((leg["date"], leg["available_now"]), ("2026-03-16", 0))
+        self.assertEqual((chair["date"], chair["constrained_by"]), ("2026-03-11", "Incoming [PRM-CHAIR] Promise Chair"))
 
     def test_default_warehouse_and_services(self):
         service = self.env["product.product"].create({"name": "Promise Service", "type": "service"})
