@@ -65,15 +65,21 @@ class ProdPlanningPromiseReader(models.AbstractModel):
                 param = params.get(key, {})
                 supply_type, _source, _reason = run_reader._supply_type(product, bom, param, False)
                 lead_time = run_reader._lead_time(supply_type, product, bom, param, company)
+                # A kit ships when its components do: made at once, no operation.
+                engine_type = {"buy": "buy", "manufacture": "manufacture", "kit": "manufacture"}.get(supply_type)
                 item = promise_engine.PromiseItem(
                     key,
                     on_hand=on_hand.get(key, 0.0),
                     events=events.get(key, []),
-                    supply_type=supply_type if supply_type in ("buy", "manufacture") else "none",
-                    lead_time=lead_time,
+                    supply_type=engine_type or "none",
+                    lead_time=lead_time if supply_type != "kit" else 0,
                 )
                 if supply_type == "buy":
                     item.vendor = vendor_names.get(product["seller"]["partner_id"])
+                elif supply_type == "kit":
+                    item.components = [
+                        ((component_id, warehouse_id), qty) for component_id, qty in bom["lines"] if qty > 0
+                    ]
                 elif supply_type == "manufacture":
                     item.components = [
                         ((component_id, warehouse_id), qty) for component_id, qty in bom["lines"] if qty > 0

@@ -195,3 +195,16 @@ class TestPromise(PlanningRunCase):
         wizard.option = "partial"
         wizard.action_accept()
         self.assertEqual(str(picking.scheduled_date), "2026-03-09 09:00:00")
+
+    def test_kit_ships_with_its_components(self):
+        kit = self._create_product("Promise Bolt Pair", route=None, default_code="PRM-PAIR")
+        self._create_bom(kit, [(self.bolt, 2)], bom_type="phantom")
+        self._set_on_hand(self.bolt, 10)
+        five, six = (
+            self._promise({"product": "PRM-PAIR", "quantity": 5}),
+            self._promise({"product": "PRM-PAIR", "quantity": 6}),
+        )
+        self.assertEqual(five[0]["date"], "2026-03-09")
+        # 12 bolts: 2 more bought in 10 working days (the 23rd).
+        self.assertEqual(six[0]["date"], "2026-03-23")
+        self.assertEqual(six[0]["constrained_by"], "Vendor lead time of [PRM-BOLT] Promise Bolt")
