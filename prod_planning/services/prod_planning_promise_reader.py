@@ -245,23 +245,28 @@ class ProdPlanningPromiseReader(models.AbstractModel):
             events[(product_id, warehouse_id)].append((due, qty))
         self.env.cr.execute(
             """
-            SELECT l.product_id, o.warehouse_id, o.release_date,
-                   o.quantity * l.product_qty * lu.factor / cu.factor / (b.product_qty * bu.factor / pu.factor)
+            WITH lines AS (
+                SELECT l.bom_id, l.product_id,
+                       l.product_qty * lu.factor / cu.factor / (b.product_qty * bu.factor / pu.factor) AS per_unit
+                  FROM mrp_bom_line l
+                  JOIN mrp_bom b ON b.id = l.bom_id
+                  JOIN uom_uom lu ON lu.id = l.product_uom_id
+                  JOIN product_product cp ON cp.id = l.product_id
+                  JOIN product_template ct ON ct.id = cp.product_tmpl_id
+                  JOIN uom_uom cu ON cu.id = ct.uom_id
+                  JOIN uom_uom bu ON bu.id = b.product_uom_id
+                  JOIN product_template pt ON pt.id = b.product_tmpl_id
+                  JOIN uom_uom pu ON pu.id = pt.uom_id
+                 WHERE l.product_id IN %s AND b.product_qty > 0
+            )
+            SELECT lines.product_id, o.warehouse_id, o.release_date, SUM(o.quantity * lines.per_unit)
               FROM prod_planning_order o
-              JOIN mrp_bom b ON b.id = o.bom_id
-              JOIN mrp_bom_line l ON l.bom_id = b.id
-              JOIN uom_uom lu ON lu.id = l.product_uom_id
-              JOIN product_product cp ON cp.id = l.product_id
-              JOIN product_template ct ON ct.id = cp.product_tmpl_id
-              JOIN uom_uom cu ON cu.id = ct.uom_id
-              JOIN uom_uom bu ON bu.id = b.product_uom_id
-              JOIN product_product pp ON pp.id = o.product_id
-              JOIN product_template pt ON pt.id = pp.product_tmpl_id
-              JOIN uom_uom pu ON pu.id = pt.uom_id
+              JOIN lines ON lines.bom_id = o.bom_id
              WHERE o.state IN ('draft', 'firm') AND o.supply_type = 'manufacture' AND o.company_id = %s
-               AND o.warehouse_id IN %s AND l.product_id IN %s AND b.product_qty > 0
+               AND o.warehouse_id IN %s
+          GROUP BY 1, 2, 3
             """,
-            [company.id, wh_ids, product_ids],
+            [product_ids, company.id, wh_ids],
         )
         for component_id, warehouse_id, release, qty in self.env.cr.fetchall():
             events[(component_id, warehouse_id)].append((release, -qty))
