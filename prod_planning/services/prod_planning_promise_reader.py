@@ -259,11 +259,16 @@ class ProdPlanningPromiseReader(models.AbstractModel):
                   JOIN uom_uom pu ON pu.id = pt.uom_id
                  WHERE l.product_id IN %s AND b.product_qty > 0
             )
+            , orders AS (
+                SELECT bom_id, warehouse_id, release_date, SUM(quantity) AS quantity
+                  FROM prod_planning_order
+                 WHERE state IN ('draft', 'firm') AND supply_type = 'manufacture' AND company_id = %s
+                   AND warehouse_id IN %s AND bom_id IN (SELECT bom_id FROM lines)
+              GROUP BY 1, 2, 3
+            )
             SELECT lines.product_id, o.warehouse_id, o.release_date, SUM(o.quantity * lines.per_unit)
-              FROM prod_planning_order o
+              FROM orders o
               JOIN lines ON lines.bom_id = o.bom_id
-             WHERE o.state IN ('draft', 'firm') AND o.supply_type = 'manufacture' AND o.company_id = %s
-               AND o.warehouse_id IN %s
           GROUP BY 1, 2, 3
             """,
             [product_ids, company.id, wh_ids],
@@ -329,16 +334,26 @@ class ProdPlanningPromiseReader(models.AbstractModel):
             wc_id, day = row["workcenter_id"], row["date"]
             free[wc_id][day] = free[wc_id].get(day, 0.0) + max(0.0, row["free_hours"])
             known_until[wc_id] = max(known_until.get(wc_id, day), day)
+        rows = self.env["mrp.workcenter"].search_read(
+            [("id", "in", wc_ids)], ["name", "resource_calendar_id"], load=None
+        )
+        hours = {
+            c["id"]: c["hours_per_day"]
+            for c in self.env["resource.calendar"].search_read(
+                [("id", "in", [row["resource_calendar_id"] for row in rows if row["resource_calendar_id"]])],
+                ["hours_per_day"],
+                load=None,
+            )
+        }
         workcenters, names = [], {}
-        for wc in self.env["mrp.workcenter"].browse(wc_ids):
-            names[wc.id] = wc.name
-            resource_calendar = wc.resource_calendar_id
+        for row in rows:
+            names[row["id"]] = row["name"]
             workcenters.append(
                 promise_engine.WorkCenter(
-                    wc.id,
-                    free=free.get(wc.id, {}),
-                    known_until=known_until.get(wc.id),
-                    daily_hours=resource_calendar.hours_per_day or 8.0,
+                    row["id"],
+                    free=free.get(row["id"], {}),
+                    known_until=known_until.get(row["id"]),
+                    daily_hours=hours.get(row["resource_calendar_id"]) or 8.0,
                     calendar=calendar,
                 )
             )
