@@ -205,7 +205,9 @@ class ProdPlanningPromise(models.AbstractModel):
         language: what sets the date, in words a salesperson understands."""
         _ = self.env._
         c = answer.constraint
-        subject = names.workcenter(c.subject) if c.kind == "capacity" else names.item(c.subject)
+        # A capacity constraint names the work center, or the product when no date fits.
+        on_workcenter = c.kind == "capacity" and answer.date
+        subject = names.workcenter(c.subject) if on_workcenter else names.item(c.subject)
         promised = names.item(c.path[0]) if c.path else ""
         via = ""
         if len(c.path) > 1 and c.kind != "capacity":
@@ -275,7 +277,8 @@ class _Names:
         product_ids = set()
         for promise in promises:
             constraint = promise.constraint
-            keys = [*constraint.path, constraint.subject] if constraint.kind != "capacity" else constraint.path
+            # Product keys are (product id, warehouse id); work centers are ids.
+            keys = [*constraint.path, constraint.subject]
             product_ids.update(key[0] for key in keys if isinstance(key, tuple))
         products = self.env["product.product"].sudo().browse(product_ids)
         self.products.update(zip(products.ids, products.mapped("display_name"), strict=True))

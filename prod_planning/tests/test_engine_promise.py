@@ -169,6 +169,13 @@ class TestCapableToPromise:
         # Today's 4 h are booked: 4 more chairs take tomorrow's.
         assert promiser.promise(CHAIR, 4, commit=True).date == d(1)
 
+    def test_work_center_without_hours_gives_no_date(self):
+        wc = WorkCenter("paint", daily_hours=0)
+        items = [PromiseItem(CHAIR, on_hand=1, supply_type="manufacture", operations=[Operation("paint", 1.0)])]
+        answer = Promiser(items, TODAY, workcenters=[wc]).promise(CHAIR, 3)
+        assert (answer.date, answer.available_now, answer.split) == (None, 1, [(TODAY, 1)])
+        assert (answer.constraint.kind, answer.constraint.subject) == ("capacity", CHAIR)
+
     def test_components_taken_by_a_promise(self):
         # 8 legs on hand make 2 chairs now; the next 2 wait for bought legs (d5 -> Monday d7).
         items = [
