@@ -11,6 +11,8 @@ import xmlrpc.client
 import odoorpc
 import pytest
 
+from .xmlrpc_harness import Json2Error
+
 KEYS = {"date", "available_now", "split", "constrained_by", "explanation"}
 
 
@@ -53,3 +55,12 @@ def test_bad_line_is_named(odoo_rpc, odoo_server):
         )
     with pytest.raises(xmlrpc.client.Fault, match=r"lines\[0\]: the product 'NO-SUCH-CODE' is unknown"):
         odoo_server.xmlrpc_execute("prod.planning.promise", "promise", [{"product": "NO-SUCH-CODE", "quantity": 1}])
+
+
+def test_promise_over_json2(odoo_json2):
+    (answer,) = odoo_json2("prod.planning.promise", "promise", lines=[{"product": "FIN-CHAIR-01", "quantity": 3}])
+    assert set(answer) == KEYS
+    with pytest.raises(Json2Error) as refused:
+        odoo_json2("prod.planning.promise", "promise", lines=[{"product": "FIN-CHAIR-01", "quantity": -1}])
+    assert refused.value.status == 422
+    assert "lines[0]: the quantity is -1" in refused.value.body["message"]
