@@ -65,6 +65,13 @@ class TestSalePromise(PlanningRunCase):
         action = order.with_user(self.salesman).action_check_availability()
         wizard = self.env["prod.planning.promise.wizard"].browse(action["res_id"]).with_user(self.salesman)
         self.assertEqual((wizard.complete_date, wizard.partial_date), (date(2026, 3, 23), date(2026, 3, 9)))
+        # The dialog opens for a salesperson as the web client reads it.
+        form = wizard.get_views([(False, "form")])["views"]["form"]
+        self.assertIn("action_accept", form["arch"])
+        (shown,) = wizard.web_read(
+            {"complete_date": {}, "partial_summary": {}, "line_ids": {"fields": {"constrained_by": {}, "date": {}}}}
+        )
+        self.assertEqual(str(shown["line_ids"][0]["date"]), "2026-03-23")
         wizard.option = "partial"
         wizard.action_accept()
         self.assertEqual(order.commitment_date.date(), date(2026, 3, 9))
