@@ -28,7 +28,7 @@ def pytest_configure(config):
         return  # the caller chose
     from odoo.tools import config as odoo_config
 
-    odoo_config["test_tags"] = "/prod_planning,/prod_planning_timeline"
+    odoo_config["test_tags"] = "/prod_planning,/prod_planning_timeline,/prod_planning_sale"
 
 
 @pytest.hookimpl(trylast=True)

@@ -64,6 +64,8 @@
         "views/prod_planning_schedule_menus.xml",
         "views/product_supplierinfo_views.xml",
         "wizards/prod_planning_release_wizard_views.xml",
+        "wizards/prod_planning_promise_wizard_views.xml",
+        "views/stock_picking_views.xml",
     ],
     "assets": {
         "web.assets_tests": ["prod_planning/static/tests/tours/*.js"],

@@ -41,14 +41,15 @@ print(",".join(paths))
 PY
 }
 
-# The addons to install: prod_planning, and its timeline glue
+# The addons to install: prod_planning, its sales glue (prod_planning_sale:
+# sale_stock is in Odoo Community), and its timeline glue
 # (prod_planning_timeline) when OCA's web_timeline is importable
 # (requirements-addons.txt).
 planning_modules() {
     if "$PYTHON" -c 'import importlib.util, sys; sys.exit(importlib.util.find_spec("odoo.addons.web_timeline") is None)' 2>/dev/null; then
-        echo "prod_planning,prod_planning_timeline"
+        echo "prod_planning,prod_planning_sale,prod_planning_timeline"
     else
-        echo "prod_planning"
+        echo "prod_planning,prod_planning_sale"
     fi
 }
 

@@ -14,3 +14,4 @@ from . import prod_planning_release
 from . import prod_planning_price_index_writer
 from . import prod_planning_workbench_reader
 from . import prod_planning_workbench_writer
+from . import prod_planning_promise_reader

@@ -105,6 +105,8 @@ class TestPublicMethodAccess(ProdPlanningCase):
             records["prod.planning.release.wizard"] = cls.env["prod.planning.release.wizard"].create(
                 {"order_ids": [Command.set(orders.ids)]}
             )
+        if not records.get("prod.planning.promise.wizard"):
+            records["prod.planning.promise.wizard"] = cls.env["prod.planning.promise.wizard"].create({})
         return records
 
     def _tables(self):

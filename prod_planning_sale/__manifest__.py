@@ -1,0 +1,20 @@
+{
+    "name": "Production Planning for Sales",
+    "summary": "Delivery promises on quotations: promised date per line, what constrains it, ship complete or partial",
+    "version": "19.0.1.0.0",
+    "category": "Sales/Sales",
+    "website": "https://github.com/prod-planning/prod_planning",
+    "author": "prod_planning developers",
+    "maintainers": [],
+    "license": "LGPL-3",
+    "development_status": "Alpha",
+    "installable": True,
+    "auto_install": True,
+    "depends": ["prod_planning", "sale_stock"],
+    "data": [
+        "security/ir.model.access.csv",
+        "views/sale_order_views.xml",
+        "wizards/prod_planning_promise_wizard_views.xml",
+    ],
+    "demo": ["demo/sale_order_demo.xml"],
+}

@@ -1,0 +1,1 @@
+from . import prod_planning_promise_reader
