@@ -63,10 +63,12 @@
         "views/prod_planning_schedule_menus.xml",
         "views/product_supplierinfo_views.xml",
         "wizards/prod_planning_release_wizard_views.xml",
+        "views/prod_planning_job_views.xml",
     ],
     "assets": {
         "web.assets_tests": ["prod_planning/static/tests/tours/*.js"],
         "web.assets_backend_lazy": ["prod_planning/static/src/price_graph/*.js"],
+        "web.assets_backend": ["prod_planning/static/src/run_progress/*"],
     },
     "demo": [
         "demo/res_partner_demo.xml",

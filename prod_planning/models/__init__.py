@@ -31,3 +31,5 @@ from . import mrp_workcenter
 from . import stock_picking_type
 from . import mail_thread
 from . import prod_planning_workbench
+from . import prod_planning_run_unit
+from . import prod_planning_job
