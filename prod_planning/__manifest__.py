@@ -64,6 +64,7 @@
         "views/product_supplierinfo_views.xml",
         "wizards/prod_planning_release_wizard_views.xml",
         "views/prod_planning_job_views.xml",
+        "security/prod_planning_background_rules.xml",
     ],
     "assets": {
         "web.assets_tests": ["prod_planning/static/tests/tours/*.js"],

@@ -89,6 +89,7 @@ class ProdPlanningJob(models.Model):
 
     def action_cancel(self):
         """Cancel queued jobs (a running one finishes)."""
+        self.check_access("read")
         jobs = self.filtered(lambda j: j.state == "queued")
         if not jobs:
             raise UserError(_("Only a queued job can be cancelled; a running job finishes its work."))
