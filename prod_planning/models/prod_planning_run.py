@@ -34,6 +34,10 @@ WORKER_CODE = "model._cron_process_units()"
 ACTIVE_STATES = ("queued", "running")
 
 
+class _UnitCancelled(Exception):
+    """The unit was cancelled while a worker planned it."""
+
+
 class ProdPlanningRun(models.Model):
     """One regenerative MRP run: reads demand and supply, writes the plan."""
 
@@ -587,7 +591,7 @@ class ProdPlanningRun(models.Model):
         for _attempt in range(3):
             try:
                 with self.env.cr.savepoint():
-                    self.env.cr.execute(query)
+                    self.env.cr.execute(query, log_exceptions=False)
                     row = self.env.cr.fetchone()
                     if not row:
                         return None
@@ -608,12 +612,8 @@ class ProdPlanningRun(models.Model):
                 self.env.cr.rollback()
                 continue
             run = unit.run_id
-            if run.state == "queued":
-                try:
-                    with self.env.cr.savepoint():
-                        run.write({"state": "running", "date_start": fields.Datetime.now()})
-                except psycopg2.errors.SerializationFailure:
-                    _logger.debug("Planning run %s: started by another worker", run.name)
+            if run.state == "queued" and self._try_lock(run):
+                run.write({"state": "running", "date_start": fields.Datetime.now()})
             # Commit the claim (allowed for crons): the unit shows running.
             self.env["ir.cron"]._commit_progress(0)
             return unit
@@ -644,29 +644,47 @@ class ProdPlanningRun(models.Model):
         try:
             with self.env.cr.savepoint():
                 stats = run._plan_unit(unit)
+                # Locked only now, so that Cancel never waits for a unit: when
+                # the unit was cancelled meanwhile, its plan is rolled back.
+                if not self._try_lock(unit) or unit.state != "running":
+                    raise _UnitCancelled
                 stats.update(state="done", date_end=fields.Datetime.now(), duration=time.perf_counter() - started)
-                # Written with the plan: when the run was cancelled meanwhile,
-                # this write conflicts and the unit's plan is rolled back.
                 unit.write(stats)
-        except psycopg2.errors.SerializationFailure:
+        except _UnitCancelled:
             _logger.info("Planning run %s: unit %s cancelled while planned", run.name, unit.id)
             self.env.invalidate_all()
         except Exception as error:  # noqa: BLE001 - recorded on the unit, the other units go on
             _logger.exception("Planning run %s: unit %s failed", run.name, unit.id)
             self.env.invalidate_all()
             message = error.args[0] if isinstance(error, UserError | ValidationError) else repr(error)
-            try:
-                with self.env.cr.savepoint():
-                    unit.write(
-                        {
-                            "state": "failed",
-                            "error_message": str(message),
-                            "date_end": fields.Datetime.now(),
-                            "duration": time.perf_counter() - started,
-                        }
-                    )
-            except psycopg2.errors.SerializationFailure:
-                self.env.invalidate_all()
+            if self._try_lock(unit) and unit.state == "running":
+                unit.write(
+                    {
+                        "state": "failed",
+                        "error_message": str(message),
+                        "date_end": fields.Datetime.now(),
+                        "duration": time.perf_counter() - started,
+                    }
+                )
+        return True
+
+    def _try_lock(self, records):
+        """Lock the rows of ``records`` for this transaction and read them
+        again; False when another transaction changed them since this one
+        began (repeatable read: the change would conflict)."""
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM %s WHERE id = ANY(%s) FOR NO KEY UPDATE",
+                        SQL.identifier(records._table),
+                        records.ids,
+                    ),
+                    log_exceptions=False,
+                )
+        except psycopg2.errors.SerializationFailure:
+            return False
+        records.invalidate_recordset()
         return True
 
     def _plan_unit(self, unit):
@@ -683,6 +701,8 @@ class ProdPlanningRun(models.Model):
         self.unit_ids.invalidate_recordset()
         if self.state not in ACTIVE_STATES or any(u.state in ACTIVE_STATES for u in self.unit_ids):
             return False
+        if not self._try_lock(self) or self.state not in ACTIVE_STATES:
+            return False  # another worker finishes the run
         units_ = self.unit_ids
         failed = units_.filtered(lambda u: u.state == "failed")
         vals = {
@@ -711,12 +731,7 @@ class ProdPlanningRun(models.Model):
             )
             or False,
         )
-        try:
-            with self.env.cr.savepoint():
-                self.write(vals)
-        except psycopg2.errors.SerializationFailure:
-            self.env.invalidate_all()
-            return False  # another worker finished the run
+        self.write(vals)
         if failed:
             self.message_post(
                 body=_("Planning run failed: %(msg)s", msg=vals["error_message"]),
