@@ -28,6 +28,8 @@ PRODUCT_CODES = (
 )
 FINISHED_CODES = ("FIN-DESK-01", "FIN-SDESK-01", "FIN-CHAIR-01", "FIN-BOOKSHELF-01", "FIN-CABINET-01")
 VENDOR = "Fastline Hardware"
+# The demo factory's codes; the benchmark's factory gives its own.
+DEMO_CATALOG = {"raw": PRODUCT_CODES, "finished": FINISHED_CODES, "vendor": VENDOR}
 PRICE_EPOCH = datetime.date(1990, 1, 1)  # far from any other price of the factory
 # Daily forecasts from two months ahead, apart from the factory's monthly ones.
 FORECAST_START = datetime.date.today() + datetime.timedelta(days=60)
@@ -35,8 +37,9 @@ FORECAST_DAYS = 1_500
 
 
 class Client(threading.Thread):
-    def __init__(self, number, connect, tag, deadline=None, batches=None, batch_size=1000):
+    def __init__(self, number, connect, tag, deadline=None, batches=None, batch_size=1000, catalog=None):
         super().__init__(daemon=True)
+        self.catalog = catalog or DEMO_CATALOG
         self.number = number
         self.role = ROLES[number % len(ROLES)]
         self.connect = connect
@@ -113,10 +116,10 @@ class Client(threading.Thread):
     def _prices_rows(self, batch):
         rows = []
         start = PRICE_EPOCH + datetime.timedelta(days=(self.number * 10_000 + batch * 100) % 60_000)
-        per_day = len(PRODUCT_CODES)
+        codes = self.catalog["raw"]
         for i in range(self.batch_size):
-            day = start + datetime.timedelta(days=i // per_day)
-            code = PRODUCT_CODES[i % per_day]
+            day = start + datetime.timedelta(days=i // len(codes))
+            code = codes[i % len(codes)]
             self.keys.add((code, day))
             rows.append({"product_code": code, "price": 1.0 + i % 7, "date": str(day), "reference": self.tag})
         return rows
@@ -124,28 +127,30 @@ class Client(threading.Thread):
     def _forecasts_rows(self, batch):
         # Daily forecasts (refused beyond five years): keys wrap after 1,500 days.
         rows = []
-        days = max(self.batch_size // len(FINISHED_CODES), 1)
+        finished = self.catalog["finished"]
+        days = max(self.batch_size // len(finished), 1)
         for i in range(days):
             index = (self.number * 700 + batch * days + i) % FORECAST_DAYS
             day = FORECAST_START + datetime.timedelta(days=index)
-            for code in FINISHED_CODES:
+            for code in finished:
                 self.keys.add((code, day))
                 rows.append({"product": code, "date": str(day), "quantity": 1 + i % 9, "period": "day"})
         return rows
 
     def _contacts_rows(self, batch):
         size = max(self.batch_size // 20, 1)
-        return [{"vendor": VENDOR, "outcome": "no_answer", "summary": f"{self.tag} {batch}"} for _ in range(size)]
+        row = {"vendor": self.catalog["vendor"], "outcome": "no_answer", "summary": f"{self.tag} {batch}"}
+        return [dict(row) for _ in range(size)]
 
     def _reads_rows(self, batch):
         return []
 
 
-def drive(connect, clients, tag, duration=None, batches=None, batch_size=1000, extra_threads=()):
+def drive(connect, clients, tag, duration=None, batches=None, batch_size=1000, extra_threads=(), catalog=None):
     """Run ``clients`` clients (for ``duration`` seconds or ``batches`` calls
     each) with ``extra_threads`` (started at the same time); the clients."""
     deadline = time.monotonic() + duration if duration else None
-    workers = [Client(i, connect, tag, deadline, batches, batch_size) for i in range(clients)]
+    workers = [Client(i, connect, tag, deadline, batches, batch_size, catalog) for i in range(clients)]
     for thread in (*workers, *extra_threads):
         thread.start()
     for thread in (*workers, *extra_threads):
@@ -174,7 +179,7 @@ def summary(workers, seconds):
     return result
 
 
-def check_no_loss(env_client, workers, tag):
+def check_no_loss(env_client, workers, tag, catalog=None):
     """Rows sent against rows in the database, per kind; replays that created rows.
 
     ``env_client`` is an odoorpc client. Returns ``{kind: (sent, found)}`` and
@@ -190,7 +195,7 @@ def check_no_loss(env_client, workers, tag):
         [
             ("date_start", ">=", str(FORECAST_START)),
             ("period", "=", "day"),
-            ("product_id.default_code", "in", list(FINISHED_CODES)),
+            ("product_id.default_code", "in", list((catalog or DEMO_CATALOG)["finished"])),
         ]
     )
     contacts_found = env["prod.planning.vendor.contact"].search_count([("summary", "=like", f"{tag} %")])
