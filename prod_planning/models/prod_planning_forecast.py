@@ -1,9 +1,10 @@
 from collections import defaultdict
 
+import psycopg2.errors
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ConcurrencyError, UserError, ValidationError
 from odoo.tools import format_date
 
 from ..tools import rpc_arguments
@@ -54,6 +55,13 @@ class ProdPlanningForecast(models.Model):
     quantity = fields.Float(required=True, digits="Product Unit")
     uom_id = fields.Many2one(related="product_id.uom_id")
     note = fields.Char()
+
+    # One forecast per product, warehouse, period start and kind of period:
+    # two imports of the same row at once cannot both create it.
+    _unique_forecast_key = models.UniqueIndex(
+        "(product_id, COALESCE(warehouse_id, 0), date_start, period)",
+        "A forecast of this product, warehouse, date and period already exists.",
+    )
 
     @api.depends("date_start", "period")
     def _compute_date_end(self):
@@ -214,7 +222,13 @@ class ProdPlanningForecast(models.Model):
         vals_list = [self._prepare_import_vals(index, row, lookups) for index, row in enumerate(rows, start=1)]
         self._check_references(vals_list)
         self._check_import_duplicates(vals_list)
-        return self._write_imported(vals_list)
+        try:
+            with self.env.cr.savepoint():
+                return self._write_imported(vals_list)
+        except psycopg2.errors.UniqueViolation as error:
+            # Another import created one of these forecasts since this one
+            # read them: Odoo retries the request, which then updates it.
+            raise ConcurrencyError(_("Another import created the same forecasts; try again.")) from error
 
     @api.model
     def _check_import_duplicates(self, vals_list):

@@ -37,11 +37,13 @@ FORECAST_DAYS = 1_500
 
 
 class Client(threading.Thread):
-    def __init__(self, number, connect, tag, deadline=None, batches=None, batch_size=1000, catalog=None):
+    def __init__(self, number, connect, tag, deadline=None, batches=None, batch_size=1000, catalog=None, **options):
         super().__init__(daemon=True)
         self.catalog = catalog or DEMO_CATALOG
         self.number = number
-        self.role = ROLES[number % len(ROLES)]
+        self.role = options.get("role") or ROLES[number % len(ROLES)]
+        # Keys offset per client, unless clients race on the same keys.
+        self.key_offset = 0 if options.get("same_keys") else number
         self.connect = connect
         self.tag = tag
         self.deadline = deadline
@@ -115,7 +117,7 @@ class Client(threading.Thread):
     # Rows with keys of their own: client number and batch number in the date.
     def _prices_rows(self, batch):
         rows = []
-        start = PRICE_EPOCH + datetime.timedelta(days=(self.number * 10_000 + batch * 100) % 60_000)
+        start = PRICE_EPOCH + datetime.timedelta(days=(self.key_offset * 10_000 + batch * 100) % 60_000)
         codes = self.catalog["raw"]
         for i in range(self.batch_size):
             day = start + datetime.timedelta(days=i // len(codes))
@@ -130,7 +132,7 @@ class Client(threading.Thread):
         finished = self.catalog["finished"]
         days = max(self.batch_size // len(finished), 1)
         for i in range(days):
-            index = (self.number * 700 + batch * days + i) % FORECAST_DAYS
+            index = (self.key_offset * 700 + batch * days + i) % FORECAST_DAYS
             day = FORECAST_START + datetime.timedelta(days=index)
             for code in finished:
                 self.keys.add((code, day))
@@ -146,11 +148,27 @@ class Client(threading.Thread):
         return []
 
 
-def drive(connect, clients, tag, duration=None, batches=None, batch_size=1000, extra_threads=(), catalog=None):
+def drive(
+    connect,
+    clients,
+    tag,
+    duration=None,
+    batches=None,
+    batch_size=1000,
+    extra_threads=(),
+    catalog=None,
+    roles=None,
+    same_keys=False,
+):
     """Run ``clients`` clients (for ``duration`` seconds or ``batches`` calls
-    each) with ``extra_threads`` (started at the same time); the clients."""
+    each) with ``extra_threads`` (started at the same time); the clients.
+    ``roles`` (one per client) replaces the roles by number; ``same_keys``
+    makes the clients send the same rows (a race on the same records)."""
     deadline = time.monotonic() + duration if duration else None
-    workers = [Client(i, connect, tag, deadline, batches, batch_size, catalog) for i in range(clients)]
+    workers = [
+        Client(i, connect, tag, deadline, batches, batch_size, catalog, role=roles and roles[i], same_keys=same_keys)
+        for i in range(clients)
+    ]
     for thread in (*workers, *extra_threads):
         thread.start()
     for thread in (*workers, *extra_threads):
