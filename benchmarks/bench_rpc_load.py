@@ -56,8 +56,8 @@ class Server:
     """Odoo with HTTP workers on ``db`` (the harness's helpers, another command line)."""
 
     def __init__(self, db, addons, workers):
-        harness = tests_module("xmlrpc_harness")
-        self.helper = harness.OdooServer(db, copy=False, addons_path=addons)
+        self.harness = tests_module("xmlrpc_harness")
+        self.helper = self.harness.OdooServer(db, copy=False, addons_path=addons)
         self.workers = workers
 
     def start(self):
@@ -72,6 +72,7 @@ class Server:
                 f"--db-filter=^{helper.db}$",
                 "--http-interface=127.0.0.1",
                 f"--http-port={helper.port}",
+                f"--gevent-port={self.harness.free_port()}",
                 f"--workers={self.workers}",
                 "--max-cron-threads=1",
                 "--limit-time-real=600",
@@ -187,8 +188,8 @@ def main():
         sent, found = check[kind]
         print(f"{kind}: sent {sent}, found {found}: {'OK' if sent == found else 'MISMATCH'}")
     print(f"replays created {check['replay_created']} rows (expected 0)")
-    counts = {word: server_log.count(word) for word in ("Traceback", "could not serialize", "deadlock")}
-    print(f"server log: {counts}")
+    counts = {word: server_log.count(word) for word in ("Traceback", "could not serialize", "deadlock", "try again")}
+    print(f"server log ({server.helper.log.name}): {counts}")
 
 
 if __name__ == "__main__":
