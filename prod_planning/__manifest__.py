@@ -66,6 +66,8 @@
         "wizards/prod_planning_release_wizard_views.xml",
         "wizards/prod_planning_promise_wizard_views.xml",
         "views/stock_picking_views.xml",
+        "views/prod_planning_job_views.xml",
+        "security/prod_planning_background_rules.xml",
     ],
     "assets": {
         "web.assets_tests": ["prod_planning/static/tests/tours/*.js"],
@@ -73,7 +75,7 @@
             "prod_planning/static/src/price_graph/*.js",
             "prod_planning/static/src/capacity_graph/*.js",
         ],
-        "web.assets_backend": ["prod_planning/static/src/workbench/*"],
+        "web.assets_backend": ["prod_planning/static/src/workbench/*", "prod_planning/static/src/run_progress/*"],
         "web.assets_unit_tests": ["prod_planning/static/tests/*.test.js"],
     },
     "demo": [

@@ -33,3 +33,5 @@ from . import mail_thread
 from . import prod_planning_workbench
 from . import prod_planning_promise
 from . import stock_picking
+from . import prod_planning_run_unit
+from . import prod_planning_job

@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-import psycopg2
+import psycopg2.errors
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
@@ -56,11 +56,11 @@ class ProdPlanningForecast(models.Model):
     uom_id = fields.Many2one(related="product_id.uom_id")
     note = fields.Char()
 
-    # Imports running at the same time cannot both create the same forecast
-    # (the overlap check below does not see the other transaction's row).
-    _product_warehouse_period_start_uniq = models.Constraint(
-        "unique(product_id, warehouse_id, period, date_start)",
-        "A product has one forecast per warehouse, period kind and start date.",
+    # One forecast per product, warehouse, period start and kind of period:
+    # two imports of the same row at once cannot both create it.
+    _unique_forecast_key = models.UniqueIndex(
+        "(product_id, COALESCE(warehouse_id, 0), date_start, period)",
+        "A forecast of this product, warehouse, date and period already exists.",
     )
 
     @api.depends("date_start", "period")
@@ -222,7 +222,13 @@ class ProdPlanningForecast(models.Model):
         vals_list = [self._prepare_import_vals(index, row, lookups) for index, row in enumerate(rows, start=1)]
         self._check_references(vals_list)
         self._check_import_duplicates(vals_list)
-        return self._write_imported(vals_list)
+        try:
+            with self.env.cr.savepoint():
+                return self._write_imported(vals_list)
+        except psycopg2.errors.UniqueViolation as error:
+            # Another import created one of these forecasts since this one
+            # read them: Odoo retries the request, which then updates it.
+            raise ConcurrencyError(_("Another import created the same forecasts; try again.")) from error
 
     @api.model
     def _check_import_duplicates(self, vals_list):
@@ -375,11 +381,5 @@ class ProdPlanningForecast(models.Model):
                 updated |= by_key[key]
             else:
                 to_create.append(vals)
-        try:
-            with self.env.cr.savepoint():
-                created = self.create(to_create)
-        except psycopg2.errors.UniqueViolation as error:
-            # Another import created one of these forecasts meanwhile: Odoo's
-            # RPC layer retries the whole call, which then updates it.
-            raise ConcurrencyError("forecast imported concurrently") from error
+        created = self.create(to_create)
         return {"created": len(created), "updated": len(updated), "ids": (created | updated).ids}

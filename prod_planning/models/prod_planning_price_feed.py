@@ -20,6 +20,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..engine import prices as price_engine
+from ..tools import rpc_arguments
 
 _logger = logging.getLogger(__name__)
 
@@ -162,10 +163,18 @@ class ProdPlanningPriceFeed(models.Model):
         comodel_name="prod.planning.price.feed.line", inverse_name="feed_id", string="Codes", copy=True
     )
     observation_count = fields.Integer(compute="_compute_observation_count")
+    job_id = fields.Many2one(comodel_name="prod.planning.job", string="Background Fetch", readonly=True, copy=False)
+    job_state = fields.Selection(related="job_id.state", string="Background Fetch State")
+    job_status = fields.Json(compute="_compute_job_status", help="The background fetch, for the form's widget.")
 
     _interval_number_positive = models.Constraint("CHECK(interval_number > 0)", "The fetch interval must be positive.")
     _timeout_positive = models.Constraint("CHECK(timeout > 0)", "The timeout must be positive.")
     _size_limit_positive = models.Constraint("CHECK(size_limit_mb > 0)", "The size limit must be positive.")
+
+    @api.depends("job_id.state")
+    def _compute_job_status(self):
+        for feed in self:
+            feed.job_status = feed.job_id.sudo()._status() if feed.job_id else False
 
     def _compute_observation_count(self):
         counts = dict(
@@ -248,6 +257,25 @@ class ProdPlanningPriceFeed(models.Model):
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
+
+    def action_fetch_async(self):
+        """Fetch in the background (a cron worker); the form shows the job."""
+        self.check_access("write")
+        for feed in self:
+            feed.fetch_async()
+        return False
+
+    def fetch_async(self):
+        """Queue a fetch of this feed for a cron worker and return the job's
+        id: poll ``prod.planning.job.get_job_status(job_id)``; its result is
+        ``{state, message}`` of the fetch."""
+        rpc_arguments.require_records(self.env, "fetch_async", self, single=True)
+        self.check_access("write")
+        if self.job_state in ("queued", "running"):
+            raise UserError(_("Price feed %(name)s is already being fetched: wait for it.", name=self.name))
+        job = self.env["prod.planning.job"]._enqueue("price_fetch", self)
+        self.job_id = job
+        return job.id
 
     def action_view_observations(self):
         self.check_access("read")

@@ -1,20 +1,41 @@
 import logging
+import os
 import resource
+import socket
 import time
 from datetime import timedelta
 
+import psycopg2.errors
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
-from ..engine import mrp
+from ..engine import mrp, units
 from ..tools import rpc_arguments
 
 _logger = logging.getLogger(__name__)
 
 # Key of the PostgreSQL advisory lock that keeps two planning runs apart.
+# A whole run (synchronous) takes it exclusively; the cron workers planning
+# units take it shared, so that they run side by side but never beside a
+# whole run.
 RUN_LOCK_KEY = 7_310_418_802
+# Class of the per-warehouse advisory locks (two-key form) taken by a worker
+# planning a unit: two units covering the same warehouse (of two runs) never
+# write at the same time.
+UNIT_LOCK_CLASS = 73_104_188
+# Minutes after which a unit still "running" is taken again (its worker died).
+UNIT_TIMEOUT_PARAM = "prod_planning.unit_timeout_minutes"
+UNIT_TIMEOUT_DEFAULT = 30
+# The code of the cron workers that plan the queued units.
+WORKER_CODE = "model._cron_process_units()"
+ACTIVE_STATES = ("queued", "running")
+
+
+class _UnitCancelled(Exception):
+    """The unit was cancelled while a worker planned it."""
 
 
 class ProdPlanningRun(models.Model):
@@ -44,7 +65,14 @@ class ProdPlanningRun(models.Model):
         readonly=True,
     )
     state = fields.Selection(
-        selection=[("draft", "Draft"), ("done", "Done"), ("failed", "Failed")],
+        selection=[
+            ("draft", "Draft"),
+            ("queued", "Queued"),
+            ("running", "Running"),
+            ("done", "Done"),
+            ("failed", "Failed"),
+            ("cancelled", "Cancelled"),
+        ],
         default="draft",
         required=True,
         readonly=True,
@@ -64,6 +92,13 @@ class ProdPlanningRun(models.Model):
     error_message = fields.Text(readonly=True)
     planned_order_ids = fields.One2many(comodel_name="prod.planning.order", inverse_name="run_id")
     exception_ids = fields.One2many(comodel_name="prod.planning.exception", inverse_name="run_id")
+    unit_ids = fields.One2many(comodel_name="prod.planning.run.unit", inverse_name="run_id", string="Units")
+    date_queued = fields.Datetime(string="Queued", readonly=True)
+    unit_count = fields.Integer(string="Units", compute="_compute_progress")
+    unit_done_count = fields.Integer(string="Units Finished", compute="_compute_progress")
+    progress = fields.Float(string="Progress (%)", compute="_compute_progress", digits=(16, 1))
+    elapsed = fields.Float(string="Elapsed (s)", compute="_compute_progress", digits=(16, 1))
+    run_status = fields.Json(compute="_compute_progress", help="State, progress and units for the form's widget.")
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -71,6 +106,22 @@ class ProdPlanningRun(models.Model):
             if vals.get("name", _("New")) == _("New"):
                 vals["name"] = self.env["ir.sequence"].next_by_code("prod.planning.run") or _("New")
         return super().create(vals_list)
+
+    @api.depends("state", "unit_ids.state", "date_queued", "date_start", "date_end")
+    def _compute_progress(self):
+        now = fields.Datetime.now()
+        for run in self:
+            finished = run.unit_ids.filtered(lambda u: u.state not in ACTIVE_STATES)
+            run.unit_count = len(run.unit_ids)
+            run.unit_done_count = len(finished)
+            if run.unit_ids:
+                run.progress = 100.0 * len(finished) / len(run.unit_ids)
+            else:
+                run.progress = 100.0 if run.state == "done" else 0.0
+            begin = run.date_start or run.date_queued
+            end = run.date_end if run.state not in ACTIVE_STATES else now
+            run.elapsed = max((end - begin).total_seconds(), 0.0) if begin and end else 0.0
+            run.run_status = run._status() if run.id else {}
 
     @api.constrains("horizon_days")
     def _check_horizon_days(self):
@@ -90,6 +141,33 @@ class ProdPlanningRun(models.Model):
         self._check_source_access()
         for run in self:
             run._execute()
+        return True
+
+    def action_queue(self):
+        """Run the plan in the background (the screen's Run button): the run
+        is queued and the cron workers plan its units."""
+        self.check_access("write")
+        self._check_source_access()
+        self._queue()
+        return True
+
+    def action_cancel(self):
+        """Cancel a queued or running run: its units not finished yet are
+        not planned and their previous plan stays."""
+        self.check_access("write")
+        runs = self.filtered(lambda r: r.state in ACTIVE_STATES)
+        if not runs:
+            raise UserError(_("Only a queued or running planning run can be cancelled."))
+        # Units are written by the workers only (sudo after the check above).
+        runs.sudo().unit_ids.filtered(lambda u: u.state in ACTIVE_STATES).write(
+            {"state": "cancelled", "date_end": fields.Datetime.now()}
+        )
+        runs.write({"state": "cancelled", "date_end": fields.Datetime.now()})
+        for run in runs:
+            run.message_post(
+                body=_("Planning run cancelled by %(user)s.", user=self.env.user.name),
+                **run.company_id._prod_planning_author_values(),
+            )
         return True
 
     def action_view_planned_orders(self):
@@ -149,6 +227,67 @@ class ProdPlanningRun(models.Model):
         if run.state == "failed":
             raise UserError(run.error_message)
         return run._summary()
+
+    @api.model
+    def run_planning_async(self, options=None):
+        """XML-RPC entry point: queue the plan and return the run's id at once.
+
+        Same ``options`` as ``run_planning``; poll ``get_run_status(run_id)``
+        until its state is done, failed or cancelled.
+        """
+        self.check_access("create")
+        self._check_source_access()
+        options = rpc_arguments.require_options(
+            self.env, "run_planning_async", "options", options, ("warehouse_ids", "horizon_days")
+        )
+        warehouse_ids = rpc_arguments.require_ids(
+            self.env, "run_planning_async", "options.warehouse_ids", options.get("warehouse_ids"), "stock.warehouse"
+        )
+        horizon_days = rpc_arguments.require_number(
+            self.env,
+            "run_planning_async",
+            "options.horizon_days",
+            options.get("horizon_days"),
+            minimum=1,
+            maximum=3650,
+            integer=True,
+            required=False,
+        )
+        vals = {"trigger": "rpc"}
+        if warehouse_ids:
+            vals["warehouse_ids"] = [fields.Command.set(warehouse_ids)]
+        if horizon_days is not None:
+            vals["horizon_days"] = horizon_days
+        run = self.create(vals)
+        run._queue()
+        return run.id
+
+    @api.model
+    def get_run_status(self, run_id):
+        """State of a run: ``{id, name, state, progress, elapsed, units_done,
+        units_total, error, summary, units: [{id, warehouse_ids, warehouses,
+        state, duration, planned_orders, error}]}`` (progress in percent,
+        elapsed in seconds)."""
+        self.check_access("read")
+        rpc_arguments.require_id(self.env, "get_run_status", "run_id", run_id, self._name)
+        run = self.browse(run_id)
+        run.check_access("read")
+        return run._status()
+
+    def _status(self):
+        self.ensure_one()
+        return {
+            "id": self.id,
+            "name": self.name,
+            "state": self.state,
+            "progress": round(self.progress, 1),
+            "elapsed": round(self.elapsed, 1),
+            "units_done": self.unit_done_count,
+            "units_total": self.unit_count,
+            "error": self.error_message or False,
+            "summary": self._summary() if self.state == "done" else False,
+            "units": self.unit_ids._status(),
+        }
 
     def _summary(self):
         self.ensure_one()
@@ -230,9 +369,13 @@ class ProdPlanningRun(models.Model):
             )
         return message
 
-    def _plan(self):
-        """Read, plan, write: reader → engine → writer. Returns the run's stats."""
-        warehouses = self._planned_warehouses()
+    def _plan(self, warehouses=None):
+        """Read, plan, write: reader → engine → writer. Returns the run's stats.
+
+        ``warehouses`` (a unit of the run) default to all the run's warehouses;
+        the plan of the other warehouses is left as it is.
+        """
+        warehouses = warehouses or self._planned_warehouses()
         today = fields.Date.context_today(self)
         horizon_end = today + timedelta(days=self.horizon_days)
         data = self.env["prod.planning.run.reader"]._collect(self.company_id, warehouses, today, horizon_end)
@@ -296,20 +439,317 @@ class ProdPlanningRun(models.Model):
 
     @api.model
     def _cron_plan_and_release(self):
-        """Nightly: plan every company, then release what falls in the fence.
+        """Nightly: queue a run of every company, then plan its units here
+        and in the other cron workers; the last unit of a run releases what
+        falls in the fence (``_finish``).
 
-        A company whose run fails is recorded on its run and the others go on.
+        A unit that fails is recorded on it and the others go on.
         """
+        runs = self.browse()
         for company in self.env["res.company"].search([]):
             run = self.with_company(company).create({"trigger": "cron", "company_id": company.id})
             try:
                 with self.env.cr.savepoint():
-                    run._execute()
-                    if run.state == "done":
-                        run._auto_release()
-            except Exception as error:  # noqa: BLE001 - recorded, next company
-                _logger.exception("Planning run %s failed", run.name)
-                run.write({"state": "failed", "error_message": str(error.args[0] if error.args else error)})
+                    run._queue()
+            except (UserError, ValidationError) as error:
+                run.write({"state": "failed", "error_message": error.args[0], "date_end": fields.Datetime.now()})
+            runs |= run
+        # Commit the queued runs (allowed for crons) so that the other
+        # workers see their units, then take part in the work.
+        self.env["ir.cron"]._commit_progress(0)
+        self._cron_process_units()
+
+    # ------------------------------------------------------------ background units
+
+    def _queue(self):
+        """Split each run into units of warehouses that do not supply each
+        other, queue them and wake the cron workers."""
+        reader = self.env["prod.planning.run.reader"]
+        now = fields.Datetime.now()
+        for run in self:
+            if run.state in ACTIVE_STATES:
+                raise UserError(
+                    _(
+                        "Planning run %(name)s is already %(state)s: wait for it or cancel it.",
+                        name=run.name,
+                        state=run.state,
+                    )
+                )
+            warehouses = run._planned_warehouses()
+            groups = units.split_units(warehouses.ids, reader._warehouse_links(warehouses))
+            run.write(
+                {
+                    "state": "queued",
+                    "date_queued": now,
+                    "date_start": False,
+                    "date_end": False,
+                    "duration": 0.0,
+                    "error_message": False,
+                }
+            )
+            # Units are the workers' records: written in sudo after the
+            # caller's access to the run was checked.
+            run.sudo().unit_ids.unlink()
+            self.env["prod.planning.run.unit"].sudo().create(
+                [run._prepare_unit_vals(sequence, group) for sequence, group in enumerate(groups, start=1)]
+            )
+        self._trigger_workers()
+
+    def _prepare_unit_vals(self, sequence, warehouse_ids):
+        return {
+            "run_id": self.id,
+            "sequence": sequence,
+            "warehouse_ids": [fields.Command.set(warehouse_ids)],
+            "state": "queued",
+        }
+
+    @api.model
+    def _worker_crons(self):
+        """The cron jobs that plan queued units (two by default; duplicate
+        one for more workers)."""
+        return (
+            self.env["ir.cron"]
+            .sudo()
+            .with_context(active_test=True)
+            .search([("model_id.model", "=", self._name), ("code", "=", WORKER_CODE)])
+        )
+
+    @api.model
+    def _trigger_workers(self):
+        for cron in self._worker_crons():
+            cron._trigger()
+
+    @api.model
+    def _cron_process_units(self):
+        """Cron worker: plan queued units one at a time until none is left.
+
+        Several workers (cron threads of one server, or several servers on
+        the same database) run this at the same time: each claims a unit with
+        ``FOR UPDATE SKIP LOCKED`` and commits after each unit, so a worker
+        killed mid-way loses only its unit, which another worker takes again
+        after the timeout.
+        """
+        ir_cron = self.env["ir.cron"]
+        skipped = set()
+        ir_cron._commit_progress(remaining=self._claimable_count(skipped))
+        while True:
+            unit = self._claim_unit(skipped)
+            if not unit:
+                break
+            if not self._process_unit(unit):
+                skipped.add(unit.id)
+                continue
+            # Commit the unit (allowed for crons): its plan is kept whatever
+            # happens to the next units or to this worker.
+            ir_cron._commit_progress(1, remaining=self._claimable_count(skipped))
+            unit.run_id._finish()
+            if not ir_cron._commit_progress(0):
+                break  # the cron's time is up: the next call takes the rest
+
+    @api.model
+    def _unit_timeout(self):
+        value = self.env["ir.config_parameter"].sudo().get_param(UNIT_TIMEOUT_PARAM)
+        try:
+            return max(int(value), 1) if value else UNIT_TIMEOUT_DEFAULT
+        except ValueError:
+            return UNIT_TIMEOUT_DEFAULT
+
+    def _claimable_sql(self, skipped):
+        """FROM and WHERE of the units a worker may take: queued, or running
+        for longer than the timeout (their worker died), of an active run."""
+        stale = fields.Datetime.now() - timedelta(minutes=self._unit_timeout())
+        return SQL(
+            """
+              FROM prod_planning_run_unit u
+              JOIN prod_planning_run r ON r.id = u.run_id
+             WHERE r.state IN ('queued', 'running')
+               AND (u.state = 'queued' OR (u.state = 'running' AND u.date_start < %s))
+               AND NOT u.id = ANY(%s)
+            """,
+            stale,
+            list(skipped),
+        )
+
+    @api.model
+    def _claimable_count(self, skipped):
+        self.env["prod.planning.run.unit"].flush_model()
+        self.env["prod.planning.run"].flush_model()
+        self.env.cr.execute(SQL("SELECT COUNT(*) %s", self._claimable_sql(skipped)))
+        return self.env.cr.fetchone()[0]
+
+    @api.model
+    def _claim_unit(self, skipped):
+        """Take the next unit no other worker holds and mark it running
+        (committed, so that the form shows it); None when none is left."""
+        Unit = self.env["prod.planning.run.unit"]
+        self.env["prod.planning.run.unit"].flush_model()
+        self.env["prod.planning.run"].flush_model()
+        query = SQL(
+            "SELECT u.id %s ORDER BY u.run_id, u.sequence, u.id LIMIT 1 FOR UPDATE OF u SKIP LOCKED",
+            self._claimable_sql(skipped),
+        )
+        for _attempt in range(3):
+            try:
+                with self.env.cr.savepoint():
+                    self.env.cr.execute(query, log_exceptions=False)
+                    row = self.env.cr.fetchone()
+                    if not row:
+                        return None
+                    unit = Unit.browse(row[0])
+                    unit.write(
+                        {
+                            "state": "running",
+                            "date_start": fields.Datetime.now(),
+                            "date_end": False,
+                            "error_message": False,
+                            "worker": f"{socket.gethostname()}:{os.getpid()}",
+                            "attempt_count": unit.attempt_count + 1,
+                        }
+                    )
+            except psycopg2.errors.SerializationFailure:
+                # Another worker changed the row since this transaction
+                # began: look again in a new transaction.
+                self.env.cr.rollback()
+                continue
+            run = unit.run_id
+            if run.state == "queued" and self._try_lock(run):
+                run.write({"state": "running", "date_start": fields.Datetime.now()})
+            # Commit the claim (allowed for crons): the unit shows running.
+            self.env["ir.cron"]._commit_progress(0)
+            return unit
+        return None
+
+    def _lock_unit(self, unit):
+        """The shared run lock and the unit's warehouse locks, for this
+        transaction; False when a whole run or another unit holds them."""
+        cr = self.env.cr
+        cr.execute("SELECT pg_try_advisory_xact_lock_shared(%s)", [RUN_LOCK_KEY])
+        if not cr.fetchone()[0]:
+            return False
+        for warehouse_id in unit.warehouse_ids.ids:
+            cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [UNIT_LOCK_CLASS, warehouse_id])
+            if not cr.fetchone()[0]:
+                return False
+        return True
+
+    @api.model
+    def _process_unit(self, unit):
+        """Plan one unit as a batch; False when it must wait (locked)."""
+        run = unit.run_id
+        if not self._lock_unit(unit):
+            unit.write({"state": "queued", "date_start": False})
+            self.env["ir.cron"]._commit_progress(0)
+            return False
+        started = time.perf_counter()
+        try:
+            with self.env.cr.savepoint():
+                stats = run._plan_unit(unit)
+                # Locked only now, so that Cancel never waits for a unit: when
+                # the unit was cancelled meanwhile, its plan is rolled back.
+                if not self._try_lock(unit) or unit.state != "running":
+                    raise _UnitCancelled
+                stats.update(state="done", date_end=fields.Datetime.now(), duration=time.perf_counter() - started)
+                unit.write(stats)
+        except _UnitCancelled:
+            _logger.info("Planning run %s: unit %s cancelled while planned", run.name, unit.id)
+            self.env.invalidate_all()
+        except Exception as error:  # noqa: BLE001 - recorded on the unit, the other units go on
+            _logger.exception("Planning run %s: unit %s failed", run.name, unit.id)
+            self.env.invalidate_all()
+            message = error.args[0] if isinstance(error, UserError | ValidationError) else repr(error)
+            if self._try_lock(unit) and unit.state == "running":
+                unit.write(
+                    {
+                        "state": "failed",
+                        "error_message": str(message),
+                        "date_end": fields.Datetime.now(),
+                        "duration": time.perf_counter() - started,
+                    }
+                )
+        return True
+
+    def _try_lock(self, records):
+        """Lock the rows of ``records`` for this transaction and read them
+        again; False when another transaction changed them since this one
+        began (repeatable read: the change would conflict)."""
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM %s WHERE id = ANY(%s) FOR NO KEY UPDATE",
+                        SQL.identifier(records._table),
+                        records.ids,
+                    ),
+                    log_exceptions=False,
+                )
+        except psycopg2.errors.SerializationFailure:
+            return False
+        records.invalidate_recordset()
+        return True
+
+    def _plan_unit(self, unit):
+        """The plan of one unit's warehouses (an extension point)."""
+        self.ensure_one()
+        return self._plan(unit.warehouse_ids)
+
+    def _finish(self):
+        """When every unit of the run is finished: the run is done (or failed
+        when a unit failed), with the units' totals; a nightly run then
+        releases what falls in the fence."""
+        self.ensure_one()
+        self.invalidate_recordset()
+        self.unit_ids.invalidate_recordset()
+        if self.state not in ACTIVE_STATES or any(u.state in ACTIVE_STATES for u in self.unit_ids):
+            return False
+        if not self._try_lock(self) or self.state not in ACTIVE_STATES:
+            return False  # another worker finishes the run
+        units_ = self.unit_ids
+        failed = units_.filtered(lambda u: u.state == "failed")
+        vals = {
+            name: sum(units_.mapped(name))
+            for name in (
+                "product_count",
+                "demand_count",
+                "supply_count",
+                "planned_order_count",
+                "exception_count",
+                "engine_duration",
+            )
+        }
+        begin = self.date_start or self.date_queued
+        vals.update(
+            state="failed" if failed else "done",
+            date_end=fields.Datetime.now(),
+            duration=(fields.Datetime.now() - begin).total_seconds() if begin else 0.0,
+            error_message="\n".join(
+                _(
+                    "Warehouses %(names)s: %(error)s",
+                    names=", ".join(u.warehouse_ids.mapped("name")),
+                    error=u.error_message,
+                )
+                for u in failed
+            )
+            or False,
+        )
+        self.write(vals)
+        if failed:
+            self.message_post(
+                body=_("Planning run failed: %(msg)s", msg=vals["error_message"]),
+                **self.company_id._prod_planning_author_values(),
+            )
+            return True
+        self.message_post(body=self._summary_message(), **self.company_id._prod_planning_author_values())
+        if self.trigger == "cron":
+            try:
+                with self.env.cr.savepoint():
+                    self._auto_release()
+            except Exception as error:  # noqa: BLE001 - recorded, the plan stays
+                _logger.exception("Planning run %s: automatic release failed", self.name)
+                self.message_post(
+                    body=_("Automatic release failed: %(msg)s", msg=str(error.args[0] if error.args else error)),
+                    **self.company_id._prod_planning_author_values(),
+                )
+        return True
 
     def _auto_release(self):
         """Release auto-release purchase planned orders within the release fence."""

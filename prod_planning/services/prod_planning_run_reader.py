@@ -618,3 +618,29 @@ class ProdPlanningRunReader(models.AbstractModel):
         """{product id: display name}, for messages (only the few that need one)."""
         products = self.env["product.product"].browse(product_ids).with_company(company)
         return {product.id: product.display_name for product in products}
+
+    # ------------------------------------------------------------ planning units
+
+    def _warehouse_links(self, warehouses):
+        """[(warehouse id, warehouse id)] of ``warehouses`` that supply each
+        other: resupply routes and active stock rules moving goods from a
+        location of one warehouse to a location of another."""
+        wh_ids = tuple(warehouses.ids) or (0,)
+        self.env["stock.warehouse"].flush_model()
+        self.env["stock.rule"].flush_model()
+        self.env["stock.location"].flush_model()
+        self.env.cr.execute(
+            """
+            SELECT supplied_wh_id, supplier_wh_id FROM stock_wh_resupply_table
+             WHERE supplied_wh_id IN %s AND supplier_wh_id IN %s
+             UNION
+            SELECT DISTINCT src.warehouse_id, dest.warehouse_id
+              FROM stock_rule r
+              JOIN stock_location src ON src.id = r.location_src_id
+              JOIN stock_location dest ON dest.id = r.location_dest_id
+             WHERE r.active AND src.warehouse_id IN %s AND dest.warehouse_id IN %s
+               AND src.warehouse_id <> dest.warehouse_id
+            """,
+            [wh_ids, wh_ids, wh_ids, wh_ids],
+        )
+        return self.env.cr.fetchall()

@@ -82,6 +82,14 @@ class ProdPlanningCase(TransactionCase):
         warehouse = Warehouse.search([("company_id", "=", company.id)], limit=1)
         return company, env, warehouse or Warehouse.create({"company_id": company.id})
 
+    def _run_as_cron(self, model, method, *args):
+        """Call a cron method that commits per batch (``_commit_progress``),
+        as a cron worker would: on a test cursor whose commits are savepoints."""
+        with self.enter_registry_test_mode(), self.registry.cursor() as cr:
+            result = getattr(self.env(cr=cr)[model], method)(*args)
+        self.env.invalidate_all()
+        return result
+
     def _translate_terms(self, lang, translations):
         """Activate ``lang`` with ``translations`` ({source: translated}) of
         this addon's Python terms, as a ``<lang>.po`` file of the addon would

@@ -100,6 +100,10 @@ class TestPublicMethodAccess(ProdPlanningCase):
             )
         if not records.get("prod.planning.schedule"):
             records["prod.planning.schedule"] = cls.env["prod.planning.schedule"].create({"scope": "window"})
+        if not records.get("prod.planning.job"):
+            records["prod.planning.job"] = cls.env["prod.planning.job"]._enqueue(
+                "price_fetch", records["prod.planning.price.feed"]
+            )
         if not records.get("prod.planning.release.wizard"):
             orders = cls.env["prod.planning.order"].search([("state", "!=", "released")], limit=1)
             records["prod.planning.release.wizard"] = cls.env["prod.planning.release.wizard"].create(

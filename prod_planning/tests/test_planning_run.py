@@ -410,7 +410,7 @@ class TestPlanningRun(PlanningRunCase):
         )
         self.company.prod_planning_release_fence_days = 7
         self._deliver(self.steel, 10, "2026-03-12 10:00:00")
-        self.env["prod.planning.run"]._cron_plan_and_release()
+        self._run_as_cron("prod.planning.run", "_cron_plan_and_release")
         order = self._planned(self.steel)
         self.assertEqual(order.state, "released")
         purchase = order.purchase_line_id.order_id

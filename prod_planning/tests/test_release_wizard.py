@@ -138,7 +138,7 @@ class TestReleaseWizard(PlanningRunCase):
             {"product_id": screw.id, "warehouse_id": self.warehouse.id, "auto_release": True}
         )
         self._deliver(screw, 30, "2026-03-13 10:00:00")
-        self.env["prod.planning.run"]._cron_plan_and_release()
+        self._run_as_cron("prod.planning.run", "_cron_plan_and_release")
         order = self._planned(screw)
         self.assertEqual(order.state, "released")
         self.assertEqual(order.purchase_line_id.product_qty, 3)

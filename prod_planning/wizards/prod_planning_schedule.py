@@ -162,6 +162,14 @@ class ProdPlanningSchedule(models.TransientModel):
     load_ids = fields.One2many(
         comodel_name="prod.planning.schedule.load", inverse_name="wizard_id", string="Work Center Load"
     )
+    job_id = fields.Many2one(comodel_name="prod.planning.job", string="Background Job", readonly=True)
+    job_state = fields.Selection(related="job_id.state", string="Background Job State")
+    job_status = fields.Json(compute="_compute_job_status", help="The background job, for the form's widget.")
+
+    @api.depends("job_id.state")
+    def _compute_job_status(self):
+        for wizard in self:
+            wizard.job_status = wizard.job_id.sudo()._status() if wizard.job_id else False
 
     @api.depends("state", "date_start")
     def _compute_display_name(self):
@@ -320,6 +328,12 @@ class ProdPlanningSchedule(models.TransientModel):
         self.compute()
         return False
 
+    def action_compute_async(self):
+        """Compute in the background (a cron worker); the form shows the job."""
+        self.check_access("write")
+        self.compute_async()
+        return False
+
     def action_apply(self):
         self.check_access("write")
         result = self.apply()
@@ -401,6 +415,26 @@ class ProdPlanningSchedule(models.TransientModel):
             self.method,
         )
         return self._summary()
+
+    def compute_async(self):
+        """Queue ``compute()`` for a cron worker and return the job's id:
+        poll ``prod.planning.job.get_job_status(job_id)``; its result is
+        ``compute()``'s summary."""
+        rpc_arguments.require_records(self.env, "compute_async", self, single=True)
+        self.check_access("write")
+        for model in ("mrp.production", "mrp.workorder", "mrp.workcenter", "stock.move"):
+            self.env[model].check_access("read")
+        if self.state != "draft" or self.job_state in ("queued", "running"):
+            raise UserError(
+                _(
+                    "%(name)s is not waiting for a computation: open the wizard again to compute a new schedule.",
+                    name=self.display_name,
+                )
+            )
+        self._check_time_limit_cap()
+        job = self.env["prod.planning.job"]._enqueue("schedule_compute", self)
+        self.job_id = job
+        return job.id
 
     def _solve(self, data):
         """The engine's schedule of the reader's ``data``; the engine owns

@@ -11,7 +11,7 @@ registry.category("web_tour.tours").add("prod_planning_tour", {
         },
         {
             content: "Run the plan",
-            trigger: "button[name='action_run']:contains(Run Plan)",
+            trigger: "button[name='action_queue']:contains(Run Plan)",
             run: "click",
         },
         {
