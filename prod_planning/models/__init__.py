@@ -4,6 +4,7 @@ from . import prod_planning_amount_mixin
 from . import prod_planning_parameter
 from . import prod_planning_forecast
 from . import prod_planning_run
+from . import prod_planning_run_queue
 from . import prod_planning_order
 from . import prod_planning_peg
 from . import prod_planning_projection
