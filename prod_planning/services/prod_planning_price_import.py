@@ -11,6 +11,8 @@ that follow the index a derived price in one more statement.
 
 import logging
 
+import psycopg2.errors
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, float_round
@@ -18,6 +20,14 @@ from odoo.tools import SQL, float_round
 from ..engine import prices as price_engine
 
 _logger = logging.getLogger(__name__)
+
+# Errors of a transaction that met another one: not the row's fault; raised so
+# that Odoo's RPC layer (or the cron) retries the whole call.
+CONCURRENCY_ERRORS = (
+    psycopg2.errors.SerializationFailure,
+    psycopg2.errors.DeadlockDetected,
+    psycopg2.errors.LockNotAvailable,
+)
 
 # Columns written by the bulk upsert, with their PostgreSQL array types.
 UPSERT_COLUMNS = (
@@ -500,6 +510,8 @@ class ProdPlanningPriceImport(models.AbstractModel):
         try:
             with self.env.cr.savepoint(flush=False):
                 stored = self._upsert([item["vals"] for item in prepared.values()])
+        except CONCURRENCY_ERRORS:
+            raise
         except Exception:  # a bad row: store each row on its own to find it
             _logger.info("Bulk price upsert failed, storing row by row", exc_info=True)
             stored = {}
@@ -507,6 +519,8 @@ class ProdPlanningPriceImport(models.AbstractModel):
                 try:
                     with self.env.cr.savepoint(flush=False):
                         stored.update(self._upsert([item["vals"]]))
+                except CONCURRENCY_ERRORS:
+                    raise
                 except Exception as error:  # reported on the row, others kept
                     for position in item["positions"]:
                         results[position]["message"] = _(
