@@ -53,7 +53,8 @@ class ProdPlanningWorkbenchWriter(models.AbstractModel):
 
     def _check_no_run(self):
         """Refuse while a full planning run is in progress (it would replace
-        what is written here); hold the run lock until the edit commits."""
+        what is written here). Edits hold the run lock shared until they
+        commit: they do not wait for each other, a run cannot start meanwhile."""
         running = (
             self.env["prod.planning.run"]
             .sudo()
@@ -67,7 +68,7 @@ class ProdPlanningWorkbenchWriter(models.AbstractModel):
                 limit=1,
             )
         )
-        self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s)", [RUN_LOCK_KEY])
+        self.env.cr.execute("SELECT pg_try_advisory_xact_lock_shared(%s)", [RUN_LOCK_KEY])
         if running or not self.env.cr.fetchone()[0]:
             raise UserError(
                 self.env._(
