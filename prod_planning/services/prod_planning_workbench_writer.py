@@ -8,7 +8,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ConcurrencyError, UserError, ValidationError
 from odoo.tools import float_compare, float_round
 
 from ..engine import mrp, mrp_netchange
@@ -18,6 +18,8 @@ from ..tools import rpc_arguments
 
 CELL_KEYS = ("product_id", "warehouse_id", "date", "kind", "quantity", "expected")
 CELL_KINDS = ("forecast", "planned")
+# Class of the per-product advisory locks (two-key form) of an edit.
+EDIT_LOCK_CLASS = 73_104_189
 
 
 class ProdPlanningWorkbenchWriter(models.AbstractModel):
@@ -36,6 +38,7 @@ class ProdPlanningWorkbenchWriter(models.AbstractModel):
             options["period"], options["date_from"] or today, options["periods"]
         )
         cells = self._validate_cells(cells, periods, options, today)
+        self._lock_products(cells)
         self._check_expected(cells, today)
         by_warehouse = defaultdict(set)
         for cell in cells:
@@ -50,6 +53,17 @@ class ProdPlanningWorkbenchWriter(models.AbstractModel):
         return {
             warehouse: self._replan(warehouse, product_ids, today) for warehouse, product_ids in by_warehouse.items()
         }
+
+    def _lock_products(self, cells):
+        """One edit at a time per product. Two planners typing into the same
+        empty cell would not see each other's new records (each transaction
+        reads its own snapshot), so the second edit does not wait: it raises a
+        ConcurrencyError, Odoo's RPC layer retries the whole call on a new
+        snapshot, and its ``expected`` values meet what the first one wrote."""
+        for product_id in sorted({cell["product"].id for cell in cells}):
+            self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [EDIT_LOCK_CLASS, product_id])
+            if not self.env.cr.fetchone()[0]:
+                raise ConcurrencyError(f"product {product_id} is being edited in the workbench")
 
     def _check_no_run(self):
         """Refuse while a full planning run is in progress (it would replace
