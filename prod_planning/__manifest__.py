@@ -2,7 +2,7 @@
     "name": "Production Planning",
     "summary": "MRP planning run, planned orders, scheduling, vendor expediting "
     "and raw-material price monitoring for production planners",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Supply Chain/Manufacturing",
     "website": "https://github.com/prod-planning/prod_planning",
     "author": "prod_planning developers",

@@ -7,6 +7,7 @@ from . import prod_planning_run
 from . import prod_planning_run_queue
 from . import prod_planning_order
 from . import prod_planning_peg
+from . import prod_planning_projection_series
 from . import prod_planning_projection
 from . import prod_planning_exception
 from . import product_product

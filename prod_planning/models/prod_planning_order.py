@@ -46,21 +46,19 @@ class ProdPlanningOrder(models.Model):
         check_company=True,
         default=lambda self: self._default_warehouse_id(),
     )
-    company_id = fields.Many2one(
-        comodel_name="res.company", required=True, index=True, default=lambda self: self.env.company
-    )
+    company_id = fields.Many2one(comodel_name="res.company", required=True, default=lambda self: self.env.company)
     quantity = fields.Float(required=True, digits="Product Unit")
     uom_id = fields.Many2one(related="product_id.uom_id")
     supply_type = fields.Selection(
         selection=[("buy", "Buy"), ("manufacture", "Manufacture")], required=True, default="buy"
     )
-    vendor_id = fields.Many2one(comodel_name="res.partner", index=True, check_company=True)
+    vendor_id = fields.Many2one(comodel_name="res.partner", index="btree_not_null", check_company=True)
     bom_id = fields.Many2one(comodel_name="mrp.bom", check_company=True)
     workcenter_id = fields.Many2one(
         comodel_name="mrp.workcenter", check_company=True, help="First work center of the BoM's operations."
     )
     release_date = fields.Date(required=True, index=True, default=fields.Date.context_today)
-    due_date = fields.Date(required=True, index=True, default=fields.Date.context_today)
+    due_date = fields.Date(required=True, default=fields.Date.context_today)
     state = fields.Selection(
         selection=[("draft", "Planned"), ("firm", "Firm"), ("released", "Released")],
         default="draft",
@@ -71,12 +69,18 @@ class ProdPlanningOrder(models.Model):
         help="The release date is before the planning date: the supply will not arrive in time unless it is expedited."
     )
     peg_ids = fields.One2many(comodel_name="prod.planning.peg", inverse_name="order_id", string="Pegging")
+    pegging = fields.Json(
+        string="Pegging Data",
+        copy=False,
+        help="The demands the order covers, as the planning run writes them, read through Pegging: "
+        "one list per demand, [quantity, need_date, demand_type, demand_ref, parent_order_id].",
+    )
     purchase_line_id = fields.Many2one(
-        comodel_name="purchase.order.line", index=True, ondelete="set null", copy=False, check_company=True
+        comodel_name="purchase.order.line", index="btree_not_null", ondelete="set null", copy=False, check_company=True
     )
     purchase_order_id = fields.Many2one(related="purchase_line_id.order_id")
     production_id = fields.Many2one(
-        comodel_name="mrp.production", index=True, ondelete="set null", copy=False, check_company=True
+        comodel_name="mrp.production", index="btree_not_null", ondelete="set null", copy=False, check_company=True
     )
     days_late = fields.Integer(
         compute="_compute_days_late",
@@ -118,7 +122,7 @@ class ProdPlanningOrder(models.Model):
             late = order.state != "released" and order.release_date and (today - order.release_date).days
             order.days_late = max(0, late or 0)
 
-    @api.depends("peg_ids.demand_ref", "peg_ids.demand_type", "peg_ids.parent_order_id")
+    @api.depends("pegging")
     def _compute_demand_origin(self):
         for order in self:
             order.demand_origin = ", ".join(order._demand_labels(set()))

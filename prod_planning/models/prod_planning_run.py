@@ -90,7 +90,7 @@ class ProdPlanningRun(models.Model):
     exception_ids = fields.One2many(comodel_name="prod.planning.exception", inverse_name="run_id")
     unit_ids = fields.One2many(comodel_name="prod.planning.run.unit", inverse_name="run_id", string="Units")
     date_queued = fields.Datetime(string="Queued", readonly=True)
-    unit_count = fields.Integer(string="Units", compute="_compute_progress")
+    unit_count = fields.Integer(string="Unit Count", compute="_compute_progress")
     unit_done_count = fields.Integer(string="Units Finished", compute="_compute_progress")
     progress = fields.Float(string="Progress (%)", compute="_compute_progress", digits=(16, 1))
     elapsed = fields.Float(string="Elapsed (s)", compute="_compute_progress", digits=(16, 1))

@@ -90,16 +90,16 @@ class ProdPlanningRunWriter(models.AbstractModel):
             "AND company_id = %s",
             [wh_ids, run.company_id.id],
         )
-        cr.execute("DELETE FROM prod_planning_projection WHERE warehouse_id IN %s", [wh_ids])
+        cr.execute("DELETE FROM prod_planning_projection_series WHERE warehouse_id IN %s", [wh_ids])
         info = data["item_info"]
         order_ids = self._insert_orders(run, info, result.planned_orders)
-        self._insert_pegs(order_ids, result.planned_orders)
         exception_count = self._insert_exceptions(run, info, result, order_ids, wh_ids)
         self._insert_projection(run, result)
         for model in (
             "prod.planning.order",
             "prod.planning.peg",
             "prod.planning.exception",
+            "prod.planning.projection.series",
             "prod.planning.projection",
         ):
             self.env[model].invalidate_model()
@@ -119,21 +119,37 @@ class ProdPlanningRunWriter(models.AbstractModel):
         )
         return sorted(row[0] for row in self.env.cr.fetchall())
 
-    def _insert(self, table, columns, rows):
+    def _insert(self, table, columns, rows, log_access=True):
         """INSERT the tuples of the iterable ``rows`` with one COPY.
 
-        Rows are read lazily while the server inserts (see ``_LineReader``).
+        ``log_access``: the table has Odoo's create/write uid and date columns.
         """
-        uid = self.env.uid
-        now = fields.Datetime.now()
-        tail = f"\t{uid}\t{uid}\t{now}\t{now}\n"
-        columns = (*columns, "create_uid", "write_uid", "create_date", "write_date")
+        tail = self._copy_tail(log_access)
+        self._copy(table, self._copy_columns(columns, log_access), (_copy_line(row, tail) for row in rows))
+
+    def _copy_tail(self, log_access=True):
+        """The end of a COPY line: the create/write uid and dates, if any."""
+        if not log_access:
+            return "\n"
+        uid, now = self.env.uid, fields.Datetime.now()
+        return f"\t{uid}\t{uid}\t{now}\t{now}\n"
+
+    @staticmethod
+    def _copy_columns(columns, log_access=True):
+        if log_access:
+            return (*columns, "create_uid", "write_uid", "create_date", "write_date")
+        return tuple(columns)
+
+    def _copy(self, table, columns, lines):
+        """COPY the text lines of the iterable ``lines`` (in COPY's text
+        format, see ``_copy_line``) into ``columns`` of ``table``. Lines are
+        read lazily while the server inserts (see ``_LineReader``)."""
         query = SQL(
             "COPY %s (%s) FROM STDIN",
             SQL.identifier(table),
             SQL(", ").join(SQL.identifier(column) for column in columns),
         )
-        reader = _LineReader(_copy_line(row, tail) for row in rows)
+        reader = _LineReader(lines)
         # As Odoo's own COPY (models.py): no asynchronous wait callback meanwhile.
         callback = psycopg2.extensions.get_wait_callback()
         psycopg2.extensions.set_wait_callback(None)
@@ -143,52 +159,77 @@ class ProdPlanningRunWriter(models.AbstractModel):
             psycopg2.extensions.set_wait_callback(callback)
 
     def _insert_orders(self, run, info, planned_orders):
-        """Insert the planned orders; return {engine order id: database id}."""
-        table = "prod_planning_order"
-        ids = self._reserve_ids(table, len(planned_orders)) if planned_orders else []
+        """Insert the planned orders with their pegging; return {engine order
+        id: database id}.
+
+        The lines are formatted here, not by ``_copy_line``: every value is a
+        number, a date, a fixed word or JSON made of those (nothing to escape),
+        and there are as many lines as planned orders.
+        """
+        ids = self._reserve_ids("prod_planning_order", len(planned_orders)) if planned_orders else []
+        order_ids = {order.id: db_id for order, db_id in zip(planned_orders, ids, strict=True)}
         run_id, company_id = run.id, run.company_id.id
         digits = self._quantity_digits()
-        rows = (
-            (
+        tail = self._copy_tail()
+        demand_columns = self._demand_columns
+        peg_text = f'[%.{digits}f,%s,"%s",%s,%s]'
+
+        def pegging(pegs):
+            texts = []
+            for peg in pegs:
+                demand_type, demand_ref, parent = demand_columns(peg.ref, order_ids)
+                texts.append(
+                    peg_text
+                    % (
+                        peg.qty,
+                        f'"{peg.date}"' if peg.date else "null",
+                        demand_type,
+                        f'"{demand_ref}"' if demand_ref else "null",
+                        parent or "null",
+                    )
+                )
+            return "[" + ",".join(texts) + "]"
+
+        sources = {
+            key: "\t".join(str(item[name] or "\\N") for name in ("vendor_id", "bom_id", "workcenter_id"))
+            for key, item in info.items()
+        }
+        line = f"%s\t{run_id}\t%s\t%s\t{company_id}\t%.{digits}f\t%s\t%s\t%s\t%s\tdraft\t%s\t%s{tail}"
+        lines = (
+            line
+            % (
                 db_id,
-                run_id,
                 order.item[0],
                 order.item[1],
-                company_id,
-                round(order.qty, digits),
+                order.qty,
                 order.supply_type,
-                item["vendor_id"] or None,
-                item["bom_id"] or None,
-                item["workcenter_id"] or None,
-                str(order.release_date),
-                str(order.due_date),
-                "draft",
-                bool(order.late),
+                sources[order.item],
+                order.release_date,
+                order.due_date,
+                "t" if order.late else "f",
+                pegging(order.pegs),
             )
             for order, db_id in zip(planned_orders, ids, strict=True)
-            for item in (info[order.item],)
         )
-        self._insert(
-            table,
-            (
-                "id",
-                "run_id",
-                "product_id",
-                "warehouse_id",
-                "company_id",
-                "quantity",
-                "supply_type",
-                "vendor_id",
-                "bom_id",
-                "workcenter_id",
-                "release_date",
-                "due_date",
-                "state",
-                "late",
-            ),
-            rows,
+        columns = (
+            "id",
+            "run_id",
+            "product_id",
+            "warehouse_id",
+            "company_id",
+            "quantity",
+            "supply_type",
+            "vendor_id",
+            "bom_id",
+            "workcenter_id",
+            "release_date",
+            "due_date",
+            "state",
+            "late",
+            "pegging",
         )
-        return {order.id: db_id for order, db_id in zip(planned_orders, ids, strict=True)}
+        self._copy("prod_planning_order", self._copy_columns(columns), lines)
+        return order_ids
 
     def _demand_columns(self, ref, order_ids):
         """(demand_type, demand_ref, parent_order_id) of an engine demand ref."""
@@ -205,29 +246,6 @@ class ProdPlanningRunWriter(models.AbstractModel):
         if model in ("safety", "on_hand"):
             return "safety", None, None
         return "actual", f"{model},{res_id}", None
-
-    def _insert_pegs(self, order_ids, planned_orders):
-        def rows():
-            demand_columns = self._demand_columns
-            digits = self._quantity_digits()
-            for order in planned_orders:
-                db_id = order_ids[order.id]
-                for peg in order.pegs:
-                    demand_type, demand_ref, parent = demand_columns(peg.ref, order_ids)
-                    yield (
-                        db_id,
-                        round(peg.qty, digits),
-                        str(peg.date) if peg.date else None,
-                        demand_type,
-                        demand_ref,
-                        parent,
-                    )
-
-        self._insert(
-            "prod_planning_peg",
-            ("order_id", "quantity", "need_date", "demand_type", "demand_ref", "parent_order_id"),
-            rows(),
-        )
 
     def _insert_exceptions(self, run, info, result, order_ids, wh_ids, product_ids=None):
         """Insert the run's messages, except those the planner ignored in the
@@ -588,17 +606,23 @@ class ProdPlanningRunWriter(models.AbstractModel):
             elif model == "stock.move":
                 pairs = [(move.id, move.reference or move.display_name) for move in records]
             elif model == "prod.planning.order":
-                pairs = [
-                    (
-                        order.id,
-                        self.env._(
-                            "the planned order of %(product)s due %(date)s",
-                            product=order.product_id.display_name,
-                            date=format_date(self.env, order.due_date),
-                        ),
+                # Components' messages name their parents: one date formatted once.
+                dates = {}
+                pairs = []
+                for order in records:
+                    day = order.due_date
+                    if day not in dates:
+                        dates[day] = format_date(self.env, day)
+                    pairs.append(
+                        (
+                            order.id,
+                            self.env._(
+                                "the planned order of %(product)s due %(date)s",
+                                product=order.product_id.display_name,
+                                date=dates[day],
+                            ),
+                        )
                     )
-                    for order in records
-                ]
             else:
                 pairs = [(record.id, record.display_name) for record in records]
             names.update(((model, res_id), name) for res_id, name in pairs)
@@ -629,57 +653,47 @@ class ProdPlanningRunWriter(models.AbstractModel):
         return format_quantity
 
     def _insert_projection(self, run, result):
+        """One series per item: its weeks' quantities in one JSON array (see
+        ``prod.planning.projection.series``), written as text at once, each
+        quantity rounded to the units' precision."""
         run_id, company_id = run.id, run.company_id.id
         digits = self._quantity_digits()
+        week_text = "[" + ",".join([f"%.{digits}f"] * 8) + "]"
 
         def rows():
             for item, buckets in result.projection.items():
-                for bucket in buckets:
-                    shortage = bucket.shortage
-                    if shortage > 0:
-                        status = "shortage"
-                    elif (
-                        bucket.planned_receipts == 0
-                        and bucket.projected_on_hand > max(2 * bucket.safety_stock, 0)
-                        and bucket.projected_on_hand > bucket.demand_total * 4
-                    ):
-                        status = "excess"
-                    else:
-                        status = "ok"
-                    yield (
-                        run_id,
-                        item[0],
-                        item[1],
-                        company_id,
-                        str(bucket.week_start),
-                        round(bucket.forecast, digits),
-                        round(bucket.actual, digits),
-                        round(bucket.dependent, digits),
-                        round(bucket.scheduled_receipts, digits),
-                        round(bucket.planned_receipts, digits),
-                        round(bucket.projected_on_hand, digits),
-                        round(bucket.safety_stock, digits),
-                        round(shortage, digits),
-                        status,
+                if not buckets:
+                    continue
+                yield (
+                    run_id,
+                    item[0],
+                    item[1],
+                    company_id,
+                    str(buckets[0].week_start),
+                    "["
+                    + ",".join(
+                        [
+                            week_text
+                            % (
+                                bucket.forecast,
+                                bucket.actual,
+                                bucket.dependent,
+                                bucket.scheduled_receipts,
+                                bucket.planned_receipts,
+                                bucket.projected_on_hand,
+                                bucket.safety_stock,
+                                bucket.shortage,
+                            )
+                            for bucket in buckets
+                        ]
                     )
+                    + "]",
+                    round(sum(bucket.shortage for bucket in buckets), digits),
+                )
 
         self._insert(
-            "prod_planning_projection",
-            (
-                "run_id",
-                "product_id",
-                "warehouse_id",
-                "company_id",
-                "week_start",
-                "forecast_qty",
-                "actual_qty",
-                "dependent_qty",
-                "receipt_qty",
-                "planned_qty",
-                "on_hand_qty",
-                "safety_stock",
-                "shortage_qty",
-                "status",
-            ),
+            "prod_planning_projection_series",
+            ("run_id", "product_id", "warehouse_id", "company_id", "first_week", "weeks", "shortage_qty"),
             rows(),
+            log_access=False,
         )

@@ -81,7 +81,7 @@ class ProdPlanningWorkbenchReader(models.AbstractModel):
         in_categories = company._prod_planning_product_domain()
         if in_categories:
             # Components of planned products are planned whatever their category.
-            planned = self.env["prod.planning.projection"]._read_group(
+            planned = self.env["prod.planning.projection.series"]._read_group(
                 [("warehouse_id", "=", warehouse.id)], ["product_id"]
             )
             domain &= Domain(in_categories) | Domain("id", "in", [product.id for (product,) in planned])
@@ -109,7 +109,7 @@ class ProdPlanningWorkbenchReader(models.AbstractModel):
             )
             domain &= Domain("id", "in", [product.id for (product,) in product_ids])
         if options["shortage_only"]:
-            product_ids = self.env["prod.planning.projection"]._read_group(
+            product_ids = self.env["prod.planning.projection.series"]._read_group(
                 [("warehouse_id", "=", warehouse.id), ("shortage_qty", ">", 0)], ["product_id"]
             )
             domain &= Domain("id", "in", [product.id for (product,) in product_ids])

@@ -454,7 +454,8 @@ class ProdPlanningWorkbenchWriter(models.AbstractModel):
             [warehouse.id, pids],
         )
         cr.execute(
-            "DELETE FROM prod_planning_projection WHERE warehouse_id = %s AND product_id IN %s", [warehouse.id, pids]
+            "DELETE FROM prod_planning_projection_series WHERE warehouse_id = %s AND product_id IN %s",
+            [warehouse.id, pids],
         )
         last_run = self.env["prod.planning.run"].search([("company_id", "=", company.id)], limit=1)
         # The rows belong to the last run (the plan they amend), or to none.
@@ -463,9 +464,8 @@ class ProdPlanningWorkbenchWriter(models.AbstractModel):
         info = data["item_info"]
         orders = [order for order in result.planned_orders if order.item in info]
         order_ids = writer._insert_orders(run, info, orders)
-        writer._insert_pegs(order_ids, orders)
         writer._insert_exceptions(run, info, result, order_ids, wh_ids, product_ids=pids)
         projection = SimpleNamespace(projection={k: v for k, v in result.projection.items() if k in info})
         writer._insert_projection(run, projection)
-        for model in ("order", "peg", "exception", "projection"):
+        for model in ("order", "peg", "exception", "projection.series", "projection"):
             self.env[f"prod.planning.{model}"].invalidate_model()

@@ -138,7 +138,7 @@ class TestCompanyScope(ProdPlanningCase):
     def test_projection_and_exceptions_point_to_records_of_their_company(self):
         base = {"product_id": self.product_a.id, "warehouse_id": self.warehouse.id, "company_id": self.company.id}
         specs = [
-            ("prod.planning.projection", {"week_start": "2026-01-05"}),
+            ("prod.planning.projection.series", {"first_week": "2026-01-05", "weeks": [[0, 0, 0, 0, 0, 0, 0, 0]]}),
             ("prod.planning.exception", {"kind": "late", "message": "Scope"}),
         ]
         for model, extra in specs:

@@ -198,10 +198,7 @@ class TestPromisedDates(VendorCase):
                 "due_date": "2024-06-10",
                 "state": "released",
                 "purchase_line_id": line.id,
-                "peg_ids": [
-                    Command.create({"quantity": 3, "need_date": "2024-06-09"}),
-                    Command.create({"quantity": 2, "need_date": "2024-06-12"}),
-                ],
+                "pegging": [[3, "2024-06-09", "actual", None, None], [2, "2024-06-12", "actual", None, None]],
             }
         )
         self.assertTrue(planned)
