@@ -20,6 +20,7 @@ and prints a summary table with the ratio OCA / ours.
 
     python3 benchmarks/bench_planning_run.py                 # N=500 then N=2500
     python3 benchmarks/bench_planning_run.py --n 500 --skip-oca --keep-db
+    python3 benchmarks/bench_planning_run.py --n 25000 --skip-oca --factory-db prod_planning_bench_25000
 
 OCA's addons are installed from their PyPI wheels with
 ``pip install --no-deps --target`` into a cache folder (``--oca-dir``), never
@@ -49,7 +50,9 @@ OCA_REQUIREMENTS = (
     "odoo-addon-stock-warehouse-calendar>=19.0,<19.1",
 )
 OCA_MODULE = "mrp_multi_level"
-GOALS = {500: 10.0, 2500: 60.0}  # seconds end to end
+GOALS = {500: 10.0, 2500: 6.0, 25000: 90.0}  # seconds end to end
+COPY_RATIO_GOAL = 10.0  # run / COPY of the rows it stores
+MEMORY_GOAL_MB = 4096
 ENGINE_GOAL = (2500, 2.0)  # pure engine under 2 s for N=2500
 RATIO_GOAL = 20.0
 
@@ -369,6 +372,47 @@ def build_factory(env, n, seed):
     }
 
 
+# What a run stores (the tables it writes) and the same plan in one row per
+# peg and per week, as the pegging and projection reports read it.
+STORED_ROWS = {
+    "prod_planning_order": "SELECT * FROM prod_planning_order WHERE run_id = %(run)s",
+    "prod_planning_exception": "SELECT * FROM prod_planning_exception WHERE run_id = %(run)s",
+    "prod_planning_projection_series": "SELECT * FROM prod_planning_projection_series WHERE run_id = %(run)s",
+}
+EXPANDED_ROWS = {
+    "prod_planning_order": STORED_ROWS["prod_planning_order"],
+    "prod_planning_peg": "SELECT peg.* FROM prod_planning_peg peg "
+    "JOIN prod_planning_order planned ON planned.id = peg.order_id WHERE planned.run_id = %(run)s",
+    "prod_planning_exception": STORED_ROWS["prod_planning_exception"],
+    "prod_planning_projection": "SELECT * FROM prod_planning_projection WHERE run_id = %(run)s",
+}
+
+
+def copy_baseline(cr, run_id, queries, repeat=3):
+    """(rows, seconds): the rows of ``queries`` for ``run_id``, and the best
+    time of ``repeat`` plain COPYs of them into new tables without index nor
+    constraint (the physical limit of writing them on this machine)."""
+    import io  # noqa: PLC0415
+
+    rows, best = 0, 0.0
+    for table, query in queries.items():
+        cr.execute(f"SELECT count(*) FROM ({query}) q", {"run": run_id})  # noqa: S608
+        rows += cr.fetchone()[0]
+        data = io.StringIO()
+        cr.copy_expert(cr.mogrify(f"COPY ({query}) TO STDOUT", {"run": run_id}).decode(), data)  # noqa: S608
+        times = []
+        for _ in range(repeat):
+            cr.execute(f"CREATE TABLE bench_copy_{table} AS ({query}) WITH NO DATA", {"run": run_id})  # noqa: S608
+            data.seek(0)
+            started = time.perf_counter()
+            cr.copy_expert(f"COPY bench_copy_{table} FROM STDIN", data)
+            times.append(time.perf_counter() - started)
+            cr.execute(f"DROP TABLE bench_copy_{table}")
+        best += min(times)
+    cr.rollback()
+    return rows, best
+
+
 def stage_ours(db, addons_path, runs):
     registry = open_registry(db, addons_path)
     from datetime import timedelta
@@ -414,9 +458,21 @@ def stage_ours(db, addons_path, runs):
                 [run.id],
             )
             planned_qty = dict(cr.fetchall())
+            cr.execute(
+                "SELECT count(*) FILTER (WHERE create_date < %s) FROM prod_planning_order WHERE run_id = %s",
+                [run.date_start, run.id],
+            )
+            kept_orders = cr.fetchone()[0]
+            stored_rows, stored_copy = copy_baseline(cr, run.id, STORED_ROWS)
+            expanded_rows, expanded_copy = copy_baseline(cr, run.id, EXPANDED_ROWS)
             cr.execute("SELECT count(*) FROM prod_planning_projection WHERE run_id = %s", [run.id])
             results.append(
                 {
+                    "kept_orders": kept_orders,
+                    "stored_rows": stored_rows,
+                    "stored_copy": stored_copy,
+                    "expanded_rows": expanded_rows,
+                    "expanded_copy": expanded_copy,
                     "total": total,
                     "collect": phases["collect"],
                     "engine": run.engine_duration,
@@ -538,6 +594,13 @@ def stage_oca(db, addons_path):
 
 
 def bench(n, args, addons_path, with_oca):
+    if args.factory_db:
+        # A database kept by an earlier --keep-db run (its factory built): runs only.
+        row = {"n": n, "db": args.factory_db, "load_before": load_average(), "install": 0.0}
+        log(f"N={n}: the factory of {args.factory_db} (load {row['load_before']})")
+        run_stages(row, args, addons_path, with_oca, build=False)
+        row["load_after"] = load_average()
+        return row
     db = f"prod_planning_bench_{n}"
     row = {"n": n, "db": db, "load_before": load_average()}
     log(f"N={n}: a fresh {db} (load {row['load_before']})")
@@ -549,8 +612,20 @@ def bench(n, args, addons_path, with_oca):
     return row
 
 
-def run_stages(row, args, addons_path, with_oca):
-    """The factory, our runs and OCA's on ``row["db"]``, logged and in ``row``."""
+def run_stages(row, args, addons_path, with_oca, build=True):
+    """The factory (unless not ``build``), our runs and OCA's on ``row["db"]``,
+    logged and in ``row``."""
+    db = row["db"]
+    if build:
+        build_stage(row, addons_path)
+    row["load_ours"] = load_average()
+    row["ours"] = run_stage("ours", db, addons_path, "--runs", str(args.runs))
+    log_runs(row)
+    if with_oca:
+        oca_stage(row, args, addons_path)
+
+
+def build_stage(row, addons_path):
     n, db = row["n"], row["db"]
     row["build"] = run_stage("build", db, addons_path, "--n", str(n), "--seed", "42")
     log(
@@ -560,33 +635,45 @@ def run_stages(row, args, addons_path, with_oca):
         f"{row['build']['delivery_states']}, {row['build']['quants']} quants, "
         f"{row['build']['purchase_lines']} purchase lines"
     )
-    row["load_ours"] = load_average()
-    row["ours"] = run_stage("ours", db, addons_path, "--runs", str(args.runs))
+
+
+def log_runs(row):
+    n = row["n"]
     for i, run in enumerate(row["ours"]["runs"], 1):
         log(
             f"N={n}: our run {i}: {run['total']:.2f} s (collect {run['collect']:.2f}, "
             f"engine {run['engine']:.2f}, write {run['write']:.2f}, other "
             f"{run['other']:.2f}), {run['items']} items, {run['demands']} demands, "
-            f"{run['planned_orders']} planned orders, {run['exceptions']} exceptions, "
-            f"peak RSS {run['peak_rss_mb']:.0f} MB"
+            f"{run['planned_orders']} planned orders ({run['kept_orders']} kept from the "
+            f"previous run), {run['exceptions']} exceptions, peak RSS {run['peak_rss_mb']:.0f} MB"
+        )
+        log(
+            f"N={n}: run {i} stores {run['stored_rows']} rows, {run['stored_rows'] / run['total']:,.0f} rows/s; "
+            f"COPY of them into unindexed tables {run['stored_copy']:.3f} s, run / COPY "
+            f"{run['total'] / run['stored_copy']:.1f}x; the same plan as one row per peg and week: "
+            f"{run['expanded_rows']} rows, COPY {run['expanded_copy']:.3f} s, run / COPY "
+            f"{run['total'] / run['expanded_copy']:.1f}x"
         )
     engine = row["ours"]["engine"]
     log(
         f"N={n}: engine alone {engine['plan']:.2f} s + projection "
         f"{engine['projection']:.2f} s ({engine['levels']} levels)"
     )
-    if with_oca:
-        row["load_oca"] = load_average()
-        log(f"N={n}: running OCA's {OCA_MODULE} (timeout {args.oca_timeout:.0f} s)")
-        row["oca"] = run_stage("oca", db, addons_path, timeout=args.oca_timeout)
-        if row["oca"] is None:
-            log(f"N={n}: OCA's run did not finish within {args.oca_timeout:.0f} s")
-        else:
-            log(
-                f"N={n}: OCA's run {row['oca']['total']:.1f} s, "
-                f"{row['oca']['planned_orders']} planned orders, peak RSS "
-                f"{row['oca']['peak_rss_mb']:.0f} MB"
-            )
+
+
+def oca_stage(row, args, addons_path):
+    n, db = row["n"], row["db"]
+    row["load_oca"] = load_average()
+    log(f"N={n}: running OCA's {OCA_MODULE} (timeout {args.oca_timeout:.0f} s)")
+    row["oca"] = run_stage("oca", db, addons_path, timeout=args.oca_timeout)
+    if row["oca"] is None:
+        log(f"N={n}: OCA's run did not finish within {args.oca_timeout:.0f} s")
+    else:
+        log(
+            f"N={n}: OCA's run {row['oca']['total']:.1f} s, "
+            f"{row['oca']['planned_orders']} planned orders, peak RSS "
+            f"{row['oca']['peak_rss_mb']:.0f} MB"
+        )
 
 
 def summary(rows, timeout):
@@ -598,9 +685,9 @@ def summary(rows, timeout):
         "Planning run benchmark (seconds; ours = first run, second run in brackets)",
         "",
         "| N | products | demands | planned orders | exceptions | collect | engine "
-        "| write | ours total | engine alone | peak RSS MB | OCA mrp_multi_level "
-        "| OCA / ours | goal |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| write | ours total | rows stored, rows/s | COPY alone | run / COPY | engine alone "
+        "| peak RSS MB | OCA mrp_multi_level | OCA / ours | goal |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
         first = row["ours"]["runs"][0]
@@ -618,6 +705,11 @@ def summary(rows, timeout):
         checks = []
         if goal:
             checks.append(f"{'ok' if max(first['total'], last['total']) < goal else 'MISSED'} < {goal:.0f} s")
+        copy_ratio = max(run["total"] / run["stored_copy"] for run in row["ours"]["runs"])
+        checks.append(f"{'ok' if copy_ratio <= COPY_RATIO_GOAL else 'MISSED'} run / COPY <= {COPY_RATIO_GOAL:.0f}x")
+        if row["n"] >= 25000:
+            ok = first["peak_rss_mb"] < MEMORY_GOAL_MB
+            checks.append(f"{'ok' if ok else 'MISSED'} < {MEMORY_GOAL_MB / 1024:.0f} GB")
         if row["n"] == ENGINE_GOAL[0]:
             ok = engine["plan"] + engine["projection"] < ENGINE_GOAL[1]
             checks.append(f"engine {'ok' if ok else 'MISSED'} < {ENGINE_GOAL[1]:.0f} s")
@@ -628,6 +720,10 @@ def summary(rows, timeout):
             f"| {first['planned_orders']} | {first['exceptions']} "
             f"| {fmt(first['collect'])} | {fmt(first['engine'])} "
             f"| {fmt(first['write'])} | {fmt(first['total'])} ({fmt(last['total'])}) "
+            f"| {first['stored_rows']:,}, {first['stored_rows'] / first['total']:,.0f} "
+            f"({last['stored_rows'] / last['total']:,.0f}) "
+            f"| {fmt(first['stored_copy'], 3)} ({fmt(last['stored_copy'], 3)}) "
+            f"| {first['total'] / first['stored_copy']:.1f}x ({last['total'] / last['stored_copy']:.1f}x) "
             f"| {fmt(engine['plan'])} + {fmt(engine['projection'])} "
             f"| {first['peak_rss_mb']:.0f} | {oca_text} "
             f"| {'-' if ratio is None else f'{ratio:.0f}x'} | {', '.join(checks)} |"
@@ -638,7 +734,8 @@ def summary(rows, timeout):
             f"N={row['n']}: load average before {row['load_before']}, at our run "
             f"{row['load_ours']}, at OCA's run {row.get('load_oca', '-')}, after "
             f"{row['load_after']} ({os.cpu_count()} cores); install "
-            f"{row['install']:.0f} s, factory {row['build']['seconds']:.0f} s"
+            f"{row['install']:.0f} s, factory "
+            + (f"{row['build']['seconds']:.0f} s" if "build" in row else f"of {row['db']}")
         )
         ours_qty = row["ours"]["runs"][0]["planned_qty"]
         lines.append(
@@ -671,6 +768,10 @@ def main():
             os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "prod_planning_bench", "oca-19.0"
         ),
         help="where the OCA wheels are installed (pip --target)",
+    )
+    parser.add_argument(
+        "--factory-db",
+        help="run on this database, kept by an earlier --keep-db run of the same --n (no install, no build)",
     )
     parser.add_argument("--json", help="also write the figures to this JSON file")
     # Internal: one stage in a child process.

@@ -20,16 +20,15 @@ class ProdPlanningException(models.Model):
     _check_company_auto = True
 
     run_id = fields.Many2one(comodel_name="prod.planning.run", index=True, ondelete="cascade", check_company=True)
-    kind = fields.Selection(selection=EXCEPTION_KINDS, required=True, index=True)
+    kind = fields.Selection(selection=EXCEPTION_KINDS, required=True)
     priority = fields.Selection(
         selection=[("0", "Normal"), ("1", "High"), ("2", "Urgent")],
         default="0",
-        index=True,
         help="From the days the supply is late for its need and its value (see the planning run).",
     )
     product_id = fields.Many2one(comodel_name="product.product", required=True, index=True, check_company=True)
     warehouse_id = fields.Many2one(comodel_name="stock.warehouse", check_company=True)
-    company_id = fields.Many2one(comodel_name="res.company", required=True, index=True)
+    company_id = fields.Many2one(comodel_name="res.company", required=True)
     message = fields.Char(required=True)
     date = fields.Date(help="Current date of the supply (for a late one: when it can arrive at best) or of the need.")
     suggested_date = fields.Date(help="Where the plan wants the supply: for a late one, the date it is needed.")

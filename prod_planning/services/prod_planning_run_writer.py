@@ -1,11 +1,8 @@
 """Writes the engine's plan into Odoo tables in a few set-based statements."""
 
 import ast
-import io
 from collections import defaultdict
 from datetime import date
-
-import psycopg2.extensions
 
 from odoo import api, fields, models
 from odoo.tools import SQL
@@ -13,57 +10,7 @@ from odoo.tools.misc import format_date, get_lang
 
 from odoo.addons.base.models.res_lang import intersperse
 
-# Characters sent to PostgreSQL per COPY chunk.
-COPY_CHUNK = 1 << 18
-
-# COPY's text format: backslash escapes for the characters it gives a meaning.
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _copy_line(row, tail):
-    """One row in COPY's text format: None is NULL, text is escaped, numbers,
-    booleans and ISO dates are written as ``str()`` writes them."""
-    return (
-        "\t".join(
-            [
-                "\\N" if value is None else value.translate(_COPY_ESCAPES) if value.__class__ is str else str(value)
-                for value in row
-            ]
-        )
-        + tail
-    )
-
-
-class _LineReader(io.TextIOBase):
-    """A read-only text file over an iterator of lines, for COPY FROM STDIN.
-
-    COPY reads it chunk by chunk, so the lines are made while PostgreSQL
-    inserts the previous chunk (Python and the server work at the same time).
-    """
-
-    def __init__(self, lines):
-        super().__init__()
-        self._lines = lines
-        self._rest = ""
-
-    def readable(self):
-        return True
-
-    def read(self, size=-1):  # pylint: disable=method-required-super
-        # A file's read (TextIOBase's would only raise), not an Odoo model's.
-        chunks = [self._rest]
-        length = len(self._rest)
-        for line in self._lines:
-            chunks.append(line)
-            length += len(line)
-            if 0 <= size <= length:
-                break
-        data = "".join(chunks)
-        if size < 0 or len(data) <= size:
-            self._rest = ""
-            return data
-        self._rest = data[size:]
-        return data[:size]
+from .pg_copy import copy_line, copy_lines
 
 
 class ProdPlanningRunWriter(models.AbstractModel):
@@ -78,12 +25,14 @@ class ProdPlanningRunWriter(models.AbstractModel):
         """Replace the previous plan of ``warehouses`` with ``result``.
 
         Draft planned orders, open exceptions and the projection are replaced;
-        firm and released planned orders and handled exceptions stay.
+        firm and released planned orders and handled exceptions stay. A draft
+        order the new plan proposes again unchanged (same product, warehouse,
+        source, quantity and dates) keeps its record, moved to ``run``: a
+        nightly run rewrites what changed, not the whole plan.
         """
         cr = self.env.cr
         self.env.flush_all()
         wh_ids = tuple(warehouses.ids)
-        cr.execute("DELETE FROM prod_planning_order WHERE state = 'draft' AND warehouse_id IN %s", [wh_ids])
         cr.execute(
             "DELETE FROM prod_planning_exception "
             "WHERE state = 'open' AND (warehouse_id IN %s OR warehouse_id IS NULL) "
@@ -92,7 +41,12 @@ class ProdPlanningRunWriter(models.AbstractModel):
         )
         cr.execute("DELETE FROM prod_planning_projection_series WHERE warehouse_id IN %s", [wh_ids])
         info = data["item_info"]
-        order_ids = self._insert_orders(run, info, result.planned_orders)
+        reusable = self._draft_orders(wh_ids)
+        order_ids = self._insert_orders(run, info, result.planned_orders, reusable)
+        stale = [order_id for ids in reusable.values() for order_id in ids]
+        if stale:
+            cr.execute("DELETE FROM prod_planning_order WHERE id = ANY(%s)", [stale])
+        self.env["prod.planning.order"].invalidate_model()
         exception_count = self._insert_exceptions(run, info, result, order_ids, wh_ids)
         self._insert_projection(run, result)
         for model in (
@@ -125,7 +79,7 @@ class ProdPlanningRunWriter(models.AbstractModel):
         ``log_access``: the table has Odoo's create/write uid and date columns.
         """
         tail = self._copy_tail(log_access)
-        self._copy(table, self._copy_columns(columns, log_access), (_copy_line(row, tail) for row in rows))
+        self._copy(table, self._copy_columns(columns, log_access), (copy_line(row, tail) for row in rows))
 
     def _copy_tail(self, log_access=True):
         """The end of a COPY line: the create/write uid and dates, if any."""
@@ -141,36 +95,69 @@ class ProdPlanningRunWriter(models.AbstractModel):
         return tuple(columns)
 
     def _copy(self, table, columns, lines):
-        """COPY the text lines of the iterable ``lines`` (in COPY's text
-        format, see ``_copy_line``) into ``columns`` of ``table``. Lines are
-        read lazily while the server inserts (see ``_LineReader``)."""
-        query = SQL(
-            "COPY %s (%s) FROM STDIN",
-            SQL.identifier(table),
-            SQL(", ").join(SQL.identifier(column) for column in columns),
-        )
-        reader = _LineReader(lines)
-        # As Odoo's own COPY (models.py): no asynchronous wait callback meanwhile.
-        callback = psycopg2.extensions.get_wait_callback()
-        psycopg2.extensions.set_wait_callback(None)
-        try:
-            self.env.cr.copy_expert(query.code, reader, size=COPY_CHUNK)
-        finally:
-            psycopg2.extensions.set_wait_callback(callback)
+        """COPY the text lines of the iterable ``lines`` into ``columns`` of ``table``."""
+        copy_lines(self.env.cr, table, columns, lines)
 
-    def _insert_orders(self, run, info, planned_orders):
+    def _draft_orders(self, wh_ids):
+        """{order key: [ids]} of the draft planned orders of ``wh_ids``, which
+        the new plan may keep. The key (made by PostgreSQL here, by
+        ``_insert_orders`` for the new plan) is the product, warehouse, supply
+        type, quantity, dates, vendor, BoM and work center."""
+        self.env.cr.execute(
+            r"""
+            SELECT id, concat_ws(E'\t', product_id, warehouse_id, supply_type, round(quantity, %s),
+                                 release_date, due_date, coalesce(vendor_id::text, '\N'),
+                                 coalesce(bom_id::text, '\N'), coalesce(workcenter_id::text, '\N'))
+              FROM prod_planning_order
+             WHERE state = 'draft' AND warehouse_id IN %s
+            """,
+            [self._quantity_digits(), wh_ids],
+        )
+        orders = defaultdict(list)
+        for order_id, key in self.env.cr.fetchall():
+            orders[key].append(order_id)
+        return orders
+
+    def _insert_orders(self, run, info, planned_orders, reusable=None):
         """Insert the planned orders with their pegging; return {engine order
         id: database id}.
 
-        The lines are formatted here, not by ``_copy_line``: every value is a
-        number, a date, a fixed word or JSON made of those (nothing to escape),
-        and there are as many lines as planned orders.
+        ``reusable``: {order key: [ids]} of draft orders that may be kept (see
+        ``_draft_orders``); the kept ones are moved to ``run`` with their new
+        pegging and removed from it. The lines are formatted here, not by
+        ``copy_line``: every value is a number, a date, a fixed word or JSON
+        made of those (nothing to escape), and there are as many lines as
+        planned orders.
         """
-        ids = self._reserve_ids("prod_planning_order", len(planned_orders)) if planned_orders else []
-        order_ids = {order.id: db_id for order, db_id in zip(planned_orders, ids, strict=True)}
-        run_id, company_id = run.id, run.company_id.id
+        reusable = reusable or {}
         digits = self._quantity_digits()
-        tail = self._copy_tail()
+        sources = {
+            key: "\t".join(str(item[name] or "\\N") for name in ("vendor_id", "bom_id", "workcenter_id"))
+            for key, item in info.items()
+        }
+        # Database ids: a kept order's, else a new one from the sequence.
+        key = f"%s\t%s\t%s\t%.{digits}f\t%s\t%s\t%s"
+        kept = {}
+        for order in planned_orders:
+            ids = reusable.get(
+                key
+                % (
+                    order.item[0],
+                    order.item[1],
+                    order.supply_type,
+                    order.qty,
+                    order.release_date,
+                    order.due_date,
+                    sources[order.item],
+                )
+            )
+            if ids:
+                kept[order.id] = ids.pop()
+        new_orders = [order for order in planned_orders if order.id not in kept]
+        new_ids = self._reserve_ids("prod_planning_order", len(new_orders)) if new_orders else []
+        order_ids = dict(kept)
+        order_ids.update((order.id, db_id) for order, db_id in zip(new_orders, new_ids, strict=True))
+        run_id, company_id = run.id, run.company_id.id
         demand_columns = self._demand_columns
         peg_text = f'[%.{digits}f,%s,"%s",%s,%s]'
 
@@ -190,15 +177,13 @@ class ProdPlanningRunWriter(models.AbstractModel):
                 )
             return "[" + ",".join(texts) + "]"
 
-        sources = {
-            key: "\t".join(str(item[name] or "\\N") for name in ("vendor_id", "bom_id", "workcenter_id"))
-            for key, item in info.items()
-        }
-        line = f"%s\t{run_id}\t%s\t%s\t{company_id}\t%.{digits}f\t%s\t%s\t%s\t%s\tdraft\t%s\t%s{tail}"
+        run_text = "\\N" if run_id is None else run_id  # the workbench's edits may have no run
+        line = f"%s\t{run_text}\t%s\t%s\t{company_id}\t%.{digits}f\t%s\t%s\t%s\t%s\tdraft\t%s\t%s"
+        tail = self._copy_tail()
         lines = (
             line
             % (
-                db_id,
+                order_ids[order.id],
                 order.item[0],
                 order.item[1],
                 order.qty,
@@ -209,7 +194,8 @@ class ProdPlanningRunWriter(models.AbstractModel):
                 "t" if order.late else "f",
                 pegging(order.pegs),
             )
-            for order, db_id in zip(planned_orders, ids, strict=True)
+            + tail
+            for order in new_orders
         )
         columns = (
             "id",
@@ -229,7 +215,36 @@ class ProdPlanningRunWriter(models.AbstractModel):
             "pegging",
         )
         self._copy("prod_planning_order", self._copy_columns(columns), lines)
+        if kept:
+            self._move_kept_orders(
+                run,
+                (
+                    f"{order_ids[order.id]}\t{'t' if order.late else 'f'}\t{pegging(order.pegs)}\n"
+                    for order in planned_orders
+                    if order.id in kept
+                ),
+            )
         return order_ids
+
+    def _move_kept_orders(self, run, lines):
+        """Move kept draft orders to ``run`` with their new late flag and
+        pegging, from COPY ``lines`` of (id, late, pegging): one COPY into a
+        temporary table and one UPDATE, which checks no foreign key but the run's."""
+        cr = self.env.cr
+        cr.execute("CREATE TEMPORARY TABLE prod_planning_order_kept (id int, late bool, pegging jsonb) ON COMMIT DROP")
+        self._copy("prod_planning_order_kept", ("id", "late", "pegging"), lines)
+        cr.execute("ANALYZE prod_planning_order_kept")
+        cr.execute(
+            """
+            UPDATE prod_planning_order planned
+               SET run_id = %s, late = kept.late, pegging = kept.pegging,
+                   write_uid = %s, write_date = %s
+              FROM prod_planning_order_kept kept
+             WHERE planned.id = kept.id
+            """,
+            [run.id, self.env.uid, fields.Datetime.now()],
+        )
+        cr.execute("DROP TABLE prod_planning_order_kept")
 
     def _demand_columns(self, ref, order_ids):
         """(demand_type, demand_ref, parent_order_id) of an engine demand ref."""
@@ -410,6 +425,7 @@ class ProdPlanningRunWriter(models.AbstractModel):
                 return text
             return format_quantity(value)
 
+        the_demand = self.env._("the demand")
         wordings = self._exception_wordings()
         suggestion_wordings = self._suggestion_wordings()
         messages, suggestions = [], []
@@ -418,7 +434,7 @@ class ProdPlanningRunWriter(models.AbstractModel):
             values = {
                 "product": product_names[exception.item[0]],
                 "origin": origin_names.get(exception.ref, ""),
-                "demand": demand_names.get(demand) or self.env._("the demand"),
+                "demand": demand_names.get(demand) or the_demand,
                 "date": format_value(exception.date),
                 "suggested_date": format_value(exception.suggested_date),
                 "qty": format_quantity(exception.qty),

@@ -76,6 +76,58 @@ class TestPlanningRun(PlanningRunCase):
         )
         self.assertEqual(steel_orders.peg_ids.parent_order_id, desk_order | frame_order)
 
+    def test_next_run_keeps_unchanged_orders_and_replaces_changed_ones(self):
+        desk = self._create_product("PRT Keep Desk", route="manufacture")
+        self._create_bom(desk, [(self.steel, 2)])
+        self._deliver(desk, 4, "2026-03-23 10:00:00")
+        first = self._run()
+        desk_order = self._planned(desk)
+        steel_order = self._planned(self.steel)
+        self.assertEqual(steel_order.peg_ids.parent_order_id, desk_order)
+        # Nothing changed: the same records, now the second run's plan.
+        second = self._run()
+        self.assertEqual(self._planned(desk), desk_order)
+        self.assertEqual(self._planned(self.steel), steel_order)
+        self.assertEqual((desk_order | steel_order).run_id, second)
+        self.assertFalse(self.env["prod.planning.order"].search([("run_id", "=", first.id)]))
+        self.assertEqual(steel_order.peg_ids.parent_order_id, desk_order)
+        self.assertEqual(second.planned_order_count, 2)
+        # More desks: the desk order changes (a new record), the steel order
+        # too; their pegging points to the new desk order.
+        self._deliver(desk, 1, "2026-03-23 11:00:00")
+        third = self._run()
+        new_desk = self._planned(desk)
+        new_steel = self._planned(self.steel)
+        self.assertEqual((new_desk.quantity, new_steel.quantity), (5, 10))
+        self.assertFalse((desk_order | steel_order).exists())
+        self.assertEqual((new_desk | new_steel).run_id, third)
+        self.assertEqual(new_steel.peg_ids.parent_order_id, new_desk)
+
+    def test_kept_order_pegging_follows_its_new_parent(self):
+        desk = self._create_product("PRT Peg Desk", route="manufacture")
+        self._create_bom(desk, [(self.steel, 1)])
+        # The steel lot of 10 (minimum quantity) stays the same when the desk
+        # order grows: the steel order is kept, its pegging changes.
+        self.env["prod.planning.parameter"].create(
+            {
+                "product_id": self.steel.id,
+                "warehouse_id": self.warehouse.id,
+                "lot_policy": "min_max_multiple",
+                "lot_min_qty": 10,
+            }
+        )
+        self._deliver(desk, 3, "2026-03-23 10:00:00")
+        self._run()
+        steel_order = self._planned(self.steel)
+        self.assertEqual(steel_order.quantity, 10)
+        self._deliver(desk, 2, "2026-03-23 11:00:00")
+        self._run()
+        new_desk = self._planned(desk)
+        self.assertEqual(new_desk.quantity, 5)
+        self.assertEqual(self._planned(self.steel), steel_order)
+        self.assertEqual(steel_order.peg_ids.parent_order_id, new_desk)
+        self.assertEqual(sum(steel_order.peg_ids.mapped("quantity")), 5)
+
     def test_bom_cycle_fails_and_keeps_previous_plan(self):
         part_a = self._create_product("PRT Cycle A", route="manufacture")
         part_b = self._create_product("PRT Cycle B", route="manufacture")

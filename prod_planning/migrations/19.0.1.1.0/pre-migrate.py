@@ -6,11 +6,15 @@ from odoo.tools import SQL
 # Indexes the models no longer declare, or declare as partial (IS NOT NULL):
 # Odoo keeps an index it does not expect and would not make it partial.
 OBSOLETE_INDEXES = (
+    "prod_planning_order__run_id_index",
     "prod_planning_order__company_id_index",
     "prod_planning_order__due_date_index",
     "prod_planning_order__vendor_id_index",
     "prod_planning_order__purchase_line_id_index",
     "prod_planning_order__production_id_index",
+    "prod_planning_exception__kind_index",
+    "prod_planning_exception__priority_index",
+    "prod_planning_exception__company_id_index",
 )
 
 
