@@ -1,5 +1,6 @@
 from . import prod_planning_run_reader
 from . import prod_planning_run_writer
+from . import prod_planning_run_wording
 from . import prod_planning_calendar_reader
 from . import prod_planning_schedule_reader
 from . import prod_planning_material_reader

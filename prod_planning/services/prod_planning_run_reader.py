@@ -313,7 +313,7 @@ class ProdPlanningRunReader(models.AbstractModel):
 
         The reason is a code the writer words for the planner:
         ``"manufacture_without_bom"``, ``"buy_without_vendor"`` or
-        ``"no_route"`` (see ``prod.planning.run.writer._word_no_source``).
+        ``"no_route"`` (see ``prod.planning.run.wording._word_no_source``).
         """
         forced = param.get("supply_type")
         if has_orderpoint and not forced:

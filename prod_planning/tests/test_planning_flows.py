@@ -193,6 +193,25 @@ class TestExceptionFlows(PlanningRunCase):
         self.assertEqual(len(again), 1)
         self.assertFalse(message.exists(), "the stale ignored message is replaced by the open one")
 
+    def test_open_message_in_the_same_situation_is_kept_by_the_next_run(self):
+        self._deliver(self.steel, 10, "2026-03-13 10:00:00")
+        purchase = self._purchase(self.steel, self.vendor_a, 10, "2026-03-20 12:00:00")
+        self._run()
+        message = self._open(self.steel, "reschedule_in")
+        self.assertEqual(len(message), 1)
+        second = self._run()
+        self.assertEqual(self._open(self.steel, "reschedule_in"), message, "the same record, not a copy")
+        self.assertEqual(message.run_id, second)
+        self.assertEqual(second.exception_count, self.Exception.search_count([("run_id", "=", second.id)]))
+        # Worded differently (the purchase order renamed): a new message.
+        purchase.name = "PO-RENAMED"
+        self._run()
+        again = self._open(self.steel, "reschedule_in")
+        self.assertEqual(len(again), 1)
+        self.assertNotEqual(again, message)
+        self.assertFalse(message.exists())
+        self.assertIn("PO-RENAMED", again.message)
+
     def test_ignored_late_planned_order_stays_ignored(self):
         self._deliver(self.steel, 10, "2026-03-06 10:00:00")
         self._run()
