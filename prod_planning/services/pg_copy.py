@@ -36,7 +36,7 @@ class LineReader(io.TextIOBase):
 
     def __init__(self, lines):
         super().__init__()
-        self._lines = lines
+        self._lines = iter(lines)
         self._rest = ""
 
     def readable(self):

@@ -33,7 +33,7 @@ class ProdPlanningRunWriter(models.AbstractModel):
         info = data["item_info"]
         reusable = self._draft_orders(wh_ids)
         order_ids = self._insert_orders(run, info, result.planned_orders, reusable)
-        stale = [order_id for ids in reusable.values() for order_id in ids]
+        stale = [order[0] for orders in reusable.values() for order in orders]
         if stale:
             cr.execute("DELETE FROM prod_planning_order WHERE id = ANY(%s)", [stale])
         self.env["prod.planning.order"].invalidate_model()
@@ -93,32 +93,34 @@ class ProdPlanningRunWriter(models.AbstractModel):
         copy_lines(self.env.cr, table, columns, lines)
 
     def _draft_orders(self, wh_ids):
-        """{order key: [ids]} of the draft planned orders of ``wh_ids``, which
-        the new plan may keep. The key (made by PostgreSQL here, by
-        ``_insert_orders`` for the new plan) is the product, warehouse, supply
-        type, quantity, dates, vendor, BoM and work center."""
+        """{order key: [(id, late, pegging as text)]} of the draft planned
+        orders of ``wh_ids``, which the new plan may keep. The key (made by
+        PostgreSQL here, by ``_insert_orders`` for the new plan) is the
+        product, warehouse, supply type, quantity, dates, vendor, BoM and work
+        center."""
         self.env.cr.execute(
             r"""
-            SELECT id, concat_ws(E'\t', product_id, warehouse_id, supply_type, round(quantity, %s),
-                                 release_date, due_date, coalesce(vendor_id::text, '\N'),
-                                 coalesce(bom_id::text, '\N'), coalesce(workcenter_id::text, '\N'))
+            SELECT concat_ws(E'\t', product_id, warehouse_id, supply_type, round(quantity, %s),
+                             release_date, due_date, coalesce(vendor_id::text, '\N'),
+                             coalesce(bom_id::text, '\N'), coalesce(workcenter_id::text, '\N')),
+                   id, late, pegging::text
               FROM prod_planning_order
              WHERE state = 'draft' AND warehouse_id IN %s
             """,
             [self._quantity_digits(), wh_ids],
         )
         orders = defaultdict(list)
-        for order_id, key in self.env.cr.fetchall():
-            orders[key].append(order_id)
+        for key, *order in self.env.cr.fetchall():
+            orders[key].append(order)
         return orders
 
     def _insert_orders(self, run, info, planned_orders, reusable=None):
         """Insert the planned orders with their pegging; return {engine order
         id: database id}.
 
-        ``reusable``: {order key: [ids]} of draft orders that may be kept (see
-        ``_draft_orders``); the kept ones are moved to ``run`` with their new
-        pegging and removed from it. The lines are formatted here, not by
+        ``reusable``: {order key: [(id, late, pegging)]} of draft orders that
+        may be kept (see ``_draft_orders``); the kept ones are moved to
+        ``run`` with their new pegging and removed from it. The lines are formatted here, not by
         ``copy_line``: every value is a number, a date, a fixed word or JSON
         made of those (nothing to escape), and there are as many lines as
         planned orders.
@@ -149,11 +151,12 @@ class ProdPlanningRunWriter(models.AbstractModel):
                 kept[order.id] = ids.pop()
         new_orders = [order for order in planned_orders if order.id not in kept]
         new_ids = self._reserve_ids("prod_planning_order", len(new_orders)) if new_orders else []
-        order_ids = dict(kept)
+        order_ids = {order_id: entry[0] for order_id, entry in kept.items()}
         order_ids.update((order.id, db_id) for order, db_id in zip(new_orders, new_ids, strict=True))
         run_id, company_id = run.id, run.company_id.id
         demand_columns = self._demand_columns
-        peg_text = f'[%.{digits}f,%s,"%s",%s,%s]'
+        # As PostgreSQL prints jsonb, to tell a kept order's unchanged pegging.
+        peg_text = f'[%.{digits}f, %s, "%s", %s, %s]'
 
         def pegging(pegs):
             texts = []
@@ -169,7 +172,7 @@ class ProdPlanningRunWriter(models.AbstractModel):
                         parent or "null",
                     )
                 )
-            return "[" + ",".join(texts) + "]"
+            return "[" + ", ".join(texts) + "]"
 
         run_text = "\\N" if run_id is None else run_id  # the workbench's edits may have no run
         line = f"%s\t{run_text}\t%s\t%s\t{company_id}\t%.{digits}f\t%s\t%s\t%s\t%s\tdraft\t%s\t%s"
@@ -210,23 +213,35 @@ class ProdPlanningRunWriter(models.AbstractModel):
         )
         self._copy("prod_planning_order", self._copy_columns(columns), lines)
         if kept:
-            self._move_kept_orders(
-                run,
-                (
-                    f"{order_ids[order.id]}\t{'t' if order.late else 'f'}\t{pegging(order.pegs)}\n"
-                    for order in planned_orders
-                    if order.id in kept
-                ),
-            )
+            unchanged, changed = [], []
+            for order in planned_orders:
+                if order.id in kept:
+                    db_id, late, old_pegging = kept[order.id]
+                    text = pegging(order.pegs)
+                    if text == old_pegging and late == order.late:
+                        unchanged.append(db_id)
+                    else:
+                        changed.append(f"{db_id}\t{'t' if order.late else 'f'}\t{text}\n")
+            self._move_kept_orders(run, unchanged, changed)
         return order_ids
 
-    def _move_kept_orders(self, run, lines):
-        """Move kept draft orders to ``run`` with their new late flag and
-        pegging, from COPY ``lines`` of (id, late, pegging): one COPY into a
-        temporary table and one UPDATE, which checks no foreign key but the run's."""
+    def _move_kept_orders(self, run, unchanged, changed):
+        """Move kept draft orders to ``run``: the ``unchanged`` ids as they
+        are, the ``changed`` ones (COPY lines of id, late, pegging) with their
+        new late flag and pegging, through a temporary table. The updates are
+        made in place (no indexed column changes) and check no foreign key but
+        the run's."""
         cr = self.env.cr
+        uid, now = self.env.uid, fields.Datetime.now()
+        if unchanged:
+            cr.execute(
+                "UPDATE prod_planning_order SET run_id = %s, write_uid = %s, write_date = %s WHERE id = ANY(%s)",
+                [run.id, uid, now, unchanged],
+            )
+        if not changed:
+            return
         cr.execute("CREATE TEMPORARY TABLE prod_planning_order_kept (id int, late bool, pegging jsonb) ON COMMIT DROP")
-        self._copy("prod_planning_order_kept", ("id", "late", "pegging"), lines)
+        self._copy("prod_planning_order_kept", ("id", "late", "pegging"), changed)
         cr.execute("ANALYZE prod_planning_order_kept")
         cr.execute(
             """
@@ -236,7 +251,7 @@ class ProdPlanningRunWriter(models.AbstractModel):
               FROM prod_planning_order_kept kept
              WHERE planned.id = kept.id
             """,
-            [run.id, self.env.uid, fields.Datetime.now()],
+            [run.id, uid, now],
         )
         cr.execute("DROP TABLE prod_planning_order_kept")
 
