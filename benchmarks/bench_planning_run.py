@@ -466,6 +466,7 @@ def stage_ours(db, addons_path, runs):
             stored_rows, stored_copy = copy_baseline(cr, run.id, STORED_ROWS)
             expanded_rows, expanded_copy = copy_baseline(cr, run.id, EXPANDED_ROWS)
             cr.execute("SELECT count(*) FROM prod_planning_projection WHERE run_id = %s", [run.id])
+            projection_rows = cr.fetchone()[0]
             results.append(
                 {
                     "kept_orders": kept_orders,
@@ -484,7 +485,7 @@ def stage_ours(db, addons_path, runs):
                     "planned_orders": run.planned_order_count,
                     "exceptions": run.exception_count,
                     "planned_qty": planned_qty,
-                    "projection_rows": cr.fetchone()[0],
+                    "projection_rows": projection_rows,
                     "peak_rss_mb": rss_mb(),
                 }
             )

@@ -29,6 +29,8 @@ class ProdPlanningOrder(models.Model):
     _amount_fields = ("quantity",)
     _order = "release_date, product_id, id"
     _check_company_auto = True
+    # Most orders are drafts, found by warehouse: only firm and released ones are indexed by state.
+    _state_not_draft_index = models.Index("(state) WHERE state != 'draft'")
 
     # Not indexed: each run moves the draft orders it keeps to itself, an
     # update PostgreSQL makes in place (HOT) only when no indexed column
@@ -66,7 +68,6 @@ class ProdPlanningOrder(models.Model):
         selection=[("draft", "Planned"), ("firm", "Firm"), ("released", "Released")],
         default="draft",
         required=True,
-        index=True,
     )
     late = fields.Boolean(
         help="The release date is before the planning date: the supply will not arrive in time unless it is expedited."

@@ -7,6 +7,7 @@ from odoo.tools import SQL
 # Odoo keeps an index it does not expect and would not make it partial.
 OBSOLETE_INDEXES = (
     "prod_planning_order__run_id_index",
+    "prod_planning_order__state_index",
     "prod_planning_order__company_id_index",
     "prod_planning_order__due_date_index",
     "prod_planning_order__vendor_id_index",
