@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 
+from bench_planning_run import build_catalog
 from benchdb import fresh_database, open_registry, superuser_env
 
 DB = "prod_planning_bench_units"
@@ -98,62 +99,7 @@ def build_factory(env, n, seed):
     )
     customer = env["res.partner"].create({"name": "Bench Customer", "is_company": True})
 
-    def templates(prefix, label, count, extra=None):
-        vals_list = []
-        for i in range(count):
-            vals = {
-                "name": f"Bench {label} {i:05d}",
-                "default_code": f"{prefix}{i:05d}",
-                "type": "consu",
-                "is_storable": True,
-                "uom_id": unit.id,
-                "company_id": False,
-            }
-            if extra:
-                vals.update(extra(i))
-            vals_list.append(vals)
-        records = env["product.template"]
-        for start in range(0, count, 500):
-            records |= env["product.template"].create(vals_list[start : start + 500])
-        return records.product_variant_id
-
-    def sellers(_i):
-        return {
-            "purchase_ok": True,
-            "seller_ids": [
-                Command.create(
-                    {
-                        "partner_id": rng.choice(vendors.ids),
-                        "delay": rng.randint(2, 20),
-                        "price": rng.randint(1, 50),
-                        "company_id": False,
-                    }
-                )
-            ],
-        }
-
-    finished = templates("FG", "Finished", n)
-    subassemblies = templates("SA", "Sub-assembly", n)
-    raw = templates("RM", "Raw", 2 * n, sellers)
-
-    def bom_vals(product, components):
-        return {
-            "product_tmpl_id": product.product_tmpl_id.id,
-            "product_qty": 1.0,
-            "type": "normal",
-            "company_id": False,
-            "produce_delay": rng.randint(1, 4),
-            "bom_line_ids": [
-                Command.create({"product_id": c.id, "product_qty": rng.randint(1, 3), "product_uom_id": unit.id})
-                for c in components
-            ],
-        }
-
-    bom_list = [bom_vals(p, {subassemblies[i], raw[rng.randrange(2 * n)]}) for i, p in enumerate(finished)]
-    bom_list += [bom_vals(p, {raw[2 * j], raw[2 * j + 1]}) for j, p in enumerate(subassemblies)]
-    for start in range(0, len(bom_list), 500):
-        env["mrp.bom"].create(bom_list[start : start + 500])
-    log(f"  {4 * n} products, {len(bom_list)} BoMs")
+    finished, _subassemblies, raw, _boms = build_catalog(env, n, rng, vendors, unit, shared=True)
 
     customers = env.ref("stock.stock_location_customers")
     moves = 0

@@ -146,6 +146,93 @@ def stage_build(db, addons_path, n, seed):
     return counts
 
 
+def build_catalog(env, n, rng, vendors, unit, routes=None, shared=False, step=log):
+    """N finished products, N sub-assemblies and 2N raw materials (one or two
+    vendors each) and their BoMs: a finished product takes its sub-assembly,
+    another one and two raw materials, a sub-assembly three raw materials.
+    ``routes``: (manufacture, buy) routes set on the products; ``shared``:
+    products, vendor prices and BoMs of no company (for several companies).
+    Return (finished, sub-assemblies, raw materials, number of BoMs)."""
+    from odoo import Command  # noqa: PLC0415
+
+    company = {"company_id": False} if shared else {}
+
+    def templates(prefix, label, count, route, extra=None):
+        vals_list = []
+        for i in range(count):
+            vals = {
+                "name": f"Bench {label} {i:05d}",
+                "default_code": f"{prefix}{i:05d}",
+                "type": "consu",
+                "is_storable": True,
+                "uom_id": unit.id,
+                "list_price": rng.randint(20, 500),
+                **company,
+            }
+            if route:
+                vals["route_ids"] = [Command.set(route.ids)]
+            if extra:
+                vals.update(extra(i))
+            vals_list.append(vals)
+        records = env["product.template"]
+        for start in range(0, count, 500):
+            records |= env["product.template"].create(vals_list[start : start + 500])
+        return records.product_variant_id
+
+    def sellers(_i):
+        chosen = rng.sample(vendors.ids, rng.choice((1, 1, 1, 2)))
+        return {
+            "purchase_ok": True,
+            "seller_ids": [
+                Command.create(
+                    {
+                        "partner_id": vendor_id,
+                        "delay": rng.randint(2, 20),
+                        "price": rng.randint(1, 50),
+                        "min_qty": 0.0,
+                        "sequence": rank,
+                        **company,
+                    }
+                )
+                for rank, vendor_id in enumerate(chosen)
+            ],
+        }
+
+    route_manufacture, route_buy = routes or (None, None)
+    finished = templates("FG", "Finished", n, route_manufacture)
+    subassemblies = templates("SA", "Sub-assembly", n, route_manufacture)
+    raw = templates("RM", "Raw", 2 * n, route_buy, sellers)
+    step(f"{4 * n} products")
+
+    def bom_vals(product, lead, components):
+        return {
+            "product_tmpl_id": product.product_tmpl_id.id,
+            "product_qty": 1.0,
+            "type": "normal",
+            "produce_delay": lead,
+            "bom_line_ids": [
+                Command.create(
+                    {"product_id": component.id, "product_qty": rng.randint(1, 3), "product_uom_id": unit.id}
+                )
+                for component in components
+            ],
+            **company,
+        }
+
+    bom_list = []
+    for i, product in enumerate(finished):
+        components = {subassemblies[i], subassemblies[rng.randrange(n)]}
+        components |= {raw[rng.randrange(2 * n)] for _ in range(2)}
+        bom_list.append(bom_vals(product, rng.randint(1, 3), components))
+    for j, product in enumerate(subassemblies):
+        components = {raw[2 * j], raw[2 * j + 1], raw[rng.randrange(2 * n)]}
+        bom_list.append(bom_vals(product, rng.randint(2, 5), components))
+    for start in range(0, len(bom_list), 500):
+        env["mrp.bom"].create(bom_list[start : start + 500])
+    step(f"{len(bom_list)} BoMs")
+    return finished, subassemblies, raw, len(bom_list)
+
+
 def build_factory(env, n, seed):
     """N finished, N sub-assemblies, 2N raw materials; see the module doc."""
     import random
@@ -183,74 +270,9 @@ def build_factory(env, n, seed):
     )
     step(f"{len(vendors)} vendors, {len(customers)} customers")
 
-    def templates(prefix, label, count, route, extra=None):
-        vals_list = []
-        for i in range(count):
-            vals = {
-                "name": f"Bench {label} {i:05d}",
-                "default_code": f"{prefix}{i:05d}",
-                "type": "consu",
-                "is_storable": True,
-                "uom_id": unit.id,
-                "route_ids": [Command.set(route.ids)],
-                "list_price": rng.randint(20, 500),
-            }
-            if extra:
-                vals.update(extra(i))
-            vals_list.append(vals)
-        records = env["product.template"]
-        for start in range(0, count, 500):
-            records |= env["product.template"].create(vals_list[start : start + 500])
-        return records.product_variant_id
-
-    def sellers(_i):
-        chosen = rng.sample(vendors.ids, rng.choice((1, 1, 1, 2)))
-        return {
-            "purchase_ok": True,
-            "seller_ids": [
-                Command.create(
-                    {
-                        "partner_id": vendor_id,
-                        "delay": rng.randint(2, 20),
-                        "price": rng.randint(1, 50),
-                        "min_qty": 0.0,
-                        "sequence": rank,
-                    }
-                )
-                for rank, vendor_id in enumerate(chosen)
-            ],
-        }
-
-    finished = templates("FG", "Finished", n, route_manufacture, lambda i: {})
-    subassemblies = templates("SA", "Sub-assembly", n, route_manufacture)
-    raw = templates("RM", "Raw", 2 * n, route_buy, sellers)
-    step(f"{4 * n} products")
-
-    def bom_vals(product, lead, components):
-        return {
-            "product_tmpl_id": product.product_tmpl_id.id,
-            "product_qty": 1.0,
-            "type": "normal",
-            "produce_delay": lead,
-            "bom_line_ids": [
-                Command.create(
-                    {"product_id": component.id, "product_qty": rng.randint(1, 3), "product_uom_id": unit.id}
-                )
-                for component in components
-            ],
-        }
-
-    bom_list = []
-    for i, product in enumerate(finished):
-        components = {subassemblies[i], subassemblies[rng.randrange(n)]}
-        components |= {raw[rng.randrange(2 * n)] for _ in range(2)}
-        bom_list.append(bom_vals(product, rng.randint(1, 3), components))
-    for j, product in enumerate(subassemblies):
-        components = {raw[2 * j], raw[2 * j + 1], raw[rng.randrange(2 * n)]}
-        bom_list.append(bom_vals(product, rng.randint(2, 5), components))
-    for start in range(0, len(bom_list), 500):
-        env["mrp.bom"].create(bom_list[start : start + 500])
-    step(f"{len(bom_list)} BoMs")
+    finished, subassemblies, raw, bom_count = build_catalog(
+        env, n, rng, vendors, unit, routes=(route_manufacture, route_buy), step=step
+    )
 
     # Customer deliveries: 4-8 per finished product over the next 12 weeks,
     # grouped by day into pickings of up to 6 lines (one product once each).
@@ -362,7 +384,7 @@ def build_factory(env, n, seed):
     return {
         "n": n,
         "products": 4 * n,
-        "boms": len(bom_list),
+        "boms": bom_count,
         "delivery_moves": sum(delivery_states.values()),
         "delivery_states": delivery_states,
         "pickings": len(pickings),
