@@ -65,9 +65,7 @@ class ProdPlanningOrder(models.Model):
     release_date = fields.Date(required=True, index=True, default=fields.Date.context_today)
     due_date = fields.Date(required=True, default=fields.Date.context_today)
     state = fields.Selection(
-        selection=[("draft", "Planned"), ("firm", "Firm"), ("released", "Released")],
-        default="draft",
-        required=True,
+        selection=[("draft", "Planned"), ("firm", "Firm"), ("released", "Released")], default="draft", required=True
     )
     late = fields.Boolean(
         help="The release date is before the planning date: the supply will not arrive in time unless it is expedited."

@@ -13,6 +13,11 @@ COPY_CHUNK = 1 << 18
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
+def escape_text(text):
+    """``text`` as a value of a line in COPY's text format."""
+    return text.translate(_COPY_ESCAPES)
+
+
 def copy_line(row, tail):
     """One row in COPY's text format: None is NULL, text is escaped, numbers,
     booleans and ISO dates are written as ``str()`` writes them."""

@@ -227,10 +227,13 @@ class ProdPlanningRunWording(models.AbstractModel):
         kinds = dict(kind_field._description_selection(self.env))
         return self.env._("%(kind)s: %(product)s", kind=kinds.get(exception.kind, exception.code), **values)
 
-    def _origin_names(self, refs, company):
+    def _origin_names(self, refs, company, planned=None):
         """{(model, id): the name the planner knows the document by}, read in
         bulk: the purchase order of a line, the reference (picking or
-        manufacturing order) of a stock move, else the display name."""
+        manufacturing order) of a stock move, else the display name.
+        ``planned``: {planned order id: (product id, due date)} of the orders
+        the run has just written, named without reading them again."""
+        planned = planned or {}
         ids_by_model = defaultdict(list)
         for model, res_id in refs:
             ids_by_model[model].append(res_id)
@@ -242,27 +245,30 @@ class ProdPlanningRunWording(models.AbstractModel):
             elif model == "stock.move":
                 pairs = [(move.id, move.reference or move.display_name) for move in records]
             elif model == "prod.planning.order":
-                # Components' messages name their parents: one date formatted once.
-                dates = {}
-                pairs = []
-                for order in records:
-                    day = order.due_date
-                    if day not in dates:
-                        dates[day] = format_date(self.env, day)
-                    pairs.append(
-                        (
-                            order.id,
-                            self.env._(
-                                "the planned order of %(product)s due %(date)s",
-                                product=order.product_id.display_name,
-                                date=dates[day],
-                            ),
-                        )
-                    )
+                pairs = self._planned_order_names(records, company, planned)
             else:
                 pairs = [(record.id, record.display_name) for record in records]
             names.update(((model, res_id), name) for res_id, name in pairs)
         return names
+
+    def _planned_order_names(self, orders, company, planned):
+        """[(id, name)] of planned ``orders`` (components' messages name their
+        parents): each product named and each date formatted once."""
+        known = {order_id: planned[order_id] for order_id in orders.ids if order_id in planned}
+        known.update((order.id, (order.product_id.id, order.due_date)) for order in orders if order.id not in planned)
+        products = self.env["prod.planning.run.reader"]._product_names(
+            {product_id for product_id, _day in known.values()}, company
+        )
+        dates = {day: format_date(self.env, day) for day in {day for _product, day in known.values()}}
+        return [
+            (
+                order_id,
+                self.env._(
+                    "the planned order of %(product)s due %(date)s", product=products[product_id], date=dates[day]
+                ),
+            )
+            for order_id, (product_id, day) in known.items()
+        ]
 
     def _quantity_formatter(self):
         """A function formatting a quantity as the user's language does (as

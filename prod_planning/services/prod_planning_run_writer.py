@@ -5,7 +5,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .pg_copy import copy_line, copy_lines
+from .pg_copy import copy_line, copy_lines, escape_text
 
 
 class ProdPlanningRunWriter(models.AbstractModel):
@@ -61,11 +61,14 @@ class ProdPlanningRunWriter(models.AbstractModel):
         return self.env["decimal.precision"].precision_get("Product Unit")
 
     def _reserve_ids(self, table, count):
-        """``count`` new ids of ``table`` from its sequence, in increasing order."""
-        self.env.cr.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
-        )
-        return sorted(row[0] for row in self.env.cr.fetchall())
+        """``count`` new ids of ``table`` from its sequence, in increasing order
+        (the sequence named once: per row, its lookup would cost more than
+        ``nextval`` itself)."""
+        cr = self.env.cr
+        cr.execute("SELECT pg_get_serial_sequence(%s, 'id')::regclass::oid", [table])
+        sequence = cr.fetchone()[0]
+        cr.execute("SELECT nextval(%s::oid) FROM generate_series(1, %s)", [sequence, count])
+        return sorted(row[0] for row in cr.fetchall())
 
     def _insert(self, table, columns, rows, log_access=True):
         """INSERT the tuples of the iterable ``rows`` with one COPY.
@@ -314,9 +317,20 @@ class ProdPlanningRunWriter(models.AbstractModel):
             self.env.cr.execute("DELETE FROM prod_planning_exception WHERE id IN %s", [tuple(stale)])
         exceptions = [pair[0] for pair in pairs]
         wording = self.env["prod.planning.run.wording"]
-        demand_names = wording._origin_names({pair[2] for pair in pairs if pair[2]}, run.company_id)
+        # Parents named by their components' messages, from the plan in hand.
+        parents = {pair[2][1] for pair in pairs if pair[2] and pair[2][0] == "prod.planning.order"}
+        planned = {}
+        for order in result.planned_orders:
+            db_id = order_ids.get(order.id)
+            if db_id in parents:
+                planned[db_id] = (order.item[0], order.due_date)
+        demand_names = wording._origin_names({pair[2] for pair in pairs if pair[2]}, run.company_id, planned)
         messages, suggestions = wording._exception_messages(exceptions, info, run.company_id, demand_names, pairs)
-        rows, kept_ids = [], []
+        # COPY lines made here: only the words need escaping (see copy_line).
+        null = "\\N"
+        line = "%s\t" * 15 + "open" + self._copy_tail()
+        run_text = null if run_id is None else run_id
+        lines, kept_ids = [], []
         for (exception, origin, demand, key, situation), message, suggestion in zip(
             pairs, messages, suggestions, strict=True
         ):
@@ -324,54 +338,51 @@ class ProdPlanningRunWriter(models.AbstractModel):
             if kept:
                 kept_ids.append(kept.pop())
                 continue
-            rows.append(
-                (
-                    run_id,
+            lines.append(
+                line
+                % (
+                    run_text,
                     exception.kind,
-                    str(exception.priority),
+                    exception.priority,
                     exception.item[0],
                     exception.item[1],
                     company_id,
-                    message,
-                    suggestion,
-                    str(exception.date) if exception.date else None,
-                    str(exception.suggested_date) if exception.suggested_date else None,
-                    None if exception.qty is None else round(exception.qty, digits),
-                    exception.days_late,
-                    f"{origin[0]},{origin[1]}" if origin else None,
-                    f"{demand[0]},{demand[1]}" if demand else None,
-                    key,
-                    "open",
+                    escape_text(message),
+                    null if suggestion is None else escape_text(suggestion),
+                    exception.date or null,
+                    exception.suggested_date or null,
+                    null if exception.qty is None else f"{exception.qty:.{digits}f}",
+                    null if exception.days_late is None else exception.days_late,
+                    f"{origin[0]},{origin[1]}" if origin else null,
+                    f"{demand[0]},{demand[1]}" if demand else null,
+                    escape_text(key),
                 )
             )
-        self._insert(
-            "prod_planning_exception",
-            (
-                "run_id",
-                "kind",
-                "priority",
-                "product_id",
-                "warehouse_id",
-                "company_id",
-                "message",
-                "suggestion",
-                "date",
-                "suggested_date",
-                "quantity",
-                "days_late",
-                "origin_ref",
-                "demand_ref",
-                "match_key",
-                "state",
-            ),
-            rows,
+        columns = (
+            "run_id",
+            "kind",
+            "priority",
+            "product_id",
+            "warehouse_id",
+            "company_id",
+            "message",
+            "suggestion",
+            "date",
+            "suggested_date",
+            "quantity",
+            "days_late",
+            "origin_ref",
+            "demand_ref",
+            "match_key",
+            "state",
         )
+        self._copy("prod_planning_exception", self._copy_columns(columns), lines)
         if kept_ids:
             self.env.cr.execute(
                 "UPDATE prod_planning_exception SET run_id = %s, write_uid = %s, write_date = %s WHERE id = ANY(%s)",
                 [run_id, self.env.uid, fields.Datetime.now(), kept_ids],
             )
-        return len(rows) + len(kept_ids)
+        return len(lines) + len(kept_ids)
 
     @staticmethod
     def _record_ref(ref, order_ids):

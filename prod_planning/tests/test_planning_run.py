@@ -128,6 +128,17 @@ class TestPlanningRun(PlanningRunCase):
         self.assertEqual(steel_order.peg_ids.parent_order_id, new_desk)
         self.assertEqual(sum(steel_order.peg_ids.mapped("quantity")), 5)
 
+    def test_late_component_message_names_its_parent_planned_order(self):
+        desk = self._create_product("PRT Named Desk", route="manufacture")
+        self._create_bom(desk, [(self.steel, 1)])
+        self._deliver(desk, 2, "2026-03-05 10:00:00")
+        self._run()
+        desk_order = self._planned(desk)
+        late = self._exceptions(self.steel, "late")
+        self.assertEqual(len(late), 1)
+        self.assertEqual(late.demand_ref, f"prod.planning.order,{desk_order.id}")
+        self.assertIn("the planned order of PRT Named Desk due 03/05/2026", late.suggestion)
+
     def test_bom_cycle_fails_and_keeps_previous_plan(self):
         part_a = self._create_product("PRT Cycle A", route="manufacture")
         part_b = self._create_product("PRT Cycle B", route="manufacture")
