@@ -615,9 +615,40 @@ class ProdPlanningRunReader(models.AbstractModel):
         return sellers_by_tmpl
 
     def _product_names(self, product_ids, company):
-        """{product id: display name}, for messages (only the few that need one)."""
-        products = self.env["product.product"].browse(product_ids).with_company(company)
-        return {product.id: product.display_name for product in products}
+        """{product id: display name}, for messages. A product without variant
+        attributes is named as Odoo names it ("[reference] name", in the
+        user's language) from one query; the others, or all of them when the
+        context asks for a vendor's names, by Odoo itself (tens of thousands
+        of products would take seconds)."""
+        if not product_ids:
+            return {}
+        Product = self.env["product.product"].with_company(company)
+        context = self.env.context
+        if any(context.get(key) for key in ("partner_id", "seller_id", "formatted_display_name")):
+            return {product.id: product.display_name for product in Product.browse(product_ids)}
+        Product.flush_model(["default_code", "product_tmpl_id"])
+        self.env["product.template"].flush_model(["name"])
+        self.env.cr.execute(
+            """
+            SELECT product.id, product.default_code,
+                   COALESCE(template.name->>%s, template.name->>'en_US'),
+                   EXISTS (SELECT 1 FROM product_variant_combination variant
+                            WHERE variant.product_product_id = product.id)
+              FROM product_product product
+              JOIN product_template template ON template.id = product.product_tmpl_id
+             WHERE product.id = ANY(%s)
+            """,
+            [self.env.lang or "en_US", list(product_ids)],
+        )
+        show_code = context.get("display_default_code", True)
+        names, variants = {}, []
+        for product_id, code, name, has_variants in self.env.cr.fetchall():
+            if has_variants:
+                variants.append(product_id)
+            else:
+                names[product_id] = f"[{code}] {name}" if code and show_code else name
+        names.update((product.id, product.display_name) for product in Product.browse(variants))
+        return names
 
     # ------------------------------------------------------------ planning units
 

@@ -139,6 +139,31 @@ class TestPlanningRun(PlanningRunCase):
         self.assertEqual(late.demand_ref, f"prod.planning.order,{desk_order.id}")
         self.assertIn("the planned order of PRT Named Desk due 03/05/2026", late.suggestion)
 
+    def test_product_names_are_odoo_display_names(self):
+        coded = self._create_product("PRT Named Coded")
+        coded.default_code = "PRT-CODE"
+        plain = self._create_product("PRT Named Plain")
+        plain.default_code = False
+        size = self.env["product.attribute"].create(
+            {"name": "PRT Size", "value_ids": [Command.create({"name": "S"}), Command.create({"name": "L"})]}
+        )
+        shirt = self.env["product.template"].create(
+            {
+                "name": "PRT Named Shirt",
+                "default_code": "PRT-SHIRT",
+                "is_storable": True,
+                "attribute_line_ids": [
+                    Command.create({"attribute_id": size.id, "value_ids": [Command.set(size.value_ids.ids)]})
+                ],
+            }
+        )
+        products = coded | plain | shirt.product_variant_ids
+        self.assertEqual(len(products), 4)
+        names = self.env["prod.planning.run.reader"]._product_names(set(products.ids), self.company)
+        self.assertEqual(names, {product.id: product.display_name for product in products})
+        self.assertEqual(names[coded.id], "[PRT-CODE] PRT Named Coded")
+        self.assertIn("(S)", " ".join(names.values()))
+
     def test_bom_cycle_fails_and_keeps_previous_plan(self):
         part_a = self._create_product("PRT Cycle A", route="manufacture")
         part_b = self._create_product("PRT Cycle B", route="manufacture")
