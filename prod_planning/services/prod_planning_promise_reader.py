@@ -111,25 +111,7 @@ class ProdPlanningPromiseReader(models.AbstractModel):
             seen |= frontier
             variants = run_reader._product_uoms([("id", "in", list(frontier))])
             template_ids = {template_id for _id, template_id, _uom in variants}
-            records = self.env["mrp.bom"].search_read(
-                [
-                    ("company_id", "in", (False, company.id)),
-                    ("type", "in", ("normal", "phantom")),
-                    ("product_tmpl_id", "in", list(template_ids)),
-                ],
-                [
-                    "product_tmpl_id",
-                    "product_id",
-                    "product_qty",
-                    "product_uom_id",
-                    "type",
-                    "produce_delay",
-                    "days_to_prepare_mo",
-                    "sequence",
-                ],
-                order="sequence, id",
-                load=None,
-            )
+            records = run_reader._read_bom_records(company, template_ids)
             bom_ids = [bom["id"] for bom in records]
             lines_by_bom = run_reader._read_bom_lines(bom_ids) if bom_ids else {}
             component_ids = {line["product_id"] for lines in lines_by_bom.values() for line in lines}
