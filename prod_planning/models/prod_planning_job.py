@@ -9,12 +9,12 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from ..tools import rpc_arguments
+from ..tools.background_work import BACKGROUND_STATES, elapsed_seconds
 
 _logger = logging.getLogger(__name__)
 
 # Minutes after which a job still "running" is taken again (its worker died).
 JOB_TIMEOUT_MINUTES = 60
-ACTIVE_STATES = ("queued", "running")
 
 
 class ProdPlanningJob(models.Model):
@@ -31,19 +31,7 @@ class ProdPlanningJob(models.Model):
         required=True,
         readonly=True,
     )
-    state = fields.Selection(
-        selection=[
-            ("queued", "Queued"),
-            ("running", "Running"),
-            ("done", "Done"),
-            ("failed", "Failed"),
-            ("cancelled", "Cancelled"),
-        ],
-        default="queued",
-        required=True,
-        readonly=True,
-        index=True,
-    )
+    state = fields.Selection(selection=BACKGROUND_STATES, default="queued", required=True, readonly=True, index=True)
     progress = fields.Float(string="Progress (%)", readonly=True, digits=(16, 1))
     res_model = fields.Char(string="Model", required=True, readonly=True)
     res_id = fields.Many2oneReference(string="Record", model_field="res_model", required=True, readonly=True)
@@ -73,14 +61,13 @@ class ProdPlanningJob(models.Model):
 
     def _status(self):
         self.ensure_one()
-        begin = self.date_start or self.date_queued
-        end = self.date_end if self.state not in ACTIVE_STATES else fields.Datetime.now()
+        elapsed = elapsed_seconds(self.state, self.date_start or self.date_queued, self.date_end, fields.Datetime.now())
         return {
             "id": self.id,
             "kind": self.kind,
             "state": self.state,
             "progress": round(self.progress, 1),
-            "elapsed": round(max((end - begin).total_seconds(), 0.0), 1) if begin and end else 0.0,
+            "elapsed": round(elapsed, 1),
             "res_model": self.res_model,
             "res_id": self.res_id,
             "result": self.result or False,

@@ -10,6 +10,7 @@ from odoo.exceptions import UserError, ValidationError
 
 from ..engine import mrp
 from ..tools import rpc_arguments
+from ..tools.background_work import ACTIVE_STATES, BACKGROUND_STATES, elapsed_seconds
 from ..tools.garbage_collection import without_cyclic_gc
 
 _logger = logging.getLogger(__name__)
@@ -28,7 +29,6 @@ UNIT_TIMEOUT_PARAM = "prod_planning.unit_timeout_minutes"
 UNIT_TIMEOUT_DEFAULT = 30
 # The code of the cron workers that plan the queued units.
 WORKER_CODE = "model._cron_process_units()"
-ACTIVE_STATES = ("queued", "running")
 
 
 class _UnitCancelled(Exception):
@@ -62,18 +62,7 @@ class ProdPlanningRun(models.Model):
         readonly=True,
     )
     state = fields.Selection(
-        selection=[
-            ("draft", "Draft"),
-            ("queued", "Queued"),
-            ("running", "Running"),
-            ("done", "Done"),
-            ("failed", "Failed"),
-            ("cancelled", "Cancelled"),
-        ],
-        default="draft",
-        required=True,
-        readonly=True,
-        tracking=True,
+        selection=[("draft", "Draft"), *BACKGROUND_STATES], default="draft", required=True, readonly=True, tracking=True
     )
     user_id = fields.Many2one(comodel_name="res.users", default=lambda self: self.env.user, readonly=True)
     date_start = fields.Datetime(string="Started", readonly=True)
@@ -115,9 +104,7 @@ class ProdPlanningRun(models.Model):
                 run.progress = 100.0 * len(finished) / len(run.unit_ids)
             else:
                 run.progress = 100.0 if run.state == "done" else 0.0
-            begin = run.date_start or run.date_queued
-            end = run.date_end if run.state not in ACTIVE_STATES else now
-            run.elapsed = max((end - begin).total_seconds(), 0.0) if begin and end else 0.0
+            run.elapsed = elapsed_seconds(run.state, run.date_start or run.date_queued, run.date_end, now)
             run.run_status = run._status() if run.id else {}
 
     @api.constrains("horizon_days")

@@ -15,8 +15,8 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from ..engine import units
+from ..tools.background_work import ACTIVE_STATES
 from .prod_planning_run import (
-    ACTIVE_STATES,
     RUN_LOCK_KEY,
     UNIT_LOCK_CLASS,
     UNIT_TIMEOUT_DEFAULT,

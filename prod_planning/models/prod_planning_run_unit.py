@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from ..tools.background_work import BACKGROUND_STATES
+
 
 class ProdPlanningRunUnit(models.Model):
     """One independent part of a planning run: a set of warehouses that do not
@@ -19,19 +21,7 @@ class ProdPlanningRunUnit(models.Model):
         column2="warehouse_id",
         string="Warehouses",
     )
-    state = fields.Selection(
-        selection=[
-            ("queued", "Queued"),
-            ("running", "Running"),
-            ("done", "Done"),
-            ("failed", "Failed"),
-            ("cancelled", "Cancelled"),
-        ],
-        default="queued",
-        required=True,
-        readonly=True,
-        index=True,
-    )
+    state = fields.Selection(selection=BACKGROUND_STATES, default="queued", required=True, readonly=True, index=True)
     worker = fields.Char(readonly=True, help="Host and process of the cron worker that took the unit.")
     attempt_count = fields.Integer(string="Attempts", readonly=True)
     date_start = fields.Datetime(string="Started", readonly=True)
