@@ -11,6 +11,20 @@ from odoo import api, fields, models
 
 from ..engine import vendors as engine
 
+
+def in_planned_categories(company, category):
+    """SQL condition: the product category ``category`` (an SQL expression) is
+    one of the planned categories of ``company`` (prod_planning_categ_ids) or
+    below one, or the company leaves them empty (every category is planned)."""
+    return f"""(NOT EXISTS (SELECT 1 FROM prod_planning_company_categ_rel r WHERE r.company_id = {company})
+        OR EXISTS (SELECT 1
+                     FROM prod_planning_company_categ_rel r
+                     JOIN product_category rc ON rc.id = r.categ_id
+                     JOIN product_category c ON c.id = {category}
+                    WHERE r.company_id = {company}
+                      AND c.parent_path LIKE rc.parent_path || '%%'))"""
+
+
 # Per purchase line: what was ordered and received, when, at which price. The
 # month of a line is the month of its current promised date; a line counts once
 # it is due (promised date passed) or fully received. Quantities are in the
@@ -18,7 +32,7 @@ from ..engine import vendors as engine
 # One pass over the lines: the receipts and the pricelist entry of each line
 # come from index lookups (LATERAL), so the plan stays linear whatever the
 # planner estimates for the intermediate results.
-LINE_METRICS_QUERY = """
+LINE_METRICS_QUERY = f"""
 WITH lines AS (
     SELECT pol.id AS line_id,
            po.company_id,
@@ -54,15 +68,7 @@ WITH lines AS (
        AND pol.date_promised >= %(date_from)s
        AND pol.date_promised < %(date_to)s
        AND po.company_id = ANY(%(companies)s)
-       -- Only the company's planned categories (prod_planning_categ_ids), if any.
-       AND (NOT EXISTS (SELECT 1 FROM prod_planning_company_categ_rel r
-                         WHERE r.company_id = po.company_id)
-            OR EXISTS (SELECT 1
-                         FROM prod_planning_company_categ_rel r
-                         JOIN product_category rc ON rc.id = r.categ_id
-                         JOIN product_category c ON c.id = pt.categ_id
-                        WHERE r.company_id = po.company_id
-                          AND c.parent_path LIKE rc.parent_path || '%%'))
+       AND {in_planned_categories("po.company_id", "pt.categ_id")}
 ),
 metrics AS (
     SELECT l.company_id, l.partner_id, l.month, l.ordered, l.date_promised,
@@ -162,25 +168,22 @@ SELECT company_id, partner_id, month,
  GROUP BY company_id, partner_id, month
 """
 
+# The category of a revision's product.
+REVISION_CATEGORY = (
+    "(SELECT pt.categ_id FROM product_product pp JOIN product_template pt ON pt.id = pp.product_tmpl_id"
+    " WHERE pp.id = rev.product_id)"
+)
+
 # Promised-date revisions of the vendor's lines, by month of the revision
 # (planned categories only, as the lines).
-REVISIONS_QUERY = """
+REVISIONS_QUERY = f"""
 SELECT company_id, partner_id, date_trunc('month', date)::date AS month,
        COUNT(*) AS revision_count,
        COUNT(*) FILTER (WHERE is_slip) AS slip_count
   FROM prod_planning_promised_date_revision rev
  WHERE date >= %(date_from)s AND date < %(date_to)s
    AND company_id = ANY(%(companies)s) AND partner_id IS NOT NULL
-   AND (NOT EXISTS (SELECT 1 FROM prod_planning_company_categ_rel r
-                     WHERE r.company_id = rev.company_id)
-        OR EXISTS (SELECT 1
-                     FROM prod_planning_company_categ_rel r
-                     JOIN product_category rc ON rc.id = r.categ_id
-                     JOIN product_product pp ON pp.id = rev.product_id
-                     JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                     JOIN product_category c ON c.id = pt.categ_id
-                    WHERE r.company_id = rev.company_id
-                      AND c.parent_path LIKE rc.parent_path || '%%'))
+   AND {in_planned_categories("rev.company_id", REVISION_CATEGORY)}
  GROUP BY 1, 2, 3
 """
 
