@@ -76,10 +76,13 @@ def _batches(role, index, n):
             keys = [(r["product_code"], r["date"]) for r in rows]
             batch = ("prod.planning.price.observation", "import_observations", rows)
         elif role == "forecasts":
-            week = datetime.date.today() + datetime.timedelta(weeks=200 + number)
-            week -= datetime.timedelta(days=week.weekday())
+            # Daily forecasts past the planning horizon and inside the five
+            # years the import accepts: 400 days for each group of products.
+            group, slot = divmod(number, 400)
+            day = datetime.date.today() + datetime.timedelta(weeks=200, days=slot)
+            first = group * FORECAST_BATCH % n
             rows = [
-                {"product": f"FG{i:05d}", "date": str(week), "quantity": 5 + i % 7, "period": "week"}
+                {"product": f"FG{(first + i) % n:05d}", "date": str(day), "quantity": 5 + i % 7, "period": "day"}
                 for i in range(min(FORECAST_BATCH, n))
             ]
             keys = [(r["product"], r["date"]) for r in rows]

@@ -3,6 +3,7 @@ from . import res_config_settings
 from . import prod_planning_amount_mixin
 from . import prod_planning_parameter
 from . import prod_planning_forecast
+from . import prod_planning_run_stats_mixin
 from . import prod_planning_run
 from . import prod_planning_run_queue
 from . import prod_planning_order

@@ -40,7 +40,7 @@ class ProdPlanningRun(models.Model):
 
     _name = "prod.planning.run"
     _description = "Planning Run"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "prod.planning.run.stats.mixin"]
     _order = "id desc"
     _check_company_auto = True
 
@@ -65,17 +65,7 @@ class ProdPlanningRun(models.Model):
         selection=[("draft", "Draft"), *BACKGROUND_STATES], default="draft", required=True, readonly=True, tracking=True
     )
     user_id = fields.Many2one(comodel_name="res.users", default=lambda self: self.env.user, readonly=True)
-    date_start = fields.Datetime(string="Started", readonly=True)
-    date_end = fields.Datetime(string="Ended", readonly=True)
-    duration = fields.Float(string="Duration (s)", readonly=True, digits=(16, 2))
-    engine_duration = fields.Float(string="Engine (s)", readonly=True, digits=(16, 3))
-    product_count = fields.Integer(string="Items Planned", readonly=True)
-    demand_count = fields.Integer(string="Demands", readonly=True)
-    supply_count = fields.Integer(string="Existing Supplies", readonly=True)
-    planned_order_count = fields.Integer(string="Planned Orders", readonly=True)
-    exception_count = fields.Integer(string="Exceptions", readonly=True)
     released_count = fields.Integer(string="Auto-released", readonly=True)
-    error_message = fields.Text(readonly=True)
     planned_order_ids = fields.One2many(comodel_name="prod.planning.order", inverse_name="run_id")
     exception_ids = fields.One2many(comodel_name="prod.planning.exception", inverse_name="run_id")
     unit_ids = fields.One2many(comodel_name="prod.planning.run.unit", inverse_name="run_id", string="Units")
@@ -275,7 +265,8 @@ class ProdPlanningRun(models.Model):
         if not self.env.cr.fetchone()[0]:
             raise UserError(
                 _(
-                    "Another planning run is in progress; wait for it to finish and start %(name)s again.",
+                    "Another planning run, or a release or workbench edit of planned orders, is in progress; "
+                    "wait for it to finish and start %(name)s again.",
                     name=self.name,
                 )
             )
@@ -347,12 +338,14 @@ class ProdPlanningRun(models.Model):
         horizon_end = today + timedelta(days=self.horizon_days)
         # Millions of short-lived, acyclic objects (the plan and its rows): the
         # cyclic garbage collector would walk them all again and again.
+        writer = self.env["prod.planning.run.writer"]
+        writer._lock_plan(self, warehouses)
         with without_cyclic_gc():
             data = self.env["prod.planning.run.reader"]._collect(self.company_id, warehouses, today, horizon_end)
             engine_started = time.perf_counter()
             result = self._run_engine(data, today, horizon_end)
             engine_duration = time.perf_counter() - engine_started
-            counts = self.env["prod.planning.run.writer"]._write(self, warehouses, data, result)
+            counts = writer._write(self, warehouses, data, result)
         _logger.info(
             "Planning run %s: %s items, engine %.2f s, peak RSS %s MB",
             self.name,

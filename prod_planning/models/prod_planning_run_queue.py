@@ -223,6 +223,16 @@ class ProdPlanningRun(models.Model):
         except _UnitCancelled:
             _logger.info("Planning run %s: unit %s cancelled while planned", run.name, unit.id)
             self.env.invalidate_all()
+        except psycopg2.errors.SerializationFailure:
+            # Its planned orders or messages changed since this transaction
+            # began (a release, say): the unit is planned again, afresh.
+            _logger.info("Planning run %s: unit %s met a concurrent change, queued again", run.name, unit.id)
+            self.env.invalidate_all()
+            if self._try_lock(unit) and unit.state == "running":
+                unit.write({"state": "queued", "date_start": False})
+            self.env["ir.cron"]._commit_progress(0)
+            self._trigger_workers()
+            return False
         except Exception as error:  # noqa: BLE001 - recorded on the unit, the other units go on
             _logger.exception("Planning run %s: unit %s failed", run.name, unit.id)
             self.env.invalidate_all()

@@ -9,6 +9,7 @@ class ProdPlanningRunUnit(models.Model):
 
     _name = "prod.planning.run.unit"
     _description = "Planning Run Unit"
+    _inherit = ["prod.planning.run.stats.mixin"]
     _order = "run_id, sequence, id"
 
     run_id = fields.Many2one(comodel_name="prod.planning.run", required=True, ondelete="cascade", index=True)
@@ -24,16 +25,6 @@ class ProdPlanningRunUnit(models.Model):
     state = fields.Selection(selection=BACKGROUND_STATES, default="queued", required=True, readonly=True, index=True)
     worker = fields.Char(readonly=True, help="Host and process of the cron worker that took the unit.")
     attempt_count = fields.Integer(string="Attempts", readonly=True)
-    date_start = fields.Datetime(string="Started", readonly=True)
-    date_end = fields.Datetime(string="Ended", readonly=True)
-    duration = fields.Float(string="Duration (s)", readonly=True, digits=(16, 2))
-    engine_duration = fields.Float(string="Engine (s)", readonly=True, digits=(16, 3))
-    product_count = fields.Integer(string="Items Planned", readonly=True)
-    demand_count = fields.Integer(string="Demands", readonly=True)
-    supply_count = fields.Integer(string="Existing Supplies", readonly=True)
-    planned_order_count = fields.Integer(string="Planned Orders", readonly=True)
-    exception_count = fields.Integer(string="Exceptions", readonly=True)
-    error_message = fields.Text(readonly=True)
 
     def _status(self):
         """Plain data of the units for ``prod.planning.run.get_run_status``."""

@@ -7,6 +7,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..engine import release as release_engine
+from ..models.prod_planning_run import RUN_LOCK_KEY
 
 
 class ProdPlanningRelease(models.AbstractModel):
@@ -126,6 +127,16 @@ class ProdPlanningRelease(models.AbstractModel):
         the ``fence`` grouping are listed in ``skipped_ids``.
         """
         grouping = grouping or release_engine.DEFAULT_GROUPING
+        # As workbench edits: the run lock shared, a full run cannot start
+        # meanwhile, and a release during a run is refused, not blocked.
+        self.env.cr.execute("SELECT pg_try_advisory_xact_lock_shared(%s)", [RUN_LOCK_KEY])
+        if not self.env.cr.fetchone()[0]:
+            raise UserError(
+                _(
+                    "A planning run is replacing the planned orders: nothing was released. "
+                    "Release them again when it has finished."
+                )
+            )
         done = orders.filtered(lambda o: o.state == "released")
         if done and not per_group_savepoint:
             raise UserError(

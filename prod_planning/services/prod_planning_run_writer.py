@@ -53,6 +53,25 @@ class ProdPlanningRunWriter(models.AbstractModel):
             self.env[model].invalidate_model()
         return {"planned_order_count": len(order_ids), "exception_count": exception_count}
 
+    def _lock_plan(self, run, warehouses):
+        """Lock the draft planned orders and open messages of ``warehouses``,
+        which the run will keep or replace, before it reads. A release, a
+        firmed order or an ignored message meanwhile waits for the run to
+        commit; locked at the end instead, a change made while the run
+        planned would fail the whole run (a serialization failure)."""
+        wh_ids = tuple(warehouses.ids)
+        self.env.cr.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM prod_planning_order "
+            "WHERE state = 'draft' AND warehouse_id IN %s FOR UPDATE) locked",
+            [wh_ids],
+        )
+        self.env.cr.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM prod_planning_exception "
+            "WHERE state = 'open' AND (warehouse_id IN %s OR warehouse_id IS NULL) AND company_id = %s "
+            "FOR UPDATE) locked",
+            [wh_ids, run.company_id.id],
+        )
+
     def _quantity_digits(self):
         """Decimals of quantities: the engine's sums and products of floats
         (22.599999999999998) are stored rounded to the units' precision (in
