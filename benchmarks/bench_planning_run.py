@@ -53,6 +53,7 @@ OCA_MODULE = "mrp_multi_level"
 GOALS = {500: 10.0, 2500: 6.0, 25000: 90.0}  # seconds end to end
 COPY_RATIO_GOAL = 10.0  # run / COPY of the rows it stores
 MEMORY_GOAL_MB = 4096
+ROW_CHECKS_ROLE = "prod_planning_bench_rows"
 ENGINE_GOAL = (2500, 2.0)  # pure engine under 2 s for N=2500
 RATIO_GOAL = 20.0
 
@@ -435,16 +436,28 @@ def copy_baseline(cr, run_id, queries, repeat=3):
     return rows, best
 
 
-def stage_ours(db, addons_path, runs):
+def stage_ours(db, addons_path, runs, row_checks=False):
     registry = open_registry(db, addons_path)
     from datetime import timedelta
 
     from odoo import fields
 
     from odoo.addons.prod_planning.engine import mrp
+    from odoo.addons.prod_planning.services.pg_copy import can_check_once
 
     with superuser_env(registry) as env:
         cr = env.cr
+        if row_checks:
+            # A role that is no superuser and may not turn the per-row
+            # foreign-key checks off, as many Odoo deployments run.
+            cr.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [ROW_CHECKS_ROLE])
+            if not cr.fetchone():
+                cr.execute(f"CREATE ROLE {ROW_CHECKS_ROLE}")
+            cr.execute(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {ROW_CHECKS_ROLE}")
+            cr.execute(f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {ROW_CHECKS_ROLE}")
+            cr.commit()
+            cr.execute(f"SET ROLE {ROW_CHECKS_ROLE}")
+        checked_once = can_check_once(cr)
         # Time the three phases by wrapping them (the run itself is untouched).
         phases = {}
 
@@ -509,6 +522,7 @@ def stage_ours(db, addons_path, runs):
                     "planned_qty": planned_qty,
                     "projection_rows": projection_rows,
                     "peak_rss_mb": rss_mb(),
+                    "checked_once": checked_once,
                 }
             )
             env.invalidate_all()
@@ -642,7 +656,8 @@ def run_stages(row, args, addons_path, with_oca, build=True):
     if build:
         build_stage(row, addons_path)
     row["load_ours"] = load_average()
-    row["ours"] = run_stage("ours", db, addons_path, "--runs", str(args.runs))
+    extra = ["--row-checks"] if args.row_checks else []
+    row["ours"] = run_stage("ours", db, addons_path, "--runs", str(args.runs), *extra)
     log_runs(row)
     if with_oca:
         oca_stage(row, args, addons_path)
@@ -668,7 +683,8 @@ def log_runs(row):
             f"engine {run['engine']:.2f}, write {run['write']:.2f}, other "
             f"{run['other']:.2f}), {run['items']} items, {run['demands']} demands, "
             f"{run['planned_orders']} planned orders ({run['kept_orders']} kept from the "
-            f"previous run), {run['exceptions']} exceptions, peak RSS {run['peak_rss_mb']:.0f} MB"
+            f"previous run), {run['exceptions']} exceptions, peak RSS {run['peak_rss_mb']:.0f} MB, "
+            f"foreign keys checked {'once per COPY' if run['checked_once'] else 'row by row'}"
         )
         log(
             f"N={n}: run {i} stores {run['stored_rows']} rows, {run['stored_rows'] / run['total']:,.0f} rows/s; "
@@ -796,6 +812,12 @@ def main():
         "--factory-db",
         help="run on this database, kept by an earlier --keep-db run of the same --n (no install, no build)",
     )
+    parser.add_argument(
+        "--row-checks",
+        action="store_true",
+        help=f"run as the role {ROW_CHECKS_ROLE} (no superuser, no SET on session_replication_role): "
+        "PostgreSQL checks the foreign keys of each row written",
+    )
     parser.add_argument("--json", help="also write the figures to this JSON file")
     # Internal: one stage in a child process.
     parser.add_argument("--stage", help=argparse.SUPPRESS)
@@ -808,7 +830,7 @@ def main():
         if args.stage == "build":
             result = stage_build(args.db, args.addons_path, args.n[0], args.seed)
         elif args.stage == "ours":
-            result = stage_ours(args.db, args.addons_path, args.runs)
+            result = stage_ours(args.db, args.addons_path, args.runs, args.row_checks)
         else:
             result = stage_oca(args.db, args.addons_path)
         print(json.dumps(result, default=str))

@@ -4,7 +4,9 @@ import io
 
 import psycopg2.extensions
 
+from odoo.exceptions import ValidationError
 from odoo.tools import SQL
+from odoo.tools.translate import _
 
 # Characters sent to PostgreSQL per COPY chunk.
 COPY_CHUNK = 1 << 18
@@ -79,3 +81,120 @@ def copy_lines(cr, table, columns, lines):
         cr.copy_expert(query.code, reader, size=COPY_CHUNK)
     finally:
         psycopg2.extensions.set_wait_callback(callback)
+
+
+def copy_lines_checked_once(cr, table, columns, lines, first_id=None):
+    """``copy_lines``, with the foreign keys of ``table`` checked once for all
+    the rows instead of row by row, when the role may do so (see
+    ``can_check_once``); else PostgreSQL checks each row, with the same result.
+
+    A per-row check is an index lookup and a row lock for each foreign key of
+    each row: most of the time of a large COPY. Here the rows are copied with
+    the foreign-key triggers off (``session_replication_role`` set to
+    ``replica`` for the COPY alone), then each foreign key is checked by one
+    query over the distinct values copied, which takes the ``FOR KEY SHARE``
+    locks the per-row checks take: a referenced row deleted meanwhile makes
+    the check fail, one deleted afterwards waits for this transaction. The
+    referenced tables' own triggers (ON DELETE actions) are not affected.
+
+    ``first_id``: the smallest id the lines give, when they give ids (drawn
+    from the table's sequence beforehand); else the rows take ids from the
+    sequence during the COPY.
+    """
+    foreign_keys = _foreign_keys_checked_once(cr, table)
+    if foreign_keys is None:
+        copy_lines(cr, table, columns, lines)
+        return
+    sequence = SQL("pg_get_serial_sequence(%s, 'id')", table)
+    cr.execute(SQL("SELECT nextval(%s)", sequence))
+    # Our backend draws increasing ids: the rows copied now have greater ones.
+    start = cr.fetchone()[0]
+    if first_id is not None:
+        start = min(start, first_id)
+    cr.execute("SELECT current_setting('session_replication_role')")
+    role = cr.fetchone()[0]
+    cr.execute("SELECT set_config('session_replication_role', 'replica', true)")
+    # On an error, the transaction (or savepoint) rolls back, and the setting with it.
+    copy_lines(cr, table, columns, lines)
+    cr.execute("SELECT set_config('session_replication_role', %s, true)", [role])
+    check_foreign_keys(cr, table, foreign_keys, start)
+
+
+def can_check_once(cr):
+    """Whether this role may turn the per-row foreign-key triggers off for its
+    own statements: a superuser, or (PostgreSQL 15 and newer) a role granted
+    ``SET ON PARAMETER session_replication_role``."""
+    if cr.connection.server_version >= 150000:
+        cr.execute("SELECT has_parameter_privilege('session_replication_role', 'SET')")
+    else:
+        cr.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+    return bool(cr.fetchone()[0])
+
+
+def _foreign_keys_checked_once(cr, table):
+    """[(column, referenced table, referenced column, constraint)] of
+    ``table``, when its foreign keys can be checked once per COPY; else None:
+    the role may not (``can_check_once``), the table has no foreign key or
+    triggers of its own (turned off with the foreign keys), or it has
+    multi-column or deferrable foreign keys."""
+    cr.execute(
+        """
+        SELECT a.attname, c.confrelid::regclass::text, fa.attname, c.conname,
+               cardinality(c.conkey) = 1 AND NOT c.condeferrable
+          FROM pg_constraint c
+          JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+          JOIN pg_attribute fa ON fa.attrelid = c.confrelid AND fa.attnum = c.confkey[1]
+         WHERE c.conrelid = %s::regclass AND c.contype = 'f'
+         ORDER BY c.conname
+        """,
+        [table],
+    )
+    rows = cr.fetchall()
+    if not rows or not all(row[4] for row in rows):
+        return None
+    cr.execute("SELECT 1 FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal LIMIT 1", [table])
+    if cr.fetchone() or not can_check_once(cr):
+        return None
+    return [row[:4] for row in rows]
+
+
+def check_foreign_keys(cr, table, foreign_keys, start):
+    """Check the ``foreign_keys`` (see ``_foreign_keys_checked_once``) of the
+    rows of ``table`` with an id of ``start`` or more: one scan of them, then
+    one query per foreign key, locking the referenced rows ``FOR KEY SHARE``
+    as PostgreSQL's per-row check does. Raise a ValidationError naming the
+    constraint and the missing ids."""
+    cr.execute(
+        SQL(
+            "SELECT %s FROM %s WHERE id >= %s",
+            SQL(", ").join(SQL("array_agg(DISTINCT %s)", SQL.identifier(column)) for column, *_ in foreign_keys),
+            SQL.identifier(table),
+            start,
+        )
+    )
+    for (column, referenced, referenced_column, constraint), values in zip(foreign_keys, cr.fetchone(), strict=True):
+        wanted = {value for value in values or () if value is not None}
+        if not wanted:
+            continue
+        cr.execute(
+            SQL(
+                "SELECT %s FROM %s WHERE %s = ANY(%s) FOR KEY SHARE",
+                SQL.identifier(referenced_column),
+                SQL(referenced),  # regclass text: already quoted where needed
+                SQL.identifier(referenced_column),
+                sorted(wanted),
+            )
+        )
+        missing = sorted(wanted - {row[0] for row in cr.fetchall()})
+        if missing:
+            raise ValidationError(
+                _(
+                    "%(table)s.%(column)s refers to %(referenced)s rows that do not exist "
+                    "(ids %(ids)s; constraint %(constraint)s): nothing was written.",
+                    table=table,
+                    column=column,
+                    referenced=referenced,
+                    ids=", ".join(map(str, missing[:10])) + (", ..." if len(missing) > 10 else ""),
+                    constraint=constraint,
+                )
+            )

@@ -5,7 +5,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .pg_copy import copy_line, copy_lines, escape_text
+from .pg_copy import copy_line, copy_lines_checked_once, escape_text
 
 
 class ProdPlanningRunWriter(models.AbstractModel):
@@ -110,9 +110,12 @@ class ProdPlanningRunWriter(models.AbstractModel):
             return (*columns, "create_uid", "write_uid", "create_date", "write_date")
         return tuple(columns)
 
-    def _copy(self, table, columns, lines):
-        """COPY the text lines of the iterable ``lines`` into ``columns`` of ``table``."""
-        copy_lines(self.env.cr, table, columns, lines)
+    def _copy(self, table, columns, lines, first_id=None):
+        """COPY the text lines of the iterable ``lines`` into ``columns`` of
+        ``table``, its foreign keys checked once for all the lines where the
+        role may (see ``copy_lines_checked_once``; ``first_id``: the smallest
+        id the lines give, if they give ids)."""
+        copy_lines_checked_once(self.env.cr, table, columns, lines, first_id)
 
     def _draft_orders(self, wh_ids):
         """{order key: [(id, late, pegging as text)]} of the draft planned
@@ -233,7 +236,7 @@ class ProdPlanningRunWriter(models.AbstractModel):
             "late",
             "pegging",
         )
-        self._copy("prod_planning_order", self._copy_columns(columns), lines)
+        self._copy("prod_planning_order", self._copy_columns(columns), lines, new_ids[0] if new_ids else None)
         if kept:
             unchanged, changed = [], []
             for order in planned_orders:

@@ -2,6 +2,7 @@ from . import test_install
 from . import test_quantity_digits
 from . import test_security
 from . import test_planning_run
+from . import test_pg_copy
 from . import test_projection
 from . import test_planner_tour
 from . import test_price_observation
