@@ -1,6 +1,7 @@
 """Bulk inserts with PostgreSQL's COPY, streamed from Python iterators."""
 
 import io
+from contextlib import contextmanager
 
 import psycopg2.extensions
 
@@ -111,13 +112,36 @@ def copy_lines_checked_once(cr, table, columns, lines, first_id=None):
     start = cr.fetchone()[0]
     if first_id is not None:
         start = min(start, first_id)
+    with _row_triggers_off(cr):
+        copy_lines(cr, table, columns, lines)
+    check_foreign_keys(cr, table, foreign_keys, SQL("id >= %s", start))
+
+
+def update_checked_once(cr, table, query, ids, columns):
+    """Run ``query``, an UPDATE of the rows ``ids`` of ``table`` setting
+    ``columns`` (never ``id``), with the foreign keys among ``columns`` checked
+    once for all the rows, as ``copy_lines_checked_once`` does; else row by row."""
+    foreign_keys = _foreign_keys_checked_once(cr, table)
+    if foreign_keys is None:
+        cr.execute(query)
+        return
+    with _row_triggers_off(cr):
+        cr.execute(query)
+    foreign_keys = [foreign_key for foreign_key in foreign_keys if foreign_key[0] in columns]
+    if foreign_keys:
+        check_foreign_keys(cr, table, foreign_keys, SQL("id = ANY(%s)", list(ids)))
+
+
+@contextmanager
+def _row_triggers_off(cr):
+    """Inside: this session's statements fire no trigger but those enabled
+    ``ALWAYS`` or ``REPLICA`` (``session_replication_role`` = ``replica``)."""
     cr.execute("SELECT current_setting('session_replication_role')")
     role = cr.fetchone()[0]
     cr.execute("SELECT set_config('session_replication_role', 'replica', true)")
     # On an error, the transaction (or savepoint) rolls back, and the setting with it.
-    copy_lines(cr, table, columns, lines)
+    yield
     cr.execute("SELECT set_config('session_replication_role', %s, true)", [role])
-    check_foreign_keys(cr, table, foreign_keys, start)
 
 
 def can_check_once(cr):
@@ -158,18 +182,18 @@ def _foreign_keys_checked_once(cr, table):
     return [row[:4] for row in rows]
 
 
-def check_foreign_keys(cr, table, foreign_keys, start):
+def check_foreign_keys(cr, table, foreign_keys, where):
     """Check the ``foreign_keys`` (see ``_foreign_keys_checked_once``) of the
-    rows of ``table`` with an id of ``start`` or more: one scan of them, then
+    rows of ``table`` that match the SQL condition ``where``: one scan of them, then
     one query per foreign key, locking the referenced rows ``FOR KEY SHARE``
     as PostgreSQL's per-row check does. Raise a ValidationError naming the
     constraint and the missing ids."""
     cr.execute(
         SQL(
-            "SELECT %s FROM %s WHERE id >= %s",
+            "SELECT %s FROM %s WHERE %s",
             SQL(", ").join(SQL("array_agg(DISTINCT %s)", SQL.identifier(column)) for column, *_ in foreign_keys),
             SQL.identifier(table),
-            start,
+            where,
         )
     )
     for (column, referenced, referenced_column, constraint), values in zip(foreign_keys, cr.fetchone(), strict=True):

@@ -5,7 +5,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .pg_copy import copy_line, copy_lines_checked_once, escape_text
+from .pg_copy import copy_line, copy_lines_checked_once, escape_text, update_checked_once
 
 
 class ProdPlanningRunWriter(models.AbstractModel):
@@ -255,28 +255,46 @@ class ProdPlanningRunWriter(models.AbstractModel):
         are, the ``changed`` ones (COPY lines of id, late, pegging) with their
         new late flag and pegging, through a temporary table. The updates are
         made in place (no indexed column changes) and check no foreign key but
-        the run's."""
+        the run's (and the author's), once for all the orders where the role may
+        (see ``update_checked_once``)."""
         cr = self.env.cr
         uid, now = self.env.uid, fields.Datetime.now()
         if unchanged:
-            cr.execute(
-                "UPDATE prod_planning_order SET run_id = %s, write_uid = %s, write_date = %s WHERE id = ANY(%s)",
-                [run.id, uid, now, unchanged],
+            update_checked_once(
+                cr,
+                "prod_planning_order",
+                SQL(
+                    "UPDATE prod_planning_order SET run_id = %s, write_uid = %s, write_date = %s WHERE id = ANY(%s)",
+                    run.id,
+                    uid,
+                    now,
+                    unchanged,
+                ),
+                unchanged,
+                ("run_id", "write_uid", "write_date"),
             )
         if not changed:
             return
         cr.execute("CREATE TEMPORARY TABLE prod_planning_order_kept (id int, late bool, pegging jsonb) ON COMMIT DROP")
         self._copy("prod_planning_order_kept", ("id", "late", "pegging"), changed)
         cr.execute("ANALYZE prod_planning_order_kept")
-        cr.execute(
-            """
-            UPDATE prod_planning_order planned
-               SET run_id = %s, late = kept.late, pegging = kept.pegging,
-                   write_uid = %s, write_date = %s
-              FROM prod_planning_order_kept kept
-             WHERE planned.id = kept.id
-            """,
-            [run.id, uid, now],
+        update_checked_once(
+            cr,
+            "prod_planning_order",
+            SQL(
+                """
+                UPDATE prod_planning_order planned
+                   SET run_id = %s, late = kept.late, pegging = kept.pegging,
+                       write_uid = %s, write_date = %s
+                  FROM prod_planning_order_kept kept
+                 WHERE planned.id = kept.id
+                """,
+                run.id,
+                uid,
+                now,
+            ),
+            [int(line.split("\t", 1)[0]) for line in changed],
+            ("run_id", "late", "pegging", "write_uid", "write_date"),
         )
         cr.execute("DROP TABLE prod_planning_order_kept")
 
@@ -400,9 +418,19 @@ class ProdPlanningRunWriter(models.AbstractModel):
         )
         self._copy("prod_planning_exception", self._copy_columns(columns), lines)
         if kept_ids:
-            self.env.cr.execute(
-                "UPDATE prod_planning_exception SET run_id = %s, write_uid = %s, write_date = %s WHERE id = ANY(%s)",
-                [run_id, self.env.uid, fields.Datetime.now(), kept_ids],
+            update_checked_once(
+                self.env.cr,
+                "prod_planning_exception",
+                SQL(
+                    "UPDATE prod_planning_exception SET run_id = %s, write_uid = %s, write_date = %s "
+                    "WHERE id = ANY(%s)",
+                    run_id,
+                    self.env.uid,
+                    fields.Datetime.now(),
+                    kept_ids,
+                ),
+                kept_ids,
+                ("run_id", "write_uid", "write_date"),
             )
         return len(lines) + len(kept_ids)
 

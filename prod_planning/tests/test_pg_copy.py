@@ -2,8 +2,9 @@ from psycopg2 import errors
 
 from odoo import sql_db
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
-from ..services.pg_copy import can_check_once, copy_line, copy_lines_checked_once
+from ..services.pg_copy import can_check_once, copy_line, copy_lines_checked_once, update_checked_once
 from .common import ProdPlanningCase
 
 TABLE = "prod_planning_projection_series"
@@ -64,6 +65,23 @@ class TestCopyCheckedOnce(ProdPlanningCase):
         ):
             self._copy(self.product.id, NO_PRODUCT)
         self.assertEqual(self._copied(), [])
+        self.assertEqual(self._replication_role(), "origin")
+
+    def test_update_checks_the_columns_it_sets_once(self):
+        self._as_role(granted=True)
+        self._copy(self.product.id, self.product.id)
+        self.env.cr.execute(f"SELECT array_agg(id) FROM {TABLE} WHERE first_week = %s", [WEEK])  # noqa: S608
+        ids = self.env.cr.fetchone()[0]
+
+        def set_product(product_id):
+            query = SQL(f"UPDATE {TABLE} SET product_id = %s WHERE id = ANY(%s)", product_id, ids)  # noqa: S608
+            update_checked_once(self.env.cr, TABLE, query, ids, ("product_id",))
+
+        set_product(self.other_product.id)
+        self.assertEqual(self._copied(), [self.other_product.id] * 2)
+        with self.assertRaisesRollback(ValidationError, rf"ids {NO_PRODUCT}; constraint {TABLE}_product_id_fkey"):
+            set_product(NO_PRODUCT)
+        self.assertEqual(self._copied(), [self.other_product.id] * 2)
         self.assertEqual(self._replication_role(), "origin")
 
     def test_role_without_the_grant_is_checked_row_by_row(self):
