@@ -103,13 +103,14 @@ def copy_lines_checked_once(cr, table, columns, lines, first_id=None):
     sequence during the COPY.
     """
     foreign_keys = _foreign_keys_checked_once(cr, table)
-    if foreign_keys is None:
+    start = None
+    if foreign_keys is not None:
+        # Our backend draws increasing ids: the rows copied now have greater ones.
+        cr.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [table])
+        start = cr.fetchone()[0]
+    if start is None:  # no id sequence: nothing would tell the rows copied
         copy_lines(cr, table, columns, lines)
         return
-    sequence = SQL("pg_get_serial_sequence(%s, 'id')", table)
-    cr.execute(SQL("SELECT nextval(%s)", sequence))
-    # Our backend draws increasing ids: the rows copied now have greater ones.
-    start = cr.fetchone()[0]
     if first_id is not None:
         start = min(start, first_id)
     with _row_triggers_off(cr):
