@@ -104,33 +104,42 @@ def copy_lines_checked_once(cr, table, columns, lines, first_id=None):
     """
     foreign_keys = _foreign_keys_checked_once(cr, table)
     start = None
-    if foreign_keys is not None:
+    if foreign_keys is not None and (first_id is not None or "id" not in columns):
         # Our backend draws increasing ids: the rows copied now have greater ones.
-        cr.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [table])
-        start = cr.fetchone()[0]
-    if start is None:  # no id sequence: nothing would tell the rows copied
+        cr.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM pg_attribute "
+            "WHERE attrelid = %s::regclass AND attname = 'id' AND NOT attisdropped",
+            [table, table],
+        )
+        start = (cr.fetchone() or (None,))[0]
+    if start is None:  # no id sequence, or ids given but not told: nothing would tell the rows copied
         copy_lines(cr, table, columns, lines)
         return
     if first_id is not None:
         start = min(start, first_id)
-    with _row_triggers_off(cr):
-        copy_lines(cr, table, columns, lines)
-    check_foreign_keys(cr, table, foreign_keys, SQL("id >= %s", start))
+    # A refused check rolls the rows back, whatever the caller does with the error.
+    with cr.savepoint(flush=False):
+        with _row_triggers_off(cr):
+            copy_lines(cr, table, columns, lines)
+        check_foreign_keys(cr, table, foreign_keys, SQL("id >= %s", start))
 
 
-def update_checked_once(cr, table, query, ids, columns):
-    """Run ``query``, an UPDATE of the rows ``ids`` of ``table`` setting
-    ``columns`` (never ``id``), with the foreign keys among ``columns`` checked
-    once for all the rows, as ``copy_lines_checked_once`` does; else row by row."""
+def update_checked_once(cr, table, query, columns):
+    """Run ``query``, an UPDATE of ``table`` setting ``columns`` (never ``id``)
+    and ``RETURNING`` the id of each row it updates, with the foreign keys
+    among ``columns`` checked once for all the rows, as
+    ``copy_lines_checked_once`` does; else row by row."""
     foreign_keys = _foreign_keys_checked_once(cr, table)
     if foreign_keys is None:
         cr.execute(query)
         return
-    with _row_triggers_off(cr):
-        cr.execute(query)
-    foreign_keys = [foreign_key for foreign_key in foreign_keys if foreign_key[0] in columns]
-    if foreign_keys:
-        check_foreign_keys(cr, table, foreign_keys, SQL("id = ANY(%s)", list(ids)))
+    with cr.savepoint(flush=False):
+        with _row_triggers_off(cr):
+            cr.execute(query)
+            ids = [row[0] for row in cr.fetchall()]
+        foreign_keys = [foreign_key for foreign_key in foreign_keys if foreign_key[0] in columns]
+        if foreign_keys and ids:
+            check_foreign_keys(cr, table, foreign_keys, SQL("id = ANY(%s)", ids))
 
 
 @contextmanager
@@ -160,12 +169,15 @@ def _foreign_keys_checked_once(cr, table):
     """[(column, referenced table, referenced column, constraint)] of
     ``table``, when its foreign keys can be checked once per COPY; else None:
     the role may not (``can_check_once``), the table has no foreign key or
-    triggers of its own (turned off with the foreign keys), or it has
-    multi-column or deferrable foreign keys."""
+    triggers of its own (turned off with the foreign keys), it has
+    multi-column or deferrable foreign keys, or the role may not lock a
+    referenced table's rows (``FOR KEY SHARE`` needs ``UPDATE``; PostgreSQL's
+    own check runs as the table's owner)."""
     cr.execute(
         """
         SELECT a.attname, c.confrelid::regclass::text, fa.attname, c.conname,
                cardinality(c.conkey) = 1 AND NOT c.condeferrable
+               AND has_table_privilege(c.confrelid, 'UPDATE')
           FROM pg_constraint c
           JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
           JOIN pg_attribute fa ON fa.attrelid = c.confrelid AND fa.attnum = c.confkey[1]

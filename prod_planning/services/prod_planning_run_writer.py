@@ -264,13 +264,13 @@ class ProdPlanningRunWriter(models.AbstractModel):
                 cr,
                 "prod_planning_order",
                 SQL(
-                    "UPDATE prod_planning_order SET run_id = %s, write_uid = %s, write_date = %s WHERE id = ANY(%s)",
+                    "UPDATE prod_planning_order SET run_id = %s, write_uid = %s, write_date = %s "
+                    "WHERE id = ANY(%s) RETURNING id",
                     run.id,
                     uid,
                     now,
                     unchanged,
                 ),
-                unchanged,
                 ("run_id", "write_uid", "write_date"),
             )
         if not changed:
@@ -288,12 +288,12 @@ class ProdPlanningRunWriter(models.AbstractModel):
                        write_uid = %s, write_date = %s
                   FROM prod_planning_order_kept kept
                  WHERE planned.id = kept.id
+                RETURNING planned.id
                 """,
                 run.id,
                 uid,
                 now,
             ),
-            [int(line.split("\t", 1)[0]) for line in changed],
             ("run_id", "late", "pegging", "write_uid", "write_date"),
         )
         cr.execute("DROP TABLE prod_planning_order_kept")
@@ -423,13 +423,12 @@ class ProdPlanningRunWriter(models.AbstractModel):
                 "prod_planning_exception",
                 SQL(
                     "UPDATE prod_planning_exception SET run_id = %s, write_uid = %s, write_date = %s "
-                    "WHERE id = ANY(%s)",
+                    "WHERE id = ANY(%s) RETURNING id",
                     run_id,
                     self.env.uid,
                     fields.Datetime.now(),
                     kept_ids,
                 ),
-                kept_ids,
                 ("run_id", "write_uid", "write_date"),
             )
         return len(lines) + len(kept_ids)

@@ -36,6 +36,8 @@ class TestCopyCheckedOnce(ProdPlanningCase):
         """Work as a new role that is no superuser, granted ``SET`` on
         ``session_replication_role`` or not (rolled back with the test)."""
         cr = self.env.cr
+        if cr.connection.server_version < 150000:
+            self.skipTest("GRANT SET ON PARAMETER needs PostgreSQL 15")
         role = f"prod_planning_copy_{cr.connection.get_backend_pid()}"
         cr.execute(f"CREATE ROLE {role}")
         cr.execute(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {role}")
@@ -58,14 +60,31 @@ class TestCopyCheckedOnce(ProdPlanningCase):
 
     def test_missing_reference_is_refused_and_nothing_is_written(self):
         self._as_role(granted=True)
-        with self.assertRaisesRollback(
+        self._copy(self.other_product.id)
+        # No savepoint of the test's: the check's own rolls the COPY back.
+        with self.assertRaisesRegex(
             ValidationError,
             rf"{TABLE}\.product_id refers to product_product rows that do not exist "
             rf"\(ids {NO_PRODUCT}; constraint {TABLE}_product_id_fkey\)",
         ):
             self._copy(self.product.id, NO_PRODUCT)
-        self.assertEqual(self._copied(), [])
+        self.assertEqual(self._copied(), [self.other_product.id])
         self.assertEqual(self._replication_role(), "origin")
+
+    def test_copy_of_given_ids_checks_them(self):
+        self._as_role(granted=True)
+        self.env.cr.execute(f"SELECT nextval(pg_get_serial_sequence('{TABLE}', 'id')) FROM generate_series(1, 2)")
+        first, second = sorted(row[0] for row in self.env.cr.fetchall())
+        columns = ("id", *COLUMNS)
+
+        def copy(*rows):
+            lines = [copy_line((i, pid, self.warehouse.id, self.company.id, WEEK, "[]"), "\n") for i, pid in rows]
+            copy_lines_checked_once(self.env.cr, TABLE, columns, lines, first_id=rows[0][0])
+
+        with self.assertRaisesRegex(ValidationError, rf"ids {NO_PRODUCT}; constraint {TABLE}_product_id_fkey"):
+            copy((first, NO_PRODUCT))
+        copy((second, self.product.id))
+        self.assertEqual(self._copied(), [self.product.id])
 
     def test_update_checks_the_columns_it_sets_once(self):
         self._as_role(granted=True)
@@ -74,12 +93,12 @@ class TestCopyCheckedOnce(ProdPlanningCase):
         ids = self.env.cr.fetchone()[0]
 
         def set_product(product_id):
-            query = SQL(f"UPDATE {TABLE} SET product_id = %s WHERE id = ANY(%s)", product_id, ids)  # noqa: S608
-            update_checked_once(self.env.cr, TABLE, query, ids, ("product_id",))
+            query = SQL(f"UPDATE {TABLE} SET product_id = %s WHERE id = ANY(%s) RETURNING id", product_id, ids)  # noqa: S608
+            update_checked_once(self.env.cr, TABLE, query, ("product_id",))
 
         set_product(self.other_product.id)
         self.assertEqual(self._copied(), [self.other_product.id] * 2)
-        with self.assertRaisesRollback(ValidationError, rf"ids {NO_PRODUCT}; constraint {TABLE}_product_id_fkey"):
+        with self.assertRaisesRegex(ValidationError, rf"ids {NO_PRODUCT}; constraint {TABLE}_product_id_fkey"):
             set_product(NO_PRODUCT)
         self.assertEqual(self._copied(), [self.other_product.id] * 2)
         self.assertEqual(self._replication_role(), "origin")
@@ -103,15 +122,18 @@ class TestCopyCheckedOnce(ProdPlanningCase):
             f"CREATE TRIGGER prod_planning_noop BEFORE INSERT ON {TABLE} "
             "FOR EACH ROW EXECUTE FUNCTION pg_temp.prod_planning_noop()"
         )
+        self._as_role(granted=True)
         with self.assertRaisesRollback(errors.ForeignKeyViolation, f"{TABLE}_product_id_fkey"):
             self._copy(NO_PRODUCT)
 
     def test_referenced_rows_stay_locked_until_the_transaction_ends(self):
         self._as_role(granted=True)
-        self._copy(self.product.id)
-        # Another connection may not delete the warehouse the rows refer to.
+        lock = "SELECT id FROM stock_warehouse WHERE id = %s FOR UPDATE NOWAIT"
         with sql_db.db_connect(self.env.cr.dbname).cursor() as other:
-            other.execute("SET lock_timeout = '100ms'")
+            other.execute(lock, [self.warehouse.id])  # not locked before the COPY
+            other.rollback()
+            self._copy(self.product.id)
+            # Another connection may not delete the warehouse the rows refer to.
             with self.assertRaises(errors.LockNotAvailable):
-                other.execute("SELECT id FROM stock_warehouse WHERE id = %s FOR UPDATE", [self.warehouse.id])
+                other.execute(lock, [self.warehouse.id])
             other.rollback()
